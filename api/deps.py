@@ -1,0 +1,49 @@
+"""Dependencies: the services built at start-up, and the signed-in subscriber."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.state import AppState
+from services.enrollments import EnrollmentService
+from services.errors import Unauthorized
+from services.subscribers import SubscriberService
+from storage.tables import Subscriber
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.services
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_enrollments(state: StateDep) -> EnrollmentService:
+    return state.enrollments
+
+
+def get_subscribers(state: StateDep) -> SubscriberService:
+    return state.subscribers
+
+
+EnrollmentsDep = Annotated[EnrollmentService, Depends(get_enrollments)]
+SubscribersDep = Annotated[SubscriberService, Depends(get_subscribers)]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def current_subscriber(
+    subscribers: SubscribersDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Subscriber:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Session absente ou expirée : identifiez-vous.")
+    return await run_in_threadpool(subscribers.authenticate, credentials.credentials)
+
+
+SubscriberDep = Annotated[Subscriber, Depends(current_subscriber)]

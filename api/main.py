@@ -1,0 +1,85 @@
+"""The FastAPI app: a thin layer over the services, which drive the workflows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from api import problems
+from api.middleware import BodySizeLimit, RequestContext
+from api.routes import activations, enrollments, ops, reference, subscriber
+from api.state import AppState
+from mail.sender import MailSender
+from observability.logs import configure_logging
+from orchestration.client import codec_from_settings, connect
+from security.keyed_hash import KeyedHasher
+from security.passwords import SecretHasher
+from services.enrollments import EnrollmentService
+from services.subscribers import SubscriberService
+from settings import Settings, get_settings
+from storage.engine import make_engine
+from storage.subscribers import SessionRepository, SubscriberRepository
+
+
+@dataclass
+class Overrides:
+    """What tests may hand in instead of building it from settings."""
+
+    client: Client | None = None
+    engine: Engine | None = None
+
+
+def build_state(settings: Settings, client: Client, engine: Engine) -> AppState:
+    repository = SubscriberRepository(engine)
+    hasher = SecretHasher(settings)
+    return AppState(
+        settings=settings,
+        engine=engine,
+        client=client,
+        codec=codec_from_settings(settings),
+        mail=MailSender.from_settings(settings),
+        enrollments=EnrollmentService(
+            client, settings, repository, hasher, KeyedHasher(settings.identifier_hash_key)
+        ),
+        subscribers=SubscriberService(settings, repository, SessionRepository(engine), hasher),
+    )
+
+
+def create_app(settings: Settings | None = None, overrides: Overrides | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    overrides = overrides or Overrides()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = overrides.engine or make_engine(settings.resolved_database_url)
+        client = overrides.client or await connect(settings)
+        app.state.services = build_state(settings, client, engine)
+        try:
+            yield
+        finally:
+            if overrides.engine is None:
+                engine.dispose()
+
+    app = FastAPI(
+        title="Espace abonné professionnel",
+        version="1",
+        description="Création et gestion de l'espace abonné professionnel.",
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    for module in (enrollments, activations, subscriber, reference, ops):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(RequestContext)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory api.main:app_factory`."""
+    configure_logging()
+    return create_app()

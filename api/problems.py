@@ -1,0 +1,113 @@
+"""Errors as application/problem+json (RFC 9457), every invalid field listed at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import FieldError, InvalidFields
+from services.errors import ServiceError, TooManyAttempts, Unavailable
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "/problems/"
+
+_TYPE_MESSAGES = {
+    "bool_parsing": "Cette valeur doit être vrai ou faux.",
+    "bool_type": "Cette valeur doit être vrai ou faux.",
+    "string_type": "Cette valeur doit être un texte.",
+    "string_too_long": "Ce champ est trop long.",
+    "missing": "Ce champ est obligatoire.",
+    "model_type": "Cette valeur doit être un objet.",
+    "model_attributes_type": "Cette valeur doit être un objet.",
+}
+
+_HTTP_TITLES = {
+    400: ("malformed_request", "Requête mal formée"),
+    401: ("unauthorized", "Authentification requise"),
+    403: ("forbidden", "Accès refusé"),
+    404: ("not_found", "Ressource introuvable"),
+    405: ("method_not_allowed", "Méthode non autorisée"),
+    413: ("payload_too_large", "Requête trop volumineuse"),
+    415: ("unsupported_media_type", "Type de contenu non pris en charge"),
+}
+
+
+def problem(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = [{"field": e.field, "code": e.code, "message": e.message} for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def invalid_fields(errors: list[FieldError]) -> JSONResponse:
+    return problem(
+        422,
+        "invalid_fields",
+        "Informations invalides",
+        "Certaines informations saisies ne sont pas valides : corrigez les champs signalés.",
+        errors,
+    )
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(InvalidFields)
+    async def _invalid(_: Request, exc: InvalidFields) -> JSONResponse:
+        return invalid_fields(exc.errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        raw = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in raw):
+            return problem(
+                400, "malformed_request", "Requête mal formée", "Le corps n'est pas un JSON valide."
+            )
+        if any(e.get("loc") == ("body",) for e in raw):
+            return problem(
+                400, "malformed_request", "Requête mal formée", "Le corps doit être un objet JSON."
+            )
+        errors = [
+            FieldError(
+                _field_path(tuple(e.get("loc", ()))),
+                "invalid_type" if e.get("type") != "missing" else "required",
+                _TYPE_MESSAGES.get(str(e.get("type")), "Cette valeur n'est pas valide."),
+            )
+            for e in raw
+        ]
+        return invalid_fields(errors)
+
+    @app.exception_handler(ServiceError)
+    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
+        headers = None
+        if isinstance(exc, TooManyAttempts | Unavailable):
+            headers = {"Retry-After": str(exc.retry_after)}
+        if exc.status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
+        return problem(exc.status, exc.code, exc.title, exc.detail, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, title = _HTTP_TITLES.get(exc.status_code, ("error", "Erreur"))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else title
+        return problem(exc.status_code, code, title, detail, headers=getattr(exc, "headers", None))

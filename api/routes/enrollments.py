@@ -1,0 +1,49 @@
+"""Pre-registration: identifiers, details, recap, confirmation, « Quitter »."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from api.deps import EnrollmentsDep
+from api.schemas import ConfirmOut, EnrollmentCreated, EnrollmentOut
+from domain.models import DetailsForm, IdentifiersForm
+
+router = APIRouter(prefix="/api/v1/enrollments", tags=["enrollment"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=EnrollmentCreated)
+async def create_enrollment(
+    form: IdentifiersForm, enrollments: EnrollmentsDep, response: Response
+) -> EnrollmentCreated:
+    started = await enrollments.start(form)
+    response.headers["Location"] = f"/api/v1/enrollments/{started.enrollment_id}"
+    return EnrollmentCreated(
+        enrollment_id=started.enrollment_id, status=started.status, email=started.email
+    )
+
+
+@router.put("/{enrollment_id}/details", response_model=EnrollmentOut)
+async def submit_details(
+    enrollment_id: str, form: DetailsForm, enrollments: EnrollmentsDep
+) -> EnrollmentOut:
+    recap = await enrollments.submit_details(enrollment_id, form)
+    return EnrollmentOut.from_recap(enrollment_id, recap)
+
+
+@router.get("/{enrollment_id}", response_model=EnrollmentOut)
+async def get_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> EnrollmentOut:
+    return EnrollmentOut.from_recap(enrollment_id, await enrollments.view(enrollment_id))
+
+
+@router.post(
+    "/{enrollment_id}/confirm", status_code=status.HTTP_202_ACCEPTED, response_model=ConfirmOut
+)
+async def confirm(enrollment_id: str, enrollments: EnrollmentsDep) -> ConfirmOut:
+    confirmed = await enrollments.confirm(enrollment_id)
+    return ConfirmOut(status=confirmed.status, activation_deadline=confirmed.activation_deadline)
+
+
+@router.delete("/{enrollment_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def quit_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> Response:
+    await enrollments.abandon(enrollment_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,20 @@
+"""The fixed lists behind the details form, with their French labels."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.schemas import Choice
+from domain.reference import STREET_TYPES, TRUST_QUESTIONS
+
+router = APIRouter(prefix="/api/v1", tags=["reference"])
+
+
+@router.get("/trust-questions", response_model=list[Choice])
+async def trust_questions() -> list[Choice]:
+    return [Choice(code=code, label=label) for code, label in TRUST_QUESTIONS.items()]
+
+
+@router.get("/street-types", response_model=list[Choice])
+async def street_types() -> list[Choice]:
+    return [Choice(code=code, label=label) for code, label in STREET_TYPES.items()]

@@ -1,0 +1,48 @@
+"""The signed-in subscriber: sessions, profile, recap PDF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.deps import SubscriberDep, SubscribersDep
+from api.schemas import ProfileOut, SessionIn, SessionOut
+
+router = APIRouter(prefix="/api/v1", tags=["subscriber"])
+
+
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
+async def sign_in(body: SessionIn, subscribers: SubscribersDep) -> SessionOut:
+    session = await subscribers.sign_in(body.email, body.password)
+    return SessionOut(access_token=session.access_token, expires_at=session.expires_at)
+
+
+@router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT)
+async def sign_out(
+    _: SubscriberDep,
+    subscribers: SubscribersDep,
+    credentials: Annotated[HTTPAuthorizationCredentials, Depends(HTTPBearer())],
+) -> Response:
+    await run_in_threadpool(subscribers.sign_out, credentials.credentials)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", response_model=ProfileOut)
+async def me(subscriber: SubscriberDep) -> ProfileOut:
+    return ProfileOut.from_subscriber(subscriber)
+
+
+@router.get("/me/recap.pdf", response_class=Response)
+async def recap_pdf(subscriber: SubscriberDep, subscribers: SubscribersDep) -> Response:
+    pdf = await run_in_threadpool(subscribers.recap_pdf, subscriber)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": 'inline; filename="formulaire-inscription.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

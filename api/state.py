@@ -1,0 +1,25 @@
+"""What the app builds once at start-up and hands out through dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from mail.sender import MailSender
+from orchestration.codec import EncryptionCodec
+from services.enrollments import EnrollmentService
+from services.subscribers import SubscriberService
+from settings import Settings
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: Engine
+    client: Client
+    codec: EncryptionCodec
+    mail: MailSender
+    enrollments: EnrollmentService
+    subscribers: SubscriberService

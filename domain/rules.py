@@ -1,0 +1,342 @@
+"""Every field rule of the procedure (SPEC §2), in one place for the API, pages and workflow.
+
+Each check returns normalised values or raises `InvalidFields` listing every broken rule at once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum import luhn
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren
+
+from domain.errors import FieldError, InvalidFields
+from domain.models import Company, Contact, ContactForm, Details, DetailsForm, IdentifiersForm
+from domain.reference import FRANCE, STREET_TYPES, TRUST_QUESTIONS, Civility, country_codes
+
+EMAIL_MAX = 100
+PASSWORD_MIN, PASSWORD_MAX = 8, 20
+NAME_MAX = 50
+TEXT_MAX = 80
+CITY_MAX = 60
+TRUST_ANSWER_MAX = 100
+ACTIVATION_CODE_LENGTH = 12
+
+_PASSWORD_CHARS = re.compile(r"^[A-Za-z0-9]+$")
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*$")
+_STREET_NUMBER = re.compile(r"^[0-9]{1,5}(?: ?[A-Za-z]{1,6})?$")
+_FR_POSTAL_CODE = re.compile(r"^[0-9]{5}$")
+_FOREIGN_POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
+_FOREIGN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,29}$")
+_ACTIVATION_CODE = re.compile(r"^[A-Za-z0-9]{12}$")
+_SPACES = re.compile(r"\s+")
+_EU_VAT_PREFIXES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "EL",
+        "ES",
+        "FI",
+        "FR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "XI",
+    ]
+)
+
+MESSAGES: dict[str, str] = {
+    "required": "Ce champ est obligatoire.",
+    "terms_not_accepted": "Vous devez accepter les conditions générales pour continuer.",
+    "invalid_email": "L'adresse e-mail n'est pas valide.",
+    "email_too_long": f"L'adresse e-mail ne doit pas dépasser {EMAIL_MAX} caractères.",
+    "email_mismatch": "Les deux adresses e-mail ne sont pas identiques.",
+    "password_too_short": f"Le mot de passe doit comporter au moins {PASSWORD_MIN} caractères.",
+    "password_too_long": f"Le mot de passe ne doit pas dépasser {PASSWORD_MAX} caractères.",
+    "password_invalid_characters": (
+        "Le mot de passe ne peut contenir que des chiffres et des lettres non accentuées, "
+        "sans espace."
+    ),
+    "password_mismatch": "Les deux mots de passe ne sont pas identiques.",
+    "invalid_civility": "Choisissez Madame ou Monsieur.",
+    "invalid_name": (
+        "Seuls les lettres, les espaces, les traits d'union et les apostrophes sont autorisés."
+    ),
+    "name_too_long": f"Ce champ ne doit pas dépasser {NAME_MAX} caractères.",
+    "invalid_siren": "Le numéro SIREN doit comporter 9 chiffres et être valide.",
+    "invalid_foreign_identifier": "L'identifiant de l'entreprise étrangère n'est pas valide.",
+    "foreign_identifier_is_french": (
+        "Cet identifiant est celui d'une entreprise française : décochez « Entreprise étrangère » "
+        "et saisissez son SIREN."
+    ),
+    "invalid_phone": "Le numéro de téléphone n'est pas valide.",
+    "phone_wrong_country": "Le numéro de téléphone ne correspond pas au pays choisi.",
+    "invalid_street_number": "Le numéro de la voie n'est pas valide (exemple : 12 ou 12 bis).",
+    "invalid_street_type": "Choisissez la nature de la voie dans la liste.",
+    "too_long": "Ce champ est trop long.",
+    "invalid_postal_code": "Le code postal n'est pas valide (5 chiffres en France).",
+    "invalid_country": "Choisissez un pays dans la liste.",
+    "invalid_trust_question": "Choisissez une question de confiance dans la liste.",
+    "trust_answer_too_long": (f"La réponse ne doit pas dépasser {TRUST_ANSWER_MAX} caractères."),
+    "invalid_code": "Le code d'activation doit comporter 12 chiffres ou lettres.",
+}
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(self, field: str, code: str) -> None:
+        self.errors.append(FieldError(field, code, MESSAGES[code]))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InvalidFields(self.errors)
+
+
+def _clean(value: str) -> str:
+    """Trim and collapse inner runs of white space."""
+    return _SPACES.sub(" ", value).strip()
+
+
+def normalise_email(value: str) -> str:
+    """The stored, compared form of an identifier: trimmed and lower-cased."""
+    return value.strip().lower()
+
+
+def email_error(value: str) -> str | None:
+    email = value.strip()
+    if not email:
+        return "required"
+    if len(email) > EMAIL_MAX:
+        return "email_too_long"
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return "invalid_email"
+    return None
+
+
+def password_error(value: str) -> str | None:
+    if not value:
+        return "required"
+    if not _PASSWORD_CHARS.match(value):
+        return "password_invalid_characters"
+    if len(value) < PASSWORD_MIN:
+        return "password_too_short"
+    if len(value) > PASSWORD_MAX:
+        return "password_too_long"
+    return None
+
+
+def check_identifiers(form: IdentifiersForm) -> str:
+    """Check step 1 (terms + identifiers); return the normalised identifier."""
+    errors = _Collector()
+    if not form.terms_accepted:
+        errors.add("terms_accepted", "terms_not_accepted")
+    if code := email_error(form.email):
+        errors.add("email", code)
+    if not form.email_confirmation.strip():
+        errors.add("email_confirmation", "required")
+    elif normalise_email(form.email_confirmation) != normalise_email(form.email):
+        errors.add("email_confirmation", "email_mismatch")
+    if code := password_error(form.password):
+        errors.add("password", code)
+    if not form.password_confirmation:
+        errors.add("password_confirmation", "required")
+    elif form.password_confirmation != form.password:
+        errors.add("password_confirmation", "password_mismatch")
+    errors.raise_if_any()
+    return normalise_email(form.email)
+
+
+def check_password(value: str, confirmation: str, field: str = "password") -> None:
+    """The password rule alone, for a new password after sign-up."""
+    errors = _Collector()
+    if code := password_error(value):
+        errors.add(field, code)
+    if confirmation != value:
+        errors.add(f"{field}_confirmation", "password_mismatch")
+    errors.raise_if_any()
+
+
+def _check_name(errors: _Collector, field: str, value: str) -> str:
+    name = _clean(value)
+    if not name:
+        errors.add(field, "required")
+    elif len(name) > NAME_MAX:
+        errors.add(field, "name_too_long")
+    elif not _NAME.match(name):
+        errors.add(field, "invalid_name")
+    return name
+
+
+def compact_siren(value: str) -> str | None:
+    """The 9 digits of a valid SIREN (spaces, dots and dashes allowed on input), else None."""
+    try:
+        return str(siren.validate(value))
+    except StdnumError:
+        return None
+
+
+def format_siren(value: str) -> str:
+    return str(siren.format(value)) if len(value) == 9 else value
+
+
+def _check_company(errors: _Collector, form_foreign: bool, raw: str) -> Company:
+    field = "company.identifier"
+    value = _clean(raw)
+    if not value:
+        errors.add(field, "required")
+        return Company(foreign=form_foreign, identifier="")
+    if not form_foreign:
+        compact = compact_siren(value)
+        if compact is None:
+            errors.add(field, "invalid_siren")
+            return Company(foreign=False, identifier=value)
+        return Company(foreign=False, identifier=compact)
+    compact = re.sub(r"[\s.\-/]", "", value).upper()
+    prefix = compact[:2]
+    if prefix == "FR" or (compact.isdigit() and len(compact) == 9 and luhn.is_valid(compact)):
+        errors.add(field, "foreign_identifier_is_french")
+    elif prefix in _EU_VAT_PREFIXES:
+        if not eu_vat.is_valid(compact):
+            errors.add(field, "invalid_foreign_identifier")
+    elif not _FOREIGN_ID.match(value):
+        errors.add(field, "invalid_foreign_identifier")
+    return Company(foreign=True, identifier=compact)
+
+
+def _check_phone(errors: _Collector, raw: str, country: str) -> str:
+    field = "contact.phone"
+    value = raw.strip()
+    if not value:
+        errors.add(field, "required")
+        return ""
+    region = country if country in country_codes() else FRANCE
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        errors.add(field, "invalid_phone")
+        return value
+    if not phonenumbers.is_valid_number(number):
+        errors.add(field, "invalid_phone")
+        return value
+    if not phonenumbers.is_valid_number_for_region(number, region):
+        errors.add(field, "phone_wrong_country")
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _check_text(errors: _Collector, field: str, raw: str, limit: int = TEXT_MAX) -> str:
+    value = _clean(raw)
+    if len(value) > limit:
+        errors.add(field, "too_long")
+    return value
+
+
+def _check_contact(errors: _Collector, form: ContactForm) -> Contact:
+    country = form.country.strip().upper() or FRANCE
+    if country not in country_codes():
+        errors.add("contact.country", "invalid_country")
+    street_number = _clean(form.street_number)
+    if street_number and not _STREET_NUMBER.match(street_number):
+        errors.add("contact.street_number", "invalid_street_number")
+    street_type = form.street_type.strip().upper()
+    if street_type and street_type not in STREET_TYPES:
+        errors.add("contact.street_type", "invalid_street_type")
+    postal_code = _clean(form.postal_code).upper()
+    if postal_code:
+        pattern = _FR_POSTAL_CODE if country == FRANCE else _FOREIGN_POSTAL_CODE
+        if not pattern.match(postal_code):
+            errors.add("contact.postal_code", "invalid_postal_code")
+    city = _check_text(errors, "contact.city", form.city, CITY_MAX)
+    if not city:
+        errors.add("contact.city", "required")
+    return Contact(
+        phone=_check_phone(errors, form.phone, country),
+        street_number=street_number,
+        street_type=street_type,
+        street_name=_check_text(errors, "contact.street_name", form.street_name),
+        address_complement=_check_text(
+            errors, "contact.address_complement", form.address_complement
+        ),
+        postal_code=postal_code,
+        city=city,
+        country=country,
+    )
+
+
+def normalise_trust_answer(value: str) -> str:
+    """Compare answers ignoring case, accents and surrounding or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _clean(stripped).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedDetails:
+    details: Details
+    trust_answer: str  # normalised, to be hashed; never stored or sent as is
+
+
+def check_details(form: DetailsForm) -> CheckedDetails:
+    """Check step 2 (« Votre inscription »)."""
+    errors = _Collector()
+    civility = form.civility.strip().lower()
+    if not civility:
+        errors.add("civility", "required")
+    elif civility not in {c.value for c in Civility}:
+        errors.add("civility", "invalid_civility")
+    last_name = _check_name(errors, "last_name", form.last_name)
+    first_name = _check_name(errors, "first_name", form.first_name)
+    company = _check_company(errors, form.company.foreign, form.company.identifier)
+    contact = _check_contact(errors, form.contact)
+    question = form.trust.question.strip()
+    if not question:
+        errors.add("trust.question", "required")
+    elif question not in TRUST_QUESTIONS:
+        errors.add("trust.question", "invalid_trust_question")
+    answer = normalise_trust_answer(form.trust.answer)
+    if not answer:
+        errors.add("trust.answer", "required")
+    elif len(answer) > TRUST_ANSWER_MAX:
+        errors.add("trust.answer", "trust_answer_too_long")
+    errors.raise_if_any()
+    details = Details(
+        civility=Civility(civility),
+        last_name=last_name,
+        first_name=first_name,
+        company=company,
+        contact=contact,
+        trust_question=question,
+    )
+    return CheckedDetails(details=details, trust_answer=answer)
+
+
+def is_activation_code_shaped(value: str) -> bool:
+    return bool(_ACTIVATION_CODE.match(value))

@@ -1,0 +1,18 @@
+"""The search attributes ops filter on in the Temporal UI: statuses and dates, no personal data."""
+
+from __future__ import annotations
+
+from temporalio.common import SearchAttributeKey
+
+ENROLLMENT_STATUS = SearchAttributeKey.for_keyword("EnrollmentStatus")
+ACTIVATION_DEADLINE = SearchAttributeKey.for_datetime("ActivationDeadline")
+
+ALL = (ENROLLMENT_STATUS, ACTIVATION_DEADLINE)
+
+
+def dev_server_flags() -> list[str]:
+    """`temporal server start-dev` arguments that register the attributes at start-up."""
+    flags: list[str] = []
+    for key in ALL:
+        flags += ["--search-attribute", f"{key.name}={key.indexed_value_type.name.title()}"]
+    return flags

@@ -1,0 +1,68 @@
+"""Keyed hashes (HMAC-SHA256) that stand in for personal data and secrets outside the database.
+
+The workflow ID is derived from the identifier, and the activation code travels only as a digest,
+so neither the e-mail address nor the code appears in Temporal's history or visibility store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+
+from pydantic import SecretStr
+
+WORKFLOW_ID_PREFIX = "enrollment-"
+_DIGEST_LENGTH = 32  # hex characters: 128 bits
+_ENROLLMENT_ID = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{22})$")
+CODE_ALPHABET = string.ascii_letters + string.digits
+
+
+class KeyedHasher:
+    def __init__(self, key: SecretStr) -> None:
+        self._key = key.get_secret_value().encode()
+
+    def _digest(self, purpose: str, *parts: str) -> str:
+        message = "\x1f".join((purpose, *parts)).encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def identifier_digest(self, normalised_email: str) -> str:
+        return self._digest("identifier", normalised_email)[:_DIGEST_LENGTH]
+
+    def workflow_id(self, normalised_email: str) -> str:
+        return WORKFLOW_ID_PREFIX + self.identifier_digest(normalised_email)
+
+    def activation_code_digest(self, workflow_id: str, code: str) -> str:
+        return self._digest("activation-code", workflow_id, code)
+
+
+def new_activation_code(length: int = 12) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def new_draft_key() -> str:
+    """The secret half of an enrollment ID: whoever holds it may edit that draft."""
+    return secrets.token_urlsafe(16)
+
+
+def draft_key_digest(draft_key: str) -> str:
+    # The draft key has 128 random bits, so a plain hash cannot be reversed by guessing.
+    return hashlib.sha256(draft_key.encode()).hexdigest()
+
+
+def make_enrollment_id(identifier_digest: str, draft_key: str) -> str:
+    return f"{identifier_digest}.{draft_key}"
+
+
+def parse_enrollment_id(enrollment_id: str) -> tuple[str, str] | None:
+    """Split an enrollment ID into (workflow ID, draft key), or None if it is malformed."""
+    match = _ENROLLMENT_ID.match(enrollment_id)
+    if not match:
+        return None
+    return WORKFLOW_ID_PREFIX + match.group(1), match.group(2)
+
+
+def digests_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

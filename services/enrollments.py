@@ -1,0 +1,266 @@
+"""The enrollment procedure as services: the JSON API and the web pages both call these.
+
+Rules are checked here (domain.rules) before anything reaches Temporal; secrets are hashed here
+(argon2id, HMAC) so that the workflow only ever holds digests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.rules import (
+    check_details,
+    check_identifiers,
+    is_activation_code_shaped,
+    normalise_email,
+)
+from security.keyed_hash import (
+    KeyedHasher,
+    draft_key_digest,
+    make_enrollment_id,
+    new_draft_key,
+    parse_enrollment_id,
+)
+from security.passwords import SecretHasher
+from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts, Unavailable
+from settings import Settings
+from storage.subscribers import SubscriberRepository
+from workflows.enrollment import EnrollmentWorkflow
+from workflows.messages import (
+    Activate,
+    ActivationOutcome,
+    ActivationResult,
+    Confirmed,
+    DraftRef,
+    EnrollmentParams,
+    Recap,
+    Rejection,
+    SetIdentifiers,
+    SubmitDetails,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class StartedEnrollment:
+    enrollment_id: str
+    status: EnrollmentStatus
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Activated:
+    subscriber_id: int
+    subscriber_number: str
+    email: str
+
+
+class EnrollmentService:
+    def __init__(
+        self,
+        client: Client,
+        settings: Settings,
+        subscribers: SubscriberRepository,
+        hasher: SecretHasher,
+        keyed: KeyedHasher,
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self._subscribers = subscribers
+        self._hasher = hasher
+        self._keyed = keyed
+
+    @property
+    def params(self) -> EnrollmentParams:
+        s = self._settings
+        return EnrollmentParams(
+            activation_window=s.activation_window,
+            idle_timeout=s.draft_idle_timeout,
+            max_code_attempts=s.max_code_attempts,
+            max_resends=s.max_resends,
+        )
+
+    # -- step 1 -------------------------------------------------------------------------------
+
+    async def start(self, form: IdentifiersForm) -> StartedEnrollment:
+        email = check_identifiers(form)
+        if self._subscribers.email_exists(email):
+            raise Conflict(
+                "Cet identifiant est déjà celui d'un espace abonné.", code="already_subscribed"
+            )
+        password_hash = await self._hasher.hash(form.password)
+        draft_key = new_draft_key()
+        workflow_id = self._keyed.workflow_id(email)
+        start = WithStartWorkflowOperation(
+            EnrollmentWorkflow.run,
+            self.params,
+            id=workflow_id,
+            task_queue=self._settings.temporal_task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        request = SetIdentifiers(
+            draft_key_digest=draft_key_digest(draft_key),
+            email=email,
+            password_hash=password_hash,
+            terms_version=self._settings.terms_version,
+            terms_accepted_at=datetime.now(UTC),
+        )
+        recap = await self._call(
+            self._client.execute_update_with_start_workflow(
+                EnrollmentWorkflow.set_identifiers, request, start_workflow_operation=start
+            )
+        )
+        log.info("enrollment started", extra={"workflow_id": workflow_id})
+        return StartedEnrollment(
+            enrollment_id=make_enrollment_id(self._keyed.identifier_digest(email), draft_key),
+            status=recap.status,
+            email=email,
+        )
+
+    # -- step 2 -------------------------------------------------------------------------------
+
+    async def submit_details(self, enrollment_id: str, form: DetailsForm) -> Recap:
+        workflow_id, ref = self._parse(enrollment_id)
+        checked = check_details(form)
+        # Make sure the draft exists before paying for the slow hash.
+        await self.view(enrollment_id)
+        answer_hash = await self._hasher.hash(checked.trust_answer)
+        request = SubmitDetails(
+            draft_key_digest=ref.draft_key_digest,
+            details=checked.details,
+            trust_answer_hash=answer_hash,
+        )
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        return await self._call(handle.execute_update(EnrollmentWorkflow.submit_details, request))
+
+    async def view(self, enrollment_id: str) -> Recap:
+        workflow_id, ref = self._parse(enrollment_id)
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        view = await self._call(handle.query(EnrollmentWorkflow.view, ref))
+        if not view.found or view.recap is None:
+            raise NotFound("Inscription introuvable.")
+        return view.recap
+
+    # -- step 3 -------------------------------------------------------------------------------
+
+    async def confirm(self, enrollment_id: str) -> Confirmed:
+        workflow_id, ref = self._parse(enrollment_id)
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        confirmed = await self._call(handle.execute_update(EnrollmentWorkflow.confirm, ref))
+        log.info("enrollment confirmed, code sent", extra={"workflow_id": workflow_id})
+        return confirmed
+
+    async def abandon(self, enrollment_id: str) -> None:
+        workflow_id, ref = self._parse(enrollment_id)
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        await self._call(handle.execute_update(EnrollmentWorkflow.abandon, ref))
+        log.info("enrollment abandoned by its holder", extra={"workflow_id": workflow_id})
+
+    # -- activation ---------------------------------------------------------------------------
+
+    async def activate(self, email: str, code: str) -> Activated:
+        normalised = normalise_email(email)
+        if not normalised or not is_activation_code_shaped(code):
+            raise InvalidCode("Identifiant ou code d'activation incorrect.")
+        workflow_id = self._keyed.workflow_id(normalised)
+        request = Activate(code_digest=self._keyed.activation_code_digest(workflow_id, code))
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        try:
+            result: ActivationResult = await self._call(
+                handle.execute_update(EnrollmentWorkflow.activate, request)
+            )
+        except NotFound:
+            if await self._expired(workflow_id):
+                raise Expired(
+                    "Le délai d'activation est dépassé : votre pré-inscription a été supprimée. "
+                    "Veuillez recommencer la procédure."
+                ) from None
+            raise InvalidCode("Identifiant ou code d'activation incorrect.") from None
+        if result.outcome is ActivationOutcome.CODE_VOID:
+            raise TooManyAttempts(
+                "Ce code n'est plus valable après trop d'essais : demandez un nouveau code.",
+                retry_after=60,
+            )
+        if result.outcome is ActivationOutcome.INVALID_CODE:
+            raise InvalidCode("Identifiant ou code d'activation incorrect.")
+        assert result.subscriber_id is not None and result.subscriber_number is not None
+        log.info("enrollment activated", extra={"workflow_id": workflow_id})
+        return Activated(result.subscriber_id, result.subscriber_number, normalised)
+
+    async def resend(self, email: str) -> None:
+        """Send a new code if an enrollment awaits activation; silent either way."""
+        normalised = normalise_email(email)
+        if not normalised:
+            return
+        workflow_id = self._keyed.workflow_id(normalised)
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        try:
+            await self._call(handle.execute_update(EnrollmentWorkflow.resend_code))
+        except NotFound:
+            return
+
+    async def _expired(self, workflow_id: str) -> bool:
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        try:
+            status = await handle.query(EnrollmentWorkflow.status)
+        except RPCError:
+            return False
+        return status is EnrollmentStatus.EXPIRED
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _parse(self, enrollment_id: str) -> tuple[str, DraftRef]:
+        parsed = parse_enrollment_id(enrollment_id)
+        if parsed is None:
+            raise NotFound("Inscription introuvable.")
+        workflow_id, draft_key = parsed
+        return workflow_id, DraftRef(draft_key_digest=draft_key_digest(draft_key))
+
+    async def _call(self, call: Awaitable[T]) -> T:
+        """Await a Temporal call, turning its failures into the service's errors."""
+        try:
+            return await call
+        except WorkflowUpdateFailedError as error:
+            raise _from_rejection(error.cause) from None
+        except RPCError as error:
+            if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+                raise NotFound("Inscription introuvable.") from None
+            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
+            raise Unavailable("Le service est momentanément indisponible.") from None
+
+
+def _from_rejection(cause: BaseException | None) -> Exception:
+    reason = cause.type if isinstance(cause, ApplicationError) else None
+    match reason:
+        case Rejection.NOT_FOUND:
+            return NotFound("Inscription introuvable.")
+        case Rejection.ACTIVATION_PENDING:
+            return Conflict(
+                "Une inscription pour cet identifiant attend son activation : utilisez le code "
+                "reçu par courriel ou demandez-en un nouveau.",
+                code="activation_pending",
+            )
+        case Rejection.ALREADY_SUBSCRIBED:
+            return Conflict(
+                "Cet identifiant est déjà celui d'un espace abonné.", code="already_subscribed"
+            )
+        case Rejection.DETAILS_MISSING:
+            return Conflict(
+                "Renseignez vos informations avant de confirmer.", code="details_missing"
+            )
+        case Rejection.CONFLICT:
+            return Conflict("Cette étape n'est plus possible pour cette inscription.")
+    log.warning("update failed: %s", type(cause).__name__)
+    return Unavailable("Le service est momentanément indisponible.")

@@ -1,0 +1,69 @@
+"""Signed-in life of a subscriber: sessions, profile, recap print-out."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from documents.recap_pdf import render_recap_pdf
+from domain.rules import normalise_email
+from security.passwords import SecretHasher
+from security.tokens import new_token, token_digest
+from services.errors import Unauthorized
+from settings import Settings
+from storage.subscribers import SessionRepository, SubscriberRepository
+from storage.tables import Subscriber
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedSession:
+    access_token: str
+    expires_at: datetime
+
+
+class SubscriberService:
+    def __init__(
+        self,
+        settings: Settings,
+        subscribers: SubscriberRepository,
+        sessions: SessionRepository,
+        hasher: SecretHasher,
+    ) -> None:
+        self._settings = settings
+        self._subscribers = subscribers
+        self._sessions = sessions
+        self._hasher = hasher
+
+    def open_session(self, subscriber_id: int) -> IssuedSession:
+        token = new_token()
+        expires_at = datetime.now(UTC) + self._settings.session_lifetime
+        self._sessions.add(token_digest(token), subscriber_id, expires_at)
+        return IssuedSession(token, expires_at)
+
+    async def sign_in(self, email: str, password: str) -> IssuedSession:
+        """The same answer, at the same cost, for an unknown identifier and a wrong password."""
+        subscriber = await asyncio.to_thread(self._subscribers.by_email, normalise_email(email))
+        hashed = subscriber.password_hash if subscriber else None
+        if not await self._hasher.verify(hashed, password) or subscriber is None:
+            raise Unauthorized("Identifiant ou mot de passe incorrect.", code="invalid_credentials")
+        assert subscriber.id is not None
+        return await asyncio.to_thread(self.open_session, subscriber.id)
+
+    def authenticate(self, token: str) -> Subscriber:
+        subscriber_id = self._sessions.subscriber_for(token_digest(token), datetime.now(UTC))
+        subscriber = self._subscribers.get(subscriber_id) if subscriber_id is not None else None
+        if subscriber is None:
+            raise Unauthorized("Session absente ou expirée : identifiez-vous.")
+        return subscriber
+
+    def sign_out(self, token: str) -> None:
+        self._sessions.revoke(token_digest(token))
+
+    def recap_pdf(self, subscriber: Subscriber) -> bytes:
+        assert subscriber.id is not None
+        pdf = self._subscribers.recap(subscriber.id)
+        if pdf is None:  # rendering failed at activation: render it now and keep it
+            pdf = render_recap_pdf(subscriber, printed_at=datetime.now(UTC))
+            self._subscribers.save_recap(subscriber.id, pdf)
+        return pdf

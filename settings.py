@@ -1,0 +1,138 @@
+"""The one settings object: every configuration name of the product, read from the environment."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import timedelta
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any) -> Any:
+    """Accept "48h", "90m", "2d", "30s", a number of seconds, or anything pydantic takes."""
+    if isinstance(value, str) and (match := _DURATION.match(value)):
+        amount, unit = match.groups()
+        return timedelta(seconds=float(amount) * _UNIT_SECONDS[unit or "s"])
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    app_env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    database_url: str = ""
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "enrollments"
+    temporal_ui_port: int = 8233
+
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_timeout: Duration = timedelta(seconds=10)
+    mail_from: str = "ne-pas-repondre@espace-abonne.localhost"
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    # Where browsers reach the API, used for the Temporal UI's codec endpoint.
+    public_base_url: str = ""
+
+    activation_window: Duration = timedelta(hours=48)
+    draft_idle_timeout: Duration = timedelta(hours=1)
+    max_code_attempts: int = Field(default=5, ge=1)
+    max_resends: int = Field(default=3, ge=0)
+    session_lifetime: Duration = timedelta(hours=8)
+    terms_version: str = "2026-01"
+
+    # Company registry: empty base URL means the embedded dataset shipped with the project.
+    company_registry_url: str = ""
+    company_registry_timeout: Duration = timedelta(seconds=3)
+
+    # Secrets. Development generates its own (see devstack); elsewhere they must be given.
+    identifier_hash_key: SecretStr = SecretStr("")
+    # "kid:base64key,kid:base64key": the first key encrypts, every key decrypts.
+    payload_codec_keys: SecretStr = SecretStr("")
+    codec_auth_token: SecretStr = SecretStr("")
+    session_secret: SecretStr = SecretStr("")
+
+    # argon2id cost; the defaults are OWASP's minimum for argon2id.
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+
+    @model_validator(mode="after")
+    def _check_secrets(self) -> Settings:
+        if (
+            self.app_env is Environment.DEVELOPMENT
+            and not self.identifier_hash_key.get_secret_value()
+        ):
+            return self  # the dev stack fills them in before anything uses them
+        problems = []
+        if len(self.identifier_hash_key.get_secret_value()) < 32:
+            problems.append("IDENTIFIER_HASH_KEY (at least 32 characters)")
+        if len(self.session_secret.get_secret_value()) < 32:
+            problems.append("SESSION_SECRET (at least 32 characters)")
+        if len(self.codec_auth_token.get_secret_value()) < 24:
+            problems.append("CODEC_AUTH_TOKEN (at least 24 characters)")
+        try:
+            keys = parse_codec_keys(self.payload_codec_keys.get_secret_value())
+            if not keys:
+                problems.append("PAYLOAD_CODEC_KEYS (at least one key)")
+        except ValueError as error:
+            problems.append(f"PAYLOAD_CODEC_KEYS ({error})")
+        if problems:
+            raise ValueError("missing or weak secrets: " + ", ".join(problems))
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'subscribers.db').resolve()}"
+
+    @property
+    def uses_embedded_smtp(self) -> bool:
+        return not (self.smtp_host and self.smtp_port)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url or f"http://{self.api_host}:{self.api_port}"
+
+
+def parse_codec_keys(raw: str) -> dict[str, bytes]:
+    """Parse "kid:base64key,..." into an ordered mapping; the first key is the current one."""
+    keys: dict[str, bytes] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        kid, sep, encoded = item.partition(":")
+        if not sep or not kid:
+            raise ValueError("expected kid:base64key")
+        key = base64.b64decode(encoded)
+        if len(key) not in (16, 24, 32):
+            raise ValueError(f"key {kid!r} must be 16, 24 or 32 bytes")
+        keys[kid] = key
+    return keys
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,111 @@
+"""Reading and writing subscribers, their recap documents and their sessions."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from domain.subscriber_number import BODY_DIGITS, make_subscriber_number
+from storage.engine import session_scope
+from storage.tables import RecapDocument, SessionToken, Subscriber
+
+
+class EmailTaken(Exception):
+    """Another subscriber already has this identifier."""
+
+
+class SubscriberRepository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def by_email(self, email: str) -> Subscriber | None:
+        with Session(self.engine) as session:
+            return session.exec(select(Subscriber).where(Subscriber.email == email)).first()
+
+    def get(self, subscriber_id: int) -> Subscriber | None:
+        with Session(self.engine) as session:
+            return session.get(Subscriber, subscriber_id)
+
+    def email_exists(self, email: str) -> bool:
+        with Session(self.engine) as session:
+            found = session.exec(select(Subscriber.id).where(Subscriber.email == email)).first()
+            return found is not None
+
+    def create_once(self, fields: dict[str, Any]) -> Subscriber:
+        """Insert the subscriber of an enrollment, or return the one a previous try inserted.
+
+        `fields` are the columns but the subscriber number, which is drawn at random here
+        (random, not sequential, so that numbers tell nothing about how many exist).
+        """
+        enrollment_key = fields["enrollment_key"]
+        for _ in range(5):
+            existing = self._by_enrollment(enrollment_key)
+            if existing is not None:
+                return existing
+            number = make_subscriber_number(secrets.randbelow(10**BODY_DIGITS))
+            subscriber = Subscriber(**fields, subscriber_number=number)
+            try:
+                with session_scope(self.engine) as session:
+                    session.add(subscriber)
+                    session.flush()
+                    session.refresh(subscriber)
+                    return subscriber
+            except IntegrityError:
+                if self.email_exists(fields["email"]) and not self._by_enrollment(enrollment_key):
+                    raise EmailTaken from None
+                # Otherwise the random number collided, or a concurrent try won: go round.
+        raise RuntimeError("could not allocate a unique subscriber number")
+
+    def _by_enrollment(self, enrollment_key: str) -> Subscriber | None:
+        with Session(self.engine) as session:
+            query = select(Subscriber).where(Subscriber.enrollment_key == enrollment_key)
+            return session.exec(query).first()
+
+    def save_recap(self, subscriber_id: int, pdf: bytes) -> None:
+        with session_scope(self.engine) as session:
+            document = session.get(RecapDocument, subscriber_id)
+            if document is None:
+                session.add(RecapDocument(subscriber_id=subscriber_id, pdf=pdf))
+            else:
+                document.pdf = pdf
+                document.rendered_at = datetime.now(UTC)
+                session.add(document)
+
+    def recap(self, subscriber_id: int) -> bytes | None:
+        with Session(self.engine) as session:
+            document = session.get(RecapDocument, subscriber_id)
+            return document.pdf if document else None
+
+
+class SessionRepository:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, token_digest: str, subscriber_id: int, expires_at: datetime) -> None:
+        with session_scope(self.engine) as session:
+            session.add(
+                SessionToken(
+                    token_digest=token_digest, subscriber_id=subscriber_id, expires_at=expires_at
+                )
+            )
+
+    def subscriber_for(self, token_digest: str, now: datetime) -> int | None:
+        with Session(self.engine) as session:
+            token = session.get(SessionToken, token_digest)
+            if token is None or _aware(token.expires_at) <= now:
+                return None
+            return token.subscriber_id
+
+    def revoke(self, token_digest: str) -> None:
+        with session_scope(self.engine) as session:
+            session.exec(delete(SessionToken).where(col(SessionToken.token_digest) == token_digest))
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every time stored here is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,63 @@
+"""Database tables (SQLModel). The schema itself is managed by the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, LargeBinary
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SubscriberBase(SQLModel):
+    subscriber_number: str = Field(unique=True, max_length=12)
+    email: str = Field(unique=True, index=True, max_length=100)
+    civility: str = Field(max_length=10)
+    last_name: str = Field(max_length=50)
+    first_name: str = Field(max_length=50)
+    company_foreign: bool = False
+    company_identifier: str = Field(max_length=40)
+    company_name: str | None = Field(default=None, max_length=200)
+    phone: str = Field(max_length=20)
+    street_number: str = Field(default="", max_length=12)
+    street_type: str = Field(default="", max_length=8)
+    street_name: str = Field(default="", max_length=80)
+    address_complement: str = Field(default="", max_length=80)
+    postal_code: str = Field(default="", max_length=12)
+    city: str = Field(max_length=60)
+    country: str = Field(max_length=2)
+    trust_question: str = Field(max_length=40)
+    terms_version: str = Field(max_length=20)
+    terms_accepted_at: datetime
+    activated_at: datetime
+
+
+class Subscriber(SubscriberBase, table=True):
+    __tablename__ = "subscribers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The enrollment (workflow ID + run ID) that created this row: retries find it again.
+    enrollment_key: str = Field(unique=True, max_length=120)
+    password_hash: str = Field(max_length=200)
+    trust_answer_hash: str = Field(max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RecapDocument(SQLModel, table=True):
+    __tablename__ = "recap_documents"
+
+    subscriber_id: int = Field(foreign_key="subscribers.id", primary_key=True, ondelete="CASCADE")
+    pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    rendered_at: datetime = Field(default_factory=utcnow)
+
+
+class SessionToken(SQLModel, table=True):
+    __tablename__ = "session_tokens"
+
+    token_digest: str = Field(primary_key=True, max_length=64)
+    subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

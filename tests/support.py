@@ -1,0 +1,74 @@
+"""Helpers shared by the tests: settings with fresh keys, sample forms, reading the code."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from devstack.mail_sink import text_of
+from settings import Environment, Settings
+
+CODE_LINE = re.compile(r"^([A-Za-z0-9]{12})\r?$", re.MULTILINE)
+
+
+def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "app_env": Environment.TEST,
+        "data_dir": data_dir,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_port,
+        "identifier_hash_key": base64.b64encode(os.urandom(32)).decode(),
+        "payload_codec_keys": "test1:" + base64.b64encode(os.urandom(32)).decode(),
+        "codec_auth_token": base64.b64encode(os.urandom(24)).decode(),
+        "session_secret": base64.b64encode(os.urandom(32)).decode(),
+        "temporal_task_queue": f"enrollments-{uuid.uuid4().hex[:8]}",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def unique_email(prefix: str = "lila") -> str:
+    return f"{prefix}.{uuid.uuid4().hex[:10]}@exemple.fr"
+
+
+def identifiers(email: str, password: str = "Abcd1234") -> dict[str, Any]:  # noqa: S107
+    return {
+        "terms_accepted": True,
+        "email": email,
+        "email_confirmation": email,
+        "password": password,
+        "password_confirmation": password,
+    }
+
+
+def details(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "civility": "madame",
+        "last_name": "Rosemonde",
+        "first_name": "Lila",
+        "company": {"foreign": False, "identifier": "732 829 320"},
+        "contact": {
+            "phone": "01 23 45 67 89",
+            "street_number": "12",
+            "street_type": "RUE",
+            "street_name": "de la Paix",
+            "address_complement": "Bâtiment B",
+            "postal_code": "75002",
+            "city": "Paris",
+            "country": "FR",
+        },
+        "trust": {"question": "nickname", "answer": "Tâta"},
+    }
+    body.update(overrides)
+    return body
+
+
+def code_from(message: EmailMessage) -> str:
+    match = CODE_LINE.search(text_of(message))
+    assert match, "no activation code in the e-mail"
+    return match.group(1)

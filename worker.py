@@ -1,0 +1,80 @@
+"""The worker: runs enrollment workflows and their activities against the configured Temporal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.company import CompanyActivities
+from activities.mail import MailActivities
+from activities.subscribers import SubscriberActivities
+from companies.registry import CompanyRegistry, registry_from_settings
+from mail.sender import MailSender
+from observability.logs import configure_logging
+from orchestration.client import connect
+from security.keyed_hash import KeyedHasher
+from settings import Settings, get_settings
+from storage.engine import make_engine
+from storage.subscribers import SubscriberRepository
+from workflows.enrollment import EnrollmentWorkflow
+
+log = logging.getLogger("worker")
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    *,
+    task_queue: str | None = None,
+    sender: MailSender | None = None,
+    registry: CompanyRegistry | None = None,
+    repository: SubscriberRepository | None = None,
+    executor: ThreadPoolExecutor | None = None,
+) -> Worker:
+    """The worker with every activity wired to its dependencies (tests pass their own)."""
+    repository = repository or SubscriberRepository(make_engine(settings.resolved_database_url))
+    mail = MailActivities(
+        sender or MailSender.from_settings(settings),
+        KeyedHasher(settings.identifier_hash_key),
+        settings.mail_from,
+    )
+    companies = CompanyActivities(registry or registry_from_settings(settings))
+    subscribers = SubscriberActivities(repository)
+    return Worker(
+        client,
+        task_queue=task_queue or settings.temporal_task_queue,
+        workflows=[EnrollmentWorkflow],
+        activities=[
+            mail.send_activation_code,
+            companies.lookup_company,
+            subscribers.create_subscriber,
+            subscribers.render_recap,
+        ],
+        activity_executor=executor or ThreadPoolExecutor(max_workers=8),
+        graceful_shutdown_timeout=timedelta(seconds=20),
+    )
+
+
+async def main() -> None:
+    settings = get_settings()
+    configure_logging()
+    client = await connect(settings)
+    worker = build_worker(client, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker polling task queue %s", settings.temporal_task_queue)
+    async with worker:
+        await stop.wait()
+        log.info("worker stopping: finishing in-flight activities")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

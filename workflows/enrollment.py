@@ -1,0 +1,352 @@
+"""One enrollment, from the identifiers to the activated subscriber (or its expiry).
+
+The workflow holds the draft, answers the user's messages as Updates (the caller needs the
+answer at once), and owns the two clocks of the procedure: the idle time before confirmation and
+the activation window after the e-mail. It never sees a password, a trust answer or a code in
+clear, and it does no I/O itself: every side effect is an activity.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.company import CompanyActivities
+    from activities.inputs import (
+        CreateSubscriber,
+        LookupCompany,
+        RenderRecap,
+        SendActivationCode,
+    )
+    from activities.mail import MailActivities
+    from activities.subscribers import ALREADY_SUBSCRIBED, SubscriberActivities
+    from domain.models import EnrollmentStatus
+    from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
+    from security.keyed_hash import digests_equal
+    from workflows.messages import (
+        Activate,
+        ActivationOutcome,
+        ActivationResult,
+        Confirmed,
+        DraftRef,
+        EnrollmentOutcome,
+        EnrollmentParams,
+        EnrollmentView,
+        Recap,
+        Rejection,
+        ResendResult,
+        SetIdentifiers,
+        SubmitDetails,
+    )
+
+DRAFTING = (EnrollmentStatus.IDENTIFIERS_SET, EnrollmentStatus.AWAITING_CONFIRMATION)
+
+_QUICK = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=2)
+_MAIL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_attempts=4
+)
+_DB_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=500), maximum_attempts=10)
+
+
+def _reject(reason: Rejection, message: str) -> ApplicationError:
+    return ApplicationError(message, type=reason.value, non_retryable=True)
+
+
+@workflow.defn
+class EnrollmentWorkflow:
+    @workflow.init
+    def __init__(self, params: EnrollmentParams) -> None:
+        self._params = params
+        self._status = EnrollmentStatus.IDENTIFIERS_SET
+        self._draft_key_digest = ""
+        self._identifiers: SetIdentifiers | None = None
+        self._details: SubmitDetails | None = None
+        self._company_name: str | None = None
+        self._code_digest: str | None = None
+        self._code_attempts = 0
+        self._code_generation = 0
+        self._resends = 0
+        self._deadline: datetime | None = None
+        self._subscriber_id: int | None = None
+        # Bumped by every message that touches the draft: restarts the idle clock.
+        self._touches = 0
+        # True while an update runs activities (sending the code, creating the subscriber):
+        # the clocks wait for it, and concurrent updates are refused.
+        self._busy = False
+
+    @workflow.run
+    async def run(self, params: EnrollmentParams) -> EnrollmentOutcome:
+        await self._wait_for_confirmation()
+        await self._wait_for_activation()
+        await workflow.wait_condition(lambda: not self._busy and workflow.all_handlers_finished())
+        if self._status is not EnrollmentStatus.ACTIVATED:
+            self._forget_draft()
+        return EnrollmentOutcome(status=self._status, subscriber_id=self._subscriber_id)
+
+    async def _wait_for_confirmation(self) -> None:
+        while self._status in DRAFTING:
+            touches = self._touches
+
+            def touched_or_done(seen: int = touches) -> bool:
+                return self._touches != seen or self._status not in DRAFTING
+
+            try:
+                await workflow.wait_condition(touched_or_done, timeout=self._params.idle_timeout)
+            except TimeoutError:
+                if self._busy:
+                    await workflow.wait_condition(lambda: not self._busy)
+                elif self._status in DRAFTING:
+                    self._set_status(EnrollmentStatus.ABANDONED)
+
+    async def _wait_for_activation(self) -> None:
+        while self._status is EnrollmentStatus.AWAITING_ACTIVATION:
+            assert self._deadline is not None
+            generation = self._code_generation
+            remaining = self._deadline - workflow.now()
+
+            def new_code_or_done(seen: int = generation) -> bool:
+                return (
+                    self._code_generation != seen
+                    or self._status is not EnrollmentStatus.AWAITING_ACTIVATION
+                )
+
+            try:
+                if remaining <= timedelta(0):
+                    raise TimeoutError
+                await workflow.wait_condition(new_code_or_done, timeout=remaining)
+            except TimeoutError:
+                if self._busy:
+                    await workflow.wait_condition(lambda: not self._busy)
+                elif self._code_generation == generation:
+                    self._set_status(EnrollmentStatus.EXPIRED)
+
+    # -- step 1: identifiers ------------------------------------------------------------------
+
+    @workflow.update
+    def set_identifiers(self, request: SetIdentifiers) -> Recap:
+        """Create the draft, or replace an unconfirmed draft of the same identifier."""
+        self._draft_key_digest = request.draft_key_digest
+        self._identifiers = request
+        self._details = None
+        self._company_name = None
+        self._set_status(EnrollmentStatus.IDENTIFIERS_SET)
+        self._touches += 1
+        return self._recap()
+
+    @set_identifiers.validator
+    def _validate_set_identifiers(self, request: SetIdentifiers) -> None:
+        if self._status is EnrollmentStatus.AWAITING_ACTIVATION:
+            raise _reject(Rejection.ACTIVATION_PENDING, "an enrollment awaits activation")
+        if self._status is EnrollmentStatus.ACTIVATED:
+            raise _reject(Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed")
+        if self._status not in DRAFTING or self._busy:
+            raise _reject(Rejection.CONFLICT, "the enrollment cannot be replaced now")
+
+    # -- step 2: details ----------------------------------------------------------------------
+
+    @workflow.update
+    async def submit_details(self, request: SubmitDetails) -> Recap:
+        self._touches += 1
+        company = request.details.company
+        found = await workflow.execute_activity_method(
+            CompanyActivities.lookup_company,
+            LookupCompany(identifier=company.identifier, foreign=company.foreign),
+            start_to_close_timeout=timedelta(seconds=10),
+            retry_policy=_QUICK,
+        )
+        # The draft may have been replaced or confirmed while the look-up ran.
+        self._check_draft(request.draft_key_digest, DRAFTING)
+        self._details = request
+        self._company_name = found.name
+        self._set_status(EnrollmentStatus.AWAITING_CONFIRMATION)
+        self._touches += 1
+        return self._recap()
+
+    @submit_details.validator
+    def _validate_submit_details(self, request: SubmitDetails) -> None:
+        self._check_draft(request.draft_key_digest, DRAFTING)
+
+    # -- step 3: confirmation and the activation e-mail ---------------------------------------
+
+    @workflow.update
+    async def confirm(self, request: DraftRef) -> Confirmed:
+        deadline = await self._send_code()
+        return Confirmed(status=self._status, activation_deadline=deadline)
+
+    @confirm.validator
+    def _validate_confirm(self, request: DraftRef) -> None:
+        self._check_draft(request.draft_key_digest, DRAFTING)
+        if self._details is None:
+            raise _reject(Rejection.DETAILS_MISSING, "details are missing")
+
+    @workflow.update
+    async def resend_code(self) -> ResendResult:
+        """A new code voids the previous one and restarts the window; resends are limited."""
+        if self._resends >= self._params.max_resends:
+            return ResendResult(sent=False, activation_deadline=self._deadline)
+        self._resends += 1
+        deadline = await self._send_code()
+        return ResendResult(sent=True, activation_deadline=deadline)
+
+    @resend_code.validator
+    def _validate_resend_code(self) -> None:
+        if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
+            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+
+    async def _send_code(self) -> datetime:
+        assert self._identifiers is not None
+        self._busy = True
+        self._touches += 1
+        deadline = workflow.now() + self._params.activation_window
+        try:
+            sent = await workflow.execute_activity_method(
+                MailActivities.send_activation_code,
+                SendActivationCode(
+                    workflow_id=workflow.info().workflow_id,
+                    email=self._identifiers.email,
+                    deadline=deadline,
+                ),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=_MAIL_RETRY,
+            )
+        finally:
+            self._busy = False
+        self._code_digest = sent.code_digest
+        self._code_attempts = 0
+        self._code_generation += 1
+        self._deadline = deadline
+        workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
+        self._set_status(EnrollmentStatus.AWAITING_ACTIVATION)
+        return deadline
+
+    # -- activation ---------------------------------------------------------------------------
+
+    @workflow.update
+    async def activate(self, request: Activate) -> ActivationResult:
+        if self._code_digest is None or self._code_attempts >= self._params.max_code_attempts:
+            return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
+        if not digests_equal(request.code_digest, self._code_digest):
+            self._code_attempts += 1
+            return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+        assert self._identifiers is not None and self._details is not None
+        self._busy = True
+        self._code_digest = None  # single use
+        try:
+            created = await workflow.execute_activity_method(
+                SubscriberActivities.create_subscriber,
+                CreateSubscriber(
+                    enrollment_key=f"{workflow.info().workflow_id}/{workflow.info().run_id}",
+                    email=self._identifiers.email,
+                    password_hash=self._identifiers.password_hash,
+                    details=self._details.details,
+                    company_name=self._company_name,
+                    trust_answer_hash=self._details.trust_answer_hash,
+                    terms_version=self._identifiers.terms_version,
+                    terms_accepted_at=self._identifiers.terms_accepted_at,
+                    activated_at=workflow.now(),
+                ),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=_DB_RETRY,
+            )
+        except ActivityError as error:
+            self._busy = False
+            if isinstance(error.cause, ApplicationError) and error.cause.type == ALREADY_SUBSCRIBED:
+                self._set_status(EnrollmentStatus.ABANDONED)
+                raise _reject(
+                    Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed"
+                ) from None
+            self._code_digest = request.code_digest  # nothing was created: the code stays good
+            raise
+        self._subscriber_id = created.subscriber_id
+        self._set_status(EnrollmentStatus.ACTIVATED)
+        self._busy = False
+        await self._render_recap(created.subscriber_id)
+        return ActivationResult(
+            outcome=ActivationOutcome.ACTIVATED,
+            subscriber_id=created.subscriber_id,
+            subscriber_number=created.subscriber_number,
+        )
+
+    @activate.validator
+    def _validate_activate(self, request: Activate) -> None:
+        if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
+            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+        assert self._deadline is not None
+        if workflow.now() >= self._deadline:
+            raise _reject(Rejection.NOT_FOUND, "the activation window is over")
+
+    async def _render_recap(self, subscriber_id: int) -> None:
+        try:
+            await workflow.execute_activity_method(
+                SubscriberActivities.render_recap,
+                RenderRecap(subscriber_id=subscriber_id),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=RetryPolicy(maximum_attempts=3),
+            )
+        except ActivityError:
+            # The subscriber exists; the API renders the recap on demand if it is missing.
+            workflow.logger.warning("recap rendering failed; it will be rendered on demand")
+
+    # -- « Quitter » --------------------------------------------------------------------------
+
+    @workflow.update
+    def abandon(self, request: DraftRef) -> EnrollmentStatus:
+        self._set_status(EnrollmentStatus.ABANDONED)
+        return self._status
+
+    @abandon.validator
+    def _validate_abandon(self, request: DraftRef) -> None:
+        self._check_draft(request.draft_key_digest, DRAFTING)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    @workflow.query
+    def view(self, request: DraftRef) -> EnrollmentView:
+        """The draft as its holder sees it; nothing for anyone else."""
+        if not self._draft_key_digest or not digests_equal(
+            request.draft_key_digest, self._draft_key_digest
+        ):
+            return EnrollmentView(found=False)
+        return EnrollmentView(found=True, status=self._status, recap=self._recap())
+
+    @workflow.query
+    def status(self) -> EnrollmentStatus:
+        """For ops: the status alone, no personal data."""
+        return self._status
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _check_draft(self, draft_key_digest: str, allowed: tuple[EnrollmentStatus, ...]) -> None:
+        if not self._draft_key_digest or not digests_equal(
+            draft_key_digest, self._draft_key_digest
+        ):
+            raise _reject(Rejection.NOT_FOUND, "unknown enrollment")
+        if self._status not in allowed or self._busy:
+            raise _reject(Rejection.CONFLICT, f"not possible in status {self._status.value}")
+
+    def _recap(self) -> Recap:
+        return Recap(
+            status=self._status,
+            email=self._identifiers.email if self._identifiers else "",
+            details=self._details.details if self._details else None,
+            company_name=self._company_name,
+            activation_deadline=self._deadline
+            if self._status is EnrollmentStatus.AWAITING_ACTIVATION
+            else None,
+        )
+
+    def _set_status(self, status: EnrollmentStatus) -> None:
+        self._status = status
+        workflow.upsert_search_attributes([ENROLLMENT_STATUS.value_set(status.value)])
+
+    def _forget_draft(self) -> None:
+        """Expired or abandoned: drop everything the pre-registration held."""
+        self._identifiers = None
+        self._details = None
+        self._company_name = None
+        self._code_digest = None
+        self._deadline = None

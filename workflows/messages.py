@@ -1,0 +1,103 @@
+"""The enrollment workflow's contract: one typed model per input, update, query and result.
+
+Nothing here holds a secret in clear: passwords and trust answers arrive hashed (argon2id), the
+draft key and the activation code as digests.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from domain.models import Details, EnrollmentStatus
+
+
+class EnrollmentParams(BaseModel):
+    """Fixed at start: the timings and limits this enrollment runs under."""
+
+    activation_window: timedelta
+    idle_timeout: timedelta
+    max_code_attempts: int = 5
+    max_resends: int = 3
+
+
+class SetIdentifiers(BaseModel):
+    """Step 1, sent with update-with-start: creates the draft or replaces an unconfirmed one."""
+
+    draft_key_digest: str
+    email: str
+    password_hash: str
+    terms_version: str
+    terms_accepted_at: datetime
+
+
+class DraftRef(BaseModel):
+    draft_key_digest: str
+
+
+class SubmitDetails(BaseModel):
+    draft_key_digest: str
+    details: Details
+    trust_answer_hash: str
+    company_name: str | None = None
+
+
+class Recap(BaseModel):
+    status: EnrollmentStatus
+    email: str
+    details: Details | None = None
+    company_name: str | None = None
+    activation_deadline: datetime | None = None
+
+
+class EnrollmentView(BaseModel):
+    """What the status query answers: the recap if the draft key matches, else found=False."""
+
+    found: bool
+    status: EnrollmentStatus | None = None
+    recap: Recap | None = None
+
+
+class Confirmed(BaseModel):
+    status: EnrollmentStatus
+    activation_deadline: datetime
+
+
+class Activate(BaseModel):
+    code_digest: str
+
+
+class ActivationOutcome(StrEnum):
+    ACTIVATED = "activated"
+    INVALID_CODE = "invalid_code"
+    CODE_VOID = "code_void"
+
+
+class ActivationResult(BaseModel):
+    outcome: ActivationOutcome
+    subscriber_id: int | None = None
+    subscriber_number: str | None = None
+
+
+class ResendResult(BaseModel):
+    sent: bool
+    activation_deadline: datetime | None = None
+
+
+class EnrollmentOutcome(BaseModel):
+    """The workflow's result: how it ended, without personal data."""
+
+    status: EnrollmentStatus
+    subscriber_id: int | None = None
+
+
+class Rejection(StrEnum):
+    """Why an update was refused; the API maps each to its HTTP answer."""
+
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    ACTIVATION_PENDING = "activation_pending"
+    ALREADY_SUBSCRIBED = "already_subscribed"
+    DETAILS_MISSING = "details_missing"
