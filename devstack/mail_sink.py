@@ -48,7 +48,12 @@ class MailSink:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             path = self.directory / f"{stamp}.eml"
             path.write_bytes(raw)
-            log.info("mail received: %s", path)
+            # A decoded copy beside the raw message, for reading without a mail client.
+            path.with_suffix(".txt").write_text(
+                f"To: {message['To']}\nSubject: {message['Subject']}\n\n{text_of(message)}",
+                encoding="utf-8",
+            )
+            log.info("mail received: %s", path.with_suffix(".txt"))
         async with self._arrived:
             self.messages.append(message)
             self._arrived.notify_all()

