@@ -87,3 +87,9 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
     )
     yield env
     await env.shutdown()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A run that collects nothing must fail, never pass quietly.
+    if session.testscollected == 0 and exitstatus in (0, 5):
+        session.exitstatus = 1
