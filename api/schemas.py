@@ -6,12 +6,18 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from domain.models import EnrollmentStatus
+from domain.models import EnrollmentStatus, IdentifiersForm
 from domain.reference import TRUST_QUESTIONS, Civility
 from domain.rules import format_siren
 from domain.subscriber_number import format_subscriber_number
 from storage.tables import Subscriber
 from workflows.messages import Recap
+
+
+class EnrollmentStart(IdentifiersForm):
+    """Step 1's body; `replaces` names the draft being edited (« Étape précédente »)."""
+
+    replaces: str | None = None
 
 
 class EnrollmentCreated(BaseModel):

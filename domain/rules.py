@@ -301,11 +301,15 @@ def normalise_trust_answer(value: str) -> str:
 @dataclass(frozen=True, slots=True)
 class CheckedDetails:
     details: Details
-    trust_answer: str  # normalised, to be hashed; never stored or sent as is
+    trust_answer: str  # normalised, to be hashed; never stored or sent as is; "" keeps the old one
 
 
-def check_details(form: DetailsForm) -> CheckedDetails:
-    """Check step 2 (« Votre inscription »)."""
+def check_details(form: DetailsForm, previous_question: str | None = None) -> CheckedDetails:
+    """Check step 2 (« Votre inscription »).
+
+    When the details are edited (`previous_question` is the question answered before), a blank
+    answer to the same question keeps the previous answer: it is never shown back.
+    """
     errors = _Collector()
     civility = form.civility.strip().lower()
     if not civility:
@@ -322,7 +326,7 @@ def check_details(form: DetailsForm) -> CheckedDetails:
     elif question not in TRUST_QUESTIONS:
         errors.add("trust.question", "invalid_trust_question")
     answer = normalise_trust_answer(form.trust.answer)
-    if not answer:
+    if not answer and not (previous_question and previous_question == question):
         errors.add("trust.answer", "required")
     elif len(answer) > TRUST_ANSWER_MAX:
         errors.add("trust.answer", "trust_answer_too_long")

@@ -32,7 +32,15 @@ from security.keyed_hash import (
     parse_enrollment_id,
 )
 from security.passwords import SecretHasher
-from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts, Unavailable
+from services.errors import (
+    Conflict,
+    Expired,
+    InvalidCode,
+    NotFound,
+    ServiceError,
+    TooManyAttempts,
+    Unavailable,
+)
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
@@ -41,6 +49,7 @@ from workflows.messages import (
     ActivationOutcome,
     ActivationResult,
     Confirmed,
+    DraftDetails,
     DraftRef,
     EnrollmentParams,
     Recap,
@@ -94,7 +103,9 @@ class EnrollmentService:
 
     # -- step 1 -------------------------------------------------------------------------------
 
-    async def start(self, form: IdentifiersForm) -> StartedEnrollment:
+    async def start(self, form: IdentifiersForm, replaces: str | None = None) -> StartedEnrollment:
+        """Step 1. `replaces` is the enrollment ID of the draft being edited (« Étape
+        précédente »): its details are kept, even when the identifier changes."""
         email = check_identifiers(form)
         if self._subscribers.email_exists(email):
             raise Conflict(
@@ -117,12 +128,23 @@ class EnrollmentService:
             terms_version=self._settings.terms_version,
             terms_accepted_at=datetime.now(UTC),
         )
+        previous = parse_enrollment_id(replaces) if replaces else None
+        previous_ref: DraftRef | None = None
+        if previous is not None:
+            previous_workflow_id, previous_key = previous
+            previous_ref = DraftRef(draft_key_digest=draft_key_digest(previous_key))
+            if previous_workflow_id == workflow_id:
+                request.keep_details_of = previous_ref.draft_key_digest
+            else:
+                request.carried = await self._draft_details(previous_workflow_id, previous_ref)
         recap = await self._call(
             self._client.execute_update_with_start_workflow(
                 EnrollmentWorkflow.set_identifiers, request, start_workflow_operation=start
             )
         )
         log.info("enrollment started", extra={"workflow_id": workflow_id})
+        if previous is not None and previous_ref is not None and previous[0] != workflow_id:
+            await self._abandon_quietly(previous[0], previous_ref)
         return StartedEnrollment(
             enrollment_id=make_enrollment_id(self._keyed.identifier_digest(email), draft_key),
             status=recap.status,
@@ -133,10 +155,12 @@ class EnrollmentService:
 
     async def submit_details(self, enrollment_id: str, form: DetailsForm) -> Recap:
         workflow_id, ref = self._parse(enrollment_id)
-        checked = check_details(form)
-        # Make sure the draft exists before paying for the slow hash.
-        await self.view(enrollment_id)
-        answer_hash = await self._hasher.hash(checked.trust_answer)
+        current = await self.view(enrollment_id)  # 404 before 422, and before the slow hash
+        previous_question = current.details.trust_question if current.details else None
+        checked = check_details(form, previous_question)
+        answer_hash = (
+            await self._hasher.hash(checked.trust_answer) if checked.trust_answer else None
+        )
         request = SubmitDetails(
             draft_key_digest=ref.draft_key_digest,
             details=checked.details,
@@ -210,6 +234,24 @@ class EnrollmentService:
             await self._call(handle.execute_update(EnrollmentWorkflow.resend_code))
         except NotFound:
             return
+
+    async def _draft_details(self, workflow_id: str, ref: DraftRef) -> DraftDetails | None:
+        handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        try:
+            return await handle.query(EnrollmentWorkflow.draft_details, ref)
+        except RPCError:
+            return None  # gone or unknown: nothing to carry over
+
+    async def _abandon_quietly(self, workflow_id: str, ref: DraftRef) -> None:
+        """The edited draft moved to another identifier: the old one is dropped."""
+        try:
+            await self._call(
+                self._client.get_workflow_handle_for(
+                    EnrollmentWorkflow.run, workflow_id
+                ).execute_update(EnrollmentWorkflow.abandon, ref)
+            )
+        except ServiceError:
+            log.info("previous draft already gone", extra={"workflow_id": workflow_id})
 
     async def _expired(self, workflow_id: str) -> bool:
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
+from domain.errors import InvalidFields
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from mail.sender import MailSender
 from security.keyed_hash import KeyedHasher
@@ -203,3 +204,42 @@ async def test_unknown_identifier_and_wrong_code_look_the_same(
     with pytest.raises(InvalidCode) as malformed:
         await service.activate(unique_email(), "short")
     assert unknown.value.detail == malformed.value.detail
+
+
+async def test_previous_step_keeps_the_details_for_the_same_identifier(
+    service: EnrollmentService,
+) -> None:
+    email = unique_email()
+    first = await _pre_register(service, email)
+    again = await service.start(IdentifiersForm(**identifiers(email, "Other123")), replaces=first)
+    recap = await service.view(again.enrollment_id)
+    assert recap.status is EnrollmentStatus.AWAITING_CONFIRMATION
+    assert recap.details is not None and recap.details.last_name == "Rosemonde"
+
+
+async def test_previous_step_carries_the_details_to_a_new_identifier(
+    service: EnrollmentService, mail_sink: MailSink
+) -> None:
+    old_email, new_email = unique_email(), unique_email()
+    first = await _pre_register(service, old_email)
+    moved = await service.start(IdentifiersForm(**identifiers(new_email)), replaces=first)
+
+    recap = await service.view(moved.enrollment_id)
+    assert recap.email == new_email and recap.details is not None
+    assert (await service.view(first)).status is EnrollmentStatus.ABANDONED
+    # The carried trust answer is the one typed before; the enrollment goes through.
+    code = await _confirm(service, mail_sink, moved.enrollment_id, new_email)
+    assert (await service.activate(new_email, code)).subscriber_number
+
+
+async def test_blank_answer_keeps_the_previous_one_only_for_the_same_question(
+    service: EnrollmentService,
+) -> None:
+    enrollment_id = await _pre_register(service, unique_email())
+    same = details(trust={"question": "nickname", "answer": ""})
+    assert (await service.submit_details(enrollment_id, DetailsForm(**same))).details
+
+    other = details(trust={"question": "first_pet", "answer": ""})
+    with pytest.raises(InvalidFields) as refused:
+        await service.submit_details(enrollment_id, DetailsForm(**other))
+    assert [e.field for e in refused.value.errors] == ["trust.answer"]

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         ActivationOutcome,
         ActivationResult,
         Confirmed,
+        DraftDetails,
         DraftRef,
         EnrollmentOutcome,
         EnrollmentParams,
@@ -64,8 +65,7 @@ class EnrollmentWorkflow:
         self._status = EnrollmentStatus.IDENTIFIERS_SET
         self._draft_key_digest = ""
         self._identifiers: SetIdentifiers | None = None
-        self._details: SubmitDetails | None = None
-        self._company_name: str | None = None
+        self._details: DraftDetails | None = None
         self._code_digest: str | None = None
         self._code_attempts = 0
         self._code_generation = 0
@@ -129,11 +129,18 @@ class EnrollmentWorkflow:
     @workflow.update
     def set_identifiers(self, request: SetIdentifiers) -> Recap:
         """Create the draft, or replace an unconfirmed draft of the same identifier."""
+        keep = request.keep_details_of is not None and digests_equal(
+            request.keep_details_of, self._draft_key_digest
+        )
+        if not keep:
+            self._details = request.carried
         self._draft_key_digest = request.draft_key_digest
-        self._identifiers = request
-        self._details = None
-        self._company_name = None
-        self._set_status(EnrollmentStatus.IDENTIFIERS_SET)
+        self._identifiers = request.model_copy(update={"carried": None, "keep_details_of": None})
+        self._set_status(
+            EnrollmentStatus.AWAITING_CONFIRMATION
+            if self._details
+            else EnrollmentStatus.IDENTIFIERS_SET
+        )
         self._touches += 1
         return self._recap()
 
@@ -160,8 +167,14 @@ class EnrollmentWorkflow:
         )
         # The draft may have been replaced or confirmed while the look-up ran.
         self._check_draft(request.draft_key_digest, DRAFTING)
-        self._details = request
-        self._company_name = found.name
+        answer_hash = request.trust_answer_hash or (
+            self._details.trust_answer_hash if self._details else None
+        )
+        if answer_hash is None:
+            raise _reject(Rejection.CONFLICT, "the trust answer is missing")
+        self._details = DraftDetails(
+            details=request.details, trust_answer_hash=answer_hash, company_name=found.name
+        )
         self._set_status(EnrollmentStatus.AWAITING_CONFIRMATION)
         self._touches += 1
         return self._recap()
@@ -243,7 +256,7 @@ class EnrollmentWorkflow:
                     email=self._identifiers.email,
                     password_hash=self._identifiers.password_hash,
                     details=self._details.details,
-                    company_name=self._company_name,
+                    company_name=self._details.company_name,
                     trust_answer_hash=self._details.trust_answer_hash,
                     terms_version=self._identifiers.terms_version,
                     terms_accepted_at=self._identifiers.terms_accepted_at,
@@ -314,6 +327,15 @@ class EnrollmentWorkflow:
         return EnrollmentView(found=True, status=self._status, recap=self._recap())
 
     @workflow.query
+    def draft_details(self, request: DraftRef) -> DraftDetails | None:
+        """The details of an unconfirmed draft, to carry them over to a new identifier."""
+        if self._status not in DRAFTING or not self._draft_key_digest:
+            return None
+        if not digests_equal(request.draft_key_digest, self._draft_key_digest):
+            return None
+        return self._details
+
+    @workflow.query
     def status(self) -> EnrollmentStatus:
         """For ops: the status alone, no personal data."""
         return self._status
@@ -333,7 +355,7 @@ class EnrollmentWorkflow:
             status=self._status,
             email=self._identifiers.email if self._identifiers else "",
             details=self._details.details if self._details else None,
-            company_name=self._company_name,
+            company_name=self._details.company_name if self._details else None,
             activation_deadline=self._deadline
             if self._status is EnrollmentStatus.AWAITING_ACTIVATION
             else None,
@@ -347,6 +369,5 @@ class EnrollmentWorkflow:
         """Expired or abandoned: drop everything the pre-registration held."""
         self._identifiers = None
         self._details = None
-        self._company_name = None
         self._code_digest = None
         self._deadline = None

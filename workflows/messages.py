@@ -23,14 +23,28 @@ class EnrollmentParams(BaseModel):
     max_resends: int = 3
 
 
+class DraftDetails(BaseModel):
+    """The details of a draft as the workflow keeps them."""
+
+    details: Details
+    trust_answer_hash: str
+    company_name: str | None = None
+
+
 class SetIdentifiers(BaseModel):
-    """Step 1, sent with update-with-start: creates the draft or replaces an unconfirmed one."""
+    """Step 1, sent with update-with-start: creates the draft or replaces an unconfirmed one.
+
+    « Étape précédente » keeps the details already typed: `keep_details_of` names the current
+    draft of the same identifier, `carried` brings them over from a draft of another identifier.
+    """
 
     draft_key_digest: str
     email: str
     password_hash: str
     terms_version: str
     terms_accepted_at: datetime
+    keep_details_of: str | None = None
+    carried: DraftDetails | None = None
 
 
 class DraftRef(BaseModel):
@@ -40,8 +54,8 @@ class DraftRef(BaseModel):
 class SubmitDetails(BaseModel):
     draft_key_digest: str
     details: Details
-    trust_answer_hash: str
-    company_name: str | None = None
+    # None keeps the answer given before (same question, answer left blank when editing).
+    trust_answer_hash: str | None
 
 
 class Recap(BaseModel):

@@ -5,17 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from api.deps import EnrollmentsDep
-from api.schemas import ConfirmOut, EnrollmentCreated, EnrollmentOut
-from domain.models import DetailsForm, IdentifiersForm
+from api.schemas import ConfirmOut, EnrollmentCreated, EnrollmentOut, EnrollmentStart
+from domain.models import DetailsForm
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["enrollment"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=EnrollmentCreated)
 async def create_enrollment(
-    form: IdentifiersForm, enrollments: EnrollmentsDep, response: Response
+    form: EnrollmentStart, enrollments: EnrollmentsDep, response: Response
 ) -> EnrollmentCreated:
-    started = await enrollments.start(form)
+    started = await enrollments.start(form, replaces=form.replaces)
     response.headers["Location"] = f"/api/v1/enrollments/{started.enrollment_id}"
     return EnrollmentCreated(
         enrollment_id=started.enrollment_id, status=started.status, email=started.email
