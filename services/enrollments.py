@@ -6,6 +6,7 @@ Rules are checked here (domain.rules) before anything reaches Temporal; secrets 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ class EnrollmentService:
         """Step 1. `replaces` is the enrollment ID of the draft being edited (« Étape
         précédente »): its details are kept, even when the identifier changes."""
         email = check_identifiers(form)
-        if self._subscribers.email_exists(email):
+        if await asyncio.to_thread(self._subscribers.email_exists, email):
             raise Conflict(
                 "Cet identifiant est déjà celui d'un espace abonné.", code="already_subscribed"
             )
