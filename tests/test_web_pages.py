@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
 from pypdf import PdfReader
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
@@ -23,8 +23,8 @@ from tests.web import (
     TERMS_LABEL,
     accept_terms,
     assert_plain,
-    fill_details,
     field,
+    fill_details,
     fill_identifiers,
     heading,
     shot,
@@ -33,7 +33,7 @@ from workflows.enrollment import EnrollmentWorkflow
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 740}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 
 
 def browser_url(site: LiveApp) -> str:
@@ -203,7 +203,11 @@ async def test_cookie_is_httponly_lax_and_posts_need_the_csrf_token(
     await page.goto("/inscription")
     [cookie] = await context.cookies()
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["secure"]
-    for form in ({}, {"csrf_token": "forged", "terms_accepted": "on"}):
+    forms: list[dict[str, str | float | bool]] = [
+        {},
+        {"csrf_token": "forged", "terms_accepted": "on"},
+    ]
+    for form in forms:
         refused = await page.request.post("/inscription", form=form)
         assert refused.status == 403
         assert "Demande refusée" in await refused.text()
@@ -263,7 +267,9 @@ async def test_bad_password_is_shown_next_to_its_field_and_never_echoed(page: Pa
     await page.get_by_label("Votre identifiant").fill(email)
     await page.get_by_label("Votre mot de passe").fill("Mauvais123")
     await page.get_by_role("button", name="VALIDER").click()
-    await expect(page.get_by_role("alert")).to_contain_text("Identifiant ou mot de passe incorrect.")
+    await expect(page.get_by_role("alert")).to_contain_text(
+        "Identifiant ou mot de passe incorrect."
+    )
     await expect(page.get_by_label("Votre identifiant")).to_have_value(email)
     await expect(page.get_by_label("Votre mot de passe")).to_have_value("")
     await shot(page, "12-erreur-connexion")

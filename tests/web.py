@@ -47,7 +47,7 @@ async def accept_terms(page: Page) -> None:
     await heading(page, "Créer vos identifiants")
 
 
-async def fill_identifiers(page: Page, email: str, password: str = "Secret2026") -> None:
+async def fill_identifiers(page: Page, email: str, password: str = "Secret2026") -> None:  # noqa: S107
     await page.get_by_label("Votre identifiant (adresse e-mail)").fill(email)
     await page.get_by_label("Confirmer votre nouvelle adresse mail").fill(email)
     await field(page, "Votre mot de passe").fill(password)

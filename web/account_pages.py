@@ -88,7 +88,10 @@ async def activate(
         activated = await enrollments.activate(email, text(data, "code").strip())
     except InvalidCode as error:
         return page.render(
-            "activation.html", status_code=422, errors={"code": error.detail}, values={"email": email}
+            "activation.html",
+            status_code=422,
+            errors={"code": error.detail},
+            values={"email": email},
         )
     except (Expired, TooManyAttempts) as error:
         return page.render(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import APIRouter
 from starlette.responses import Response
 
@@ -104,10 +106,9 @@ async def quit_enrollment(page: PageDep, enrollments: EnrollmentsDep) -> Respons
     """« Quitter »: the draft and all it held are deleted; back to the home page."""
     await page.form()
     if page.session.enrollment_id:
-        try:
+        # Already gone, or confirmed: nothing is left to abandon here.
+        with contextlib.suppress(NotFound, Conflict):
             await enrollments.abandon(page.session.enrollment_id)
-        except (NotFound, Conflict):
-            pass  # already gone, or confirmed: nothing left to abandon here
     page.session.enrollment_id = None
     page.session.terms_version = None
     return page.redirect("/")
@@ -116,7 +117,9 @@ async def quit_enrollment(page: PageDep, enrollments: EnrollmentsDep) -> Respons
 # -- « Votre inscription » ------------------------------------------------------------------------
 
 
-def _details_page(page: PageDep, recap: Recap, status_code: int = 200, **context: object) -> Response:
+def _details_page(
+    page: PageDep, recap: Recap, status_code: int = 200, **context: object
+) -> Response:
     return page.render(
         "details.html",
         status_code=status_code,
@@ -208,7 +211,5 @@ async def mail_sent(page: PageDep, enrollments: EnrollmentsDep) -> Response:
         "mail_sent.html",
         name=full_name(d.civility, d.last_name, d.first_name),
         window=f"{hours}h" if hours else f"{int(window.total_seconds() // 60)} min",
-        deadline=moment(current.activation_deadline)
-        if current.activation_deadline
-        else None,
+        deadline=moment(current.activation_deadline) if current.activation_deadline else None,
     )
