@@ -24,6 +24,7 @@ from services.subscribers import SubscriberService
 from settings import Settings, get_settings
 from storage.engine import make_engine
 from storage.subscribers import SessionRepository, SubscriberRepository
+from web.install import install as install_pages
 
 
 @dataclass
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     problems.install(app)
     for module in (enrollments, activations, subscriber, reference, ops):
         app.include_router(module.router)
+    install_pages(app, settings)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestContext)
     return app

@@ -8,7 +8,7 @@ import signal
 
 from devstack.stack import Stack
 from observability.logs import configure_logging
-from settings import get_settings
+from settings import Environment, get_settings
 
 
 async def main() -> None:
@@ -58,6 +58,8 @@ def _banner(stack: Stack) -> None:
             f"  Mail (SMTP sink) 127.0.0.1:{stack.sink.port}",
             f"  Received mail    {s.data_dir.resolve() / 'mail'}",
         ]
+        if s.app_env is Environment.DEVELOPMENT:
+            lines.append(f"  Dev inbox        {base}/dev/inbox")
     else:
         lines.append(f"  Mail             {s.smtp_host}:{s.smtp_port} (external)")
     lines += [f"  Data             {s.data_dir.resolve()}", "Press Ctrl-C to stop.", ""]

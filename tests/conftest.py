@@ -3,11 +3,13 @@ Temporal's time-skipping test server (workflow tests) or dev server (integration
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -93,3 +95,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # A run that collects nothing must fail, never pass quietly.
     if session.testscollected == 0 and exitstatus in (0, 5):
         session.exitstatus = 1
+
+
+# Debian's Chromium (`apt-get install chromium`), never a browser downloaded by Playwright.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    path = shutil.which("chromium")
+    if path is None:
+        message = "Chromium is missing: apt-get install -y chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        await chromium.close()

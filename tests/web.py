@@ -1,0 +1,70 @@
+"""Helpers for the browser tests: screenshots, the sheet's forms filled as a person would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.async_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+TERMS_LABEL = (
+    "Je reconnais avoir pris connaissance des conditions générales et les accepte sans "
+    "restriction. *"
+)
+
+
+def field(page: Page, label: str) -> Locator:
+    """The input labelled exactly `label`, with or without the required-field asterisk."""
+    return page.get_by_label(re.compile("^" + re.escape(label) + r"( \*)?$"))
+
+
+async def shot(page: Page, name: str) -> None:
+    """A full-page screenshot of the screen, kept as a test artifact."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+async def assert_plain(page: Page) -> None:
+    """No inline script or style: the pages must work under a CSP that forbids both."""
+    html = await page.content()
+    assert "<script" not in html
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+
+
+async def heading(page: Page, text: str) -> None:
+    await expect(page.get_by_role("heading", level=1)).to_have_text(text)
+
+
+async def accept_terms(page: Page) -> None:
+    await page.goto("/")
+    await page.get_by_role("link", name="cliquez sur ce lien pour vous inscrire").click()
+    await heading(page, "Abonnement à votre espace")
+    await page.get_by_label(TERMS_LABEL).check()
+    await page.get_by_role("button", name="Saisir vos identifiants").click()
+    await heading(page, "Créer vos identifiants")
+
+
+async def fill_identifiers(page: Page, email: str, password: str = "Secret2026") -> None:  # noqa: S107
+    await page.get_by_label("Votre identifiant (adresse e-mail)").fill(email)
+    await page.get_by_label("Confirmer votre nouvelle adresse mail").fill(email)
+    await field(page, "Votre mot de passe").fill(password)
+    await page.get_by_label("Confirmer votre nouveau mot de passe").fill(password)
+
+
+async def fill_details(page: Page, siren: str = "732 829 320") -> None:
+    await page.get_by_label("Civilité").select_option("madame")
+    await field(page, "Nom").fill("Rosemonde")
+    await page.get_by_label("Prénom").fill("Lila")
+    await page.get_by_label("SIREN ou équivalent").fill(siren)
+    await page.get_by_label("Numéro de téléphone professionnel").fill("01 23 45 67 89")
+    await page.get_by_label("Numéro de la voie").fill("12")
+    await page.get_by_label("Nature de la voie").select_option("RUE")
+    await page.get_by_label("Libellé de la voie").fill("de la Paix")
+    await page.get_by_label("Complément d'adresse").fill("Bâtiment B")
+    await page.get_by_label("Code postal").fill("75002")
+    await page.get_by_label("Ville").fill("Paris")
+    await field(page, "Question").select_option("nickname")
+    await page.get_by_label("Réponse").fill("Tâta")

@@ -1,0 +1,165 @@
+"""Home, sign-in, activation, the success page, the signed-in space and its recap PDF."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.deps import EnrollmentsDep, SubscribersDep
+from domain.subscriber_number import format_subscriber_number
+from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
+from storage.tables import Subscriber
+from web.display import moment, recap_of_subscriber
+from web.forms import text
+from web.page import Page, PageDep, PageRoute
+from web.session import WebSession
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+RECAP_PDF = "/espace/formulaire-inscription.pdf"
+
+
+async def _signed_in(page: Page, subscribers: SubscribersDep) -> Subscriber | None:
+    token = page.session.access_token
+    if not token:
+        return None
+    try:
+        return await run_in_threadpool(subscribers.authenticate, token)
+    except Unauthorized:
+        page.session.access_token = None
+        return None
+
+
+# -- « Espace abonné » and sign-in ----------------------------------------------------------------
+
+
+@router.get("/")
+async def home(page: PageDep) -> Response:
+    return page.render("home.html")
+
+
+@router.post("/connexion")
+async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
+    data = await page.form()
+    email = text(data, "email")
+    try:
+        session = await subscribers.sign_in(email, text(data, "password"))
+    except (Unauthorized, TooManyAttempts) as error:
+        return page.render(
+            "home.html",
+            status_code=error.status,
+            errors={"password": error.detail},
+            values={"email": email},
+        )
+    page.session = WebSession(access_token=session.access_token)  # a fresh CSRF token too
+    return page.redirect("/espace")
+
+
+@router.get("/mot-de-passe-oublie")
+async def forgotten_password(page: PageDep) -> Response:
+    return page.render("forgotten_password.html")
+
+
+@router.post("/deconnexion")
+async def sign_out(page: PageDep, subscribers: SubscribersDep) -> Response:
+    await page.form()
+    if page.session.access_token:
+        await run_in_threadpool(subscribers.sign_out, page.session.access_token)
+    page.session = WebSession()
+    return page.redirect("/")
+
+
+# -- « Activer votre compte fiscal » --------------------------------------------------------------
+
+
+@router.get("/activation")
+async def activation(page: PageDep) -> Response:
+    return page.render("activation.html")
+
+
+@router.post("/activation")
+async def activate(
+    page: PageDep, enrollments: EnrollmentsDep, subscribers: SubscribersDep
+) -> Response:
+    data = await page.form()
+    email = text(data, "email")
+    try:
+        activated = await enrollments.activate(email, text(data, "code").strip())
+    except InvalidCode as error:
+        return page.render(
+            "activation.html",
+            status_code=422,
+            errors={"code": error.detail},
+            values={"email": email},
+        )
+    except (Expired, TooManyAttempts) as error:
+        return page.render(
+            "activation.html",
+            status_code=error.status,
+            alert=error.detail,
+            offer_new_code=isinstance(error, TooManyAttempts),
+            values={"email": email},
+        )
+    session = await run_in_threadpool(subscribers.open_session, activated.subscriber_id)
+    page.session = WebSession(access_token=session.access_token)
+    return page.redirect("/activation/confirmee")
+
+
+@router.get("/activation/nouveau-code")
+async def new_code(page: PageDep) -> Response:
+    return page.render("new_code.html")
+
+
+@router.post("/activation/nouveau-code")
+async def send_new_code(page: PageDep, enrollments: EnrollmentsDep) -> Response:
+    data = await page.form()
+    email = text(data, "email")
+    await enrollments.resend(email)
+    # The same answer whether or not a pre-registration awaits: nothing is told about the address.
+    return page.render("new_code.html", sent=True, values={"email": email})
+
+
+@router.get("/activation/confirmee")
+async def activated(page: PageDep, subscribers: SubscribersDep) -> Response:
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    return page.render(
+        "activated.html",
+        subscriber_number=format_subscriber_number(subscriber.subscriber_number),
+        recap_pdf=RECAP_PDF,
+    )
+
+
+# -- the signed-in space --------------------------------------------------------------------------
+
+
+@router.get("/espace")
+async def space(page: PageDep, subscribers: SubscribersDep) -> Response:
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    return page.render(
+        "space.html",
+        subscriber_number=format_subscriber_number(subscriber.subscriber_number),
+        activated_at=moment(subscriber.activated_at),
+        recap=recap_of_subscriber(subscriber),
+        recap_pdf=RECAP_PDF,
+    )
+
+
+@router.get(RECAP_PDF)
+async def recap_pdf(page: PageDep, subscribers: SubscribersDep) -> Response:
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    pdf = await run_in_threadpool(subscribers.recap_pdf, subscriber)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": 'inline; filename="formulaire-inscription.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

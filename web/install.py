@@ -1,0 +1,25 @@
+"""Plug the web pages into the FastAPI app: routes, static files, the session cookie."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from settings import Environment, Settings
+from web import account_pages, enrollment_pages
+from web.inbox import inbox_router
+from web.session import SessionCookies
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    app.state.session_cookies = SessionCookies(settings)
+    app.include_router(account_pages.router)
+    app.include_router(enrollment_pages.router)
+    mail_folder = settings.data_dir / "mail"
+    if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():
+        app.include_router(inbox_router(mail_folder))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,105 @@
+"""What every page handler gets: the browser's session, rendering, redirects, checked forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import StateDep
+from services.errors import ServiceError
+from settings import Settings
+from web.session import CSRF_FIELD, SessionCookies, WebSession
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+TEMPLATES.env.filters["field_id"] = lambda name: str(name).replace(".", "-").replace("_", "-")
+
+
+class CsrfRejected(Exception):
+    """A form post without the token of this browser's session."""
+
+
+@dataclass
+class Page:
+    request: Request
+    session: WebSession
+    cookies: SessionCookies
+    settings: Settings
+
+    async def form(self) -> FormData:
+        """The posted form, once its CSRF token is checked against the cookie's."""
+        data = await self.request.form()
+        if not self.session.csrf_matches(data.get(CSRF_FIELD)):
+            raise CsrfRejected
+        return data
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> Response:
+        context.setdefault("errors", {})
+        context.setdefault("values", {})
+        response = TEMPLATES.TemplateResponse(
+            self.request,
+            template,
+            {"csrf_token": self.session.csrf, "signed_in": bool(self.session.access_token)}
+            | context,
+            status_code=status_code,
+            headers={"Cache-Control": "no-store"},
+        )
+        self.cookies.save(self.request, response, self.session)
+        return response
+
+    def redirect(self, url: str) -> Response:
+        # 303: the browser follows a form post with a GET (post/redirect/get).
+        response = RedirectResponse(url, status_code=303)
+        self.cookies.save(self.request, response, self.session)
+        return response
+
+
+def get_page(request: Request, state: StateDep) -> Page:
+    cookies: SessionCookies = request.app.state.session_cookies
+    return Page(request, cookies.load(request), cookies, state.settings)
+
+
+PageDep = Annotated[Page, Depends(get_page)]
+
+
+def error_page(request: Request, status_code: int, title: str, detail: str) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(
+        request,
+        "error.html",
+        {"title": title, "detail": detail, "errors": {}, "values": {}},
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+class PageRoute(APIRoute):
+    """Service failures and refused form posts as French HTML pages, not problem+json."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except CsrfRejected:
+                return error_page(
+                    request,
+                    403,
+                    "Demande refusée",
+                    "Ce formulaire a expiré ou ne provient pas de ce site. Revenez à la page "
+                    "précédente, rechargez-la et recommencez.",
+                )
+            except ServiceError as error:
+                response = error_page(request, error.status, error.title, error.detail)
+                if retry_after := getattr(error, "retry_after", None):
+                    response.headers["Retry-After"] = str(retry_after)
+                return response
+
+        return handle
