@@ -12,7 +12,8 @@ from temporalio.client import Client
 
 from api import problems
 from api.middleware import BodySizeLimit, RequestContext
-from api.routes import activations, codec, enrollments, ops, reference, subscriber
+from api.routes import activations, codec, docs, enrollments, ops, reference, subscriber
+from api.security_headers import SecurityHeaders
 from api.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging
@@ -22,7 +23,7 @@ from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
-from settings import Settings, get_settings
+from settings import Environment, Settings, get_settings
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.subscribers import SessionRepository, SubscriberRepository
@@ -78,13 +79,17 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         version="1",
         description="Création et gestion de l'espace abonné professionnel.",
         lifespan=lifespan,
+        # The docs page is served by api.routes.docs, under a policy of its own.
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
-    for module in (enrollments, activations, subscriber, reference, ops, codec):
+    for module in (enrollments, activations, subscriber, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestContext)
+    app.add_middleware(SecurityHeaders, always_https=settings.app_env is Environment.PRODUCTION)
     return app
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 import re
+import string
 import uuid
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -72,3 +75,21 @@ def code_from(message: EmailMessage) -> str:
     match = CODE_LINE.search(text_of(message))
     assert match, "no activation code in the e-mail"
     return match.group(1)
+
+
+def distinctive(prefix: str, length: int = 8) -> str:
+    """Letters no history could hold by chance: a personal value to search for afterwards."""
+    return prefix + "".join(random.choices(string.ascii_lowercase, k=length))
+
+
+class FakeClock:
+    """A clock the test moves by hand (rate limits and lockouts read the time through it)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
