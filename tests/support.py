@@ -13,6 +13,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from devstack.mail_sink import text_of
 from settings import Environment, Settings
 
@@ -30,6 +32,11 @@ def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:
         "codec_auth_token": base64.b64encode(os.urandom(24)).decode(),
         "session_secret": base64.b64encode(os.urandom(32)).decode(),
         "temporal_task_queue": f"enrollments-{uuid.uuid4().hex[:8]}",
+        # Every test calls from 127.0.0.1 into one database: the tests of per-address limits
+        # set their own limit and key.
+        "activation_attempts_per_address": 100_000,
+        "resends_per_address": 100_000,
+        "sign_ins_per_address": 100_000,
     }
     values.update(overrides)
     return Settings(**values)
@@ -93,3 +100,8 @@ class FakeClock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
+
+
+def fresh_hash_key() -> SecretStr:
+    """A key of its own: this test's keyed hashes (identifiers, addresses) meet no other's."""
+    return SecretStr(base64.b64encode(os.urandom(32)).decode())
