@@ -29,7 +29,8 @@ def _is_repeated(field: FieldDescriptor) -> bool:
 
 
 def _is_map(field: FieldDescriptor) -> bool:
-    return bool(field.message_type.GetOptions().map_entry)
+    entry = field.message_type
+    return entry is not None and bool(entry.GetOptions().map_entry)
 
 
 def variants(value: str) -> set[str]:
