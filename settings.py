@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -26,6 +26,16 @@ def parse_duration(value: Any) -> Any:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def split_commas(value: Any) -> Any:
+    """Accept "a,b" from the environment as well as a list."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(split_commas)]
 
 
 class Environment(StrEnum):
@@ -76,6 +86,24 @@ class Settings(BaseSettings):
     payload_codec_keys: SecretStr = SecretStr("")
     codec_auth_token: SecretStr = SecretStr("")
     session_secret: SecretStr = SecretStr("")
+
+    # Rate limits, counted in the database so that every API process shares them. Fixed windows
+    # per identifier (keyed hash) and per client address; sign-in locks an identifier after
+    # repeated failures, for a delay that doubles with each further failure.
+    rate_limit_window: Duration = timedelta(minutes=15)
+    activation_attempts_per_identifier: int = Field(default=10, ge=1)
+    activation_attempts_per_address: int = Field(default=50, ge=1)
+    resends_per_identifier: int = Field(default=5, ge=1)
+    resends_per_address: int = Field(default=20, ge=1)
+    sign_ins_per_address: int = Field(default=50, ge=1)
+    sign_in_lockout_after: int = Field(default=5, ge=1)
+    sign_in_lockout_delay: Duration = timedelta(minutes=1)
+    sign_in_lockout_max: Duration = timedelta(hours=1)
+    # Failures older than this are forgotten.
+    sign_in_failure_memory: Duration = timedelta(hours=24)
+
+    # Browser origins (the Temporal UI) allowed to call the codec endpoint.
+    codec_cors_origins: CommaList = ["http://127.0.0.1:8233", "http://localhost:8233"]
 
     # argon2id cost; the defaults are OWASP's minimum for argon2id.
     argon2_memory_kib: int = 19456

@@ -47,3 +47,8 @@ async def current_subscriber(
 
 
 SubscriberDep = Annotated[Subscriber, Depends(current_subscriber)]
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address for rate limits (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else None

@@ -12,7 +12,8 @@ from temporalio.client import Client
 
 from api import problems
 from api.middleware import BodySizeLimit, RequestContext
-from api.routes import activations, enrollments, ops, reference, subscriber
+from api.routes import activations, codec, docs, enrollments, ops, reference, subscriber
+from api.security_headers import SecurityHeaders
 from api.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging
@@ -21,7 +22,9 @@ from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
 from services.subscribers import SubscriberService
-from settings import Settings, get_settings
+from services.throttle import Clock, Throttle, utc_now
+from settings import Environment, Settings, get_settings
+from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.subscribers import SessionRepository, SubscriberRepository
 from web.install import install as install_pages
@@ -33,21 +36,26 @@ class Overrides:
 
     client: Client | None = None
     engine: Engine | None = None
+    clock: Clock | None = None  # what rate limits and lockouts take as "now"
 
 
-def build_state(settings: Settings, client: Client, engine: Engine) -> AppState:
+def build_state(
+    settings: Settings, client: Client, engine: Engine, clock: Clock = utc_now
+) -> AppState:
     repository = SubscriberRepository(engine)
     hasher = SecretHasher(settings)
+    keyed = KeyedHasher(settings.identifier_hash_key)
+    throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     return AppState(
         settings=settings,
         engine=engine,
         client=client,
         codec=codec_from_settings(settings),
         mail=MailSender.from_settings(settings),
-        enrollments=EnrollmentService(
-            client, settings, repository, hasher, KeyedHasher(settings.identifier_hash_key)
+        enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
+        subscribers=SubscriberService(
+            settings, repository, SessionRepository(engine), hasher, throttle
         ),
-        subscribers=SubscriberService(settings, repository, SessionRepository(engine), hasher),
     )
 
 
@@ -59,7 +67,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = overrides.engine or make_engine(settings.resolved_database_url)
         client = overrides.client or await connect(settings)
-        app.state.services = build_state(settings, client, engine)
+        app.state.services = build_state(settings, client, engine, overrides.clock or utc_now)
         try:
             yield
         finally:
@@ -71,13 +79,17 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         version="1",
         description="Création et gestion de l'espace abonné professionnel.",
         lifespan=lifespan,
+        # The docs page is served by api.routes.docs, under a policy of its own.
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
-    for module in (enrollments, activations, subscriber, reference, ops):
+    for module in (enrollments, activations, subscriber, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestContext)
+    app.add_middleware(SecurityHeaders, always_https=settings.app_env is Environment.PRODUCTION)
     return app
 
 

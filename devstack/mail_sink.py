@@ -16,6 +16,9 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 log = logging.getLogger(__name__)
+# aiosmtpd logs every SMTP line it reads (recipients at INFO, the message itself at DEBUG):
+# personal data that must stay out of the logs.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class MailSink:

@@ -34,6 +34,10 @@ class KeyedHasher:
     def workflow_id(self, normalised_email: str) -> str:
         return WORKFLOW_ID_PREFIX + self.identifier_digest(normalised_email)
 
+    def address_digest(self, client_address: str) -> str:
+        """A client's network address, for rate limits (an address is personal data too)."""
+        return self._digest("address", client_address)[:_DIGEST_LENGTH]
+
     def activation_code_digest(self, workflow_id: str, code: str) -> str:
         return self._digest("activation-code", workflow_id, code)
 

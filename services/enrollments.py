@@ -42,6 +42,7 @@ from services.errors import (
     TooManyAttempts,
     Unavailable,
 )
+from services.throttle import Action, Throttle
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
@@ -85,8 +86,11 @@ class EnrollmentService:
         subscribers: SubscriberRepository,
         hasher: SecretHasher,
         keyed: KeyedHasher,
+        throttle: Throttle | None = None,
     ) -> None:
         self._client = client
+        # Rate limits on activation attempts and resends (the app always passes one).
+        self._throttle = throttle
         self._settings = settings
         self._subscribers = subscribers
         self._hasher = hasher
@@ -195,8 +199,11 @@ class EnrollmentService:
 
     # -- activation ---------------------------------------------------------------------------
 
-    async def activate(self, email: str, code: str) -> Activated:
+    async def activate(
+        self, email: str, code: str, *, client_address: str | None = None
+    ) -> Activated:
         normalised = normalise_email(email)
+        await self._count(Action.ACTIVATION, normalised, client_address)
         if not normalised or not is_activation_code_shaped(code):
             raise InvalidCode("Identifiant ou code d'activation incorrect.")
         workflow_id = self._keyed.workflow_id(normalised)
@@ -224,9 +231,10 @@ class EnrollmentService:
         log.info("enrollment activated", extra={"workflow_id": workflow_id})
         return Activated(result.subscriber_id, result.subscriber_number, normalised)
 
-    async def resend(self, email: str) -> None:
+    async def resend(self, email: str, *, client_address: str | None = None) -> None:
         """Send a new code if an enrollment awaits activation; silent either way."""
         normalised = normalise_email(email)
+        await self._count(Action.RESEND, normalised, client_address)
         if not normalised:
             return
         workflow_id = self._keyed.workflow_id(normalised)
@@ -263,6 +271,10 @@ class EnrollmentService:
         return status is EnrollmentStatus.EXPIRED
 
     # -- helpers ------------------------------------------------------------------------------
+
+    async def _count(self, action: Action, identifier: str, client_address: str | None) -> None:
+        if self._throttle is not None:
+            await asyncio.to_thread(self._throttle.count, action, identifier, client_address)
 
     def _parse(self, enrollment_id: str) -> tuple[str, DraftRef]:
         parsed = parse_enrollment_id(enrollment_id)

@@ -11,6 +11,7 @@ from domain.rules import normalise_email
 from security.passwords import SecretHasher
 from security.tokens import new_token, token_digest
 from services.errors import Unauthorized
+from services.throttle import Action, Throttle
 from settings import Settings
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
@@ -29,11 +30,14 @@ class SubscriberService:
         subscribers: SubscriberRepository,
         sessions: SessionRepository,
         hasher: SecretHasher,
+        throttle: Throttle | None = None,
     ) -> None:
         self._settings = settings
         self._subscribers = subscribers
         self._sessions = sessions
         self._hasher = hasher
+        # Rate limit per address and lockout per identifier (the app always passes one).
+        self._throttle = throttle
 
     def open_session(self, subscriber_id: int) -> IssuedSession:
         token = new_token()
@@ -41,12 +45,27 @@ class SubscriberService:
         self._sessions.add(token_digest(token), subscriber_id, expires_at)
         return IssuedSession(token, expires_at)
 
-    async def sign_in(self, email: str, password: str) -> IssuedSession:
-        """The same answer, at the same cost, for an unknown identifier and a wrong password."""
-        subscriber = await asyncio.to_thread(self._subscribers.by_email, normalise_email(email))
+    async def sign_in(
+        self, email: str, password: str, *, client_address: str | None = None
+    ) -> IssuedSession:
+        """The same answer, at the same cost, for an unknown identifier and a wrong password.
+
+        A locked identifier is refused (429) before its password is even checked, whether or not
+        it belongs to a subscriber.
+        """
+        identifier = normalise_email(email)
+        throttle = self._throttle
+        if throttle is not None:
+            await asyncio.to_thread(throttle.count, Action.SIGN_IN, identifier, client_address)
+            await asyncio.to_thread(throttle.check_lockout, identifier)
+        subscriber = await asyncio.to_thread(self._subscribers.by_email, identifier)
         hashed = subscriber.password_hash if subscriber else None
         if not await self._hasher.verify(hashed, password) or subscriber is None:
+            if throttle is not None:
+                await asyncio.to_thread(throttle.sign_in_failed, identifier)
             raise Unauthorized("Identifiant ou mot de passe incorrect.", code="invalid_credentials")
+        if throttle is not None:
+            await asyncio.to_thread(throttle.sign_in_succeeded, identifier)
         assert subscriber.id is not None
         return await asyncio.to_thread(self.open_session, subscriber.id)
 

@@ -61,3 +61,18 @@ class SessionToken(SQLModel, table=True):
     subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+
+
+class AttemptCounter(SQLModel, table=True):
+    """How often a key (an action and a keyed hash of an identifier or address) was tried.
+
+    Kept in the database so that every API process counts together.
+    """
+
+    __tablename__ = "attempt_counters"
+
+    key: str = Field(primary_key=True, max_length=100)
+    count: int = 0
+    window_started_at: datetime
+    blocked_until: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow, index=True)

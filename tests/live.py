@@ -7,6 +7,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import uvicorn
@@ -14,8 +15,11 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from api.main import Overrides, create_app
+from devstack.mail_sink import MailSink
+from services.throttle import Clock
 from settings import Settings
 from storage.subscribers import SubscriberRepository
+from tests.support import code_from, identifiers
 from worker import build_worker
 
 
@@ -26,8 +30,10 @@ class LiveApp:
 
 
 @asynccontextmanager
-async def live_app(client: Client, settings: Settings, engine: Engine) -> AsyncIterator[LiveApp]:
-    app = create_app(settings, Overrides(client=client, engine=engine))
+async def live_app(
+    client: Client, settings: Settings, engine: Engine, clock: Clock | None = None
+) -> AsyncIterator[LiveApp]:
+    app = create_app(settings, Overrides(client=client, engine=engine, clock=clock))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -47,3 +53,18 @@ async def live_app(client: Client, settings: Settings, engine: Engine) -> AsyncI
             server.should_exit = True
             await serving
             sock.close()
+
+
+async def pre_register_and_confirm(
+    http: httpx.AsyncClient, sink: MailSink, email: str, password: str, details: dict[str, Any]
+) -> tuple[str, str]:
+    """Steps 1 to 3 over HTTP; returns the enrollment ID and the code read from the e-mail."""
+    created = await http.post("/api/v1/enrollments", json=identifiers(email, password))
+    assert created.status_code == 201, created.text
+    enrollment_id = created.json()["enrollment_id"]
+    recap = await http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details)
+    assert recap.status_code == 200, recap.text
+    sent_before = sink.count_to(email)
+    confirmed = await http.post(f"/api/v1/enrollments/{enrollment_id}/confirm")
+    assert confirmed.status_code == 202, confirmed.text
+    return enrollment_id, code_from(await sink.message_to(email, sent_before + 1))

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 import re
+import string
 import uuid
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+
+from pydantic import SecretStr
 
 from devstack.mail_sink import text_of
 from settings import Environment, Settings
@@ -27,6 +32,11 @@ def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:
         "codec_auth_token": base64.b64encode(os.urandom(24)).decode(),
         "session_secret": base64.b64encode(os.urandom(32)).decode(),
         "temporal_task_queue": f"enrollments-{uuid.uuid4().hex[:8]}",
+        # Every test calls from 127.0.0.1 into one database: the tests of per-address limits
+        # set their own limit and key.
+        "activation_attempts_per_address": 100_000,
+        "resends_per_address": 100_000,
+        "sign_ins_per_address": 100_000,
     }
     values.update(overrides)
     return Settings(**values)
@@ -72,3 +82,26 @@ def code_from(message: EmailMessage) -> str:
     match = CODE_LINE.search(text_of(message))
     assert match, "no activation code in the e-mail"
     return match.group(1)
+
+
+def distinctive(prefix: str, length: int = 8) -> str:
+    """Letters no history could hold by chance: a personal value to search for afterwards."""
+    return prefix + "".join(random.choices(string.ascii_lowercase, k=length))
+
+
+class FakeClock:
+    """A clock the test moves by hand (rate limits and lockouts read the time through it)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def fresh_hash_key() -> SecretStr:
+    """A key of its own: this test's keyed hashes (identifiers, addresses) meet no other's."""
+    return SecretStr(base64.b64encode(os.urandom(32)).decode())

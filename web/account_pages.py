@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.deps import EnrollmentsDep, SubscribersDep
+from api.deps import EnrollmentsDep, SubscribersDep, client_address
 from domain.subscriber_number import format_subscriber_number
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from storage.tables import Subscriber
@@ -44,7 +44,9 @@ async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
     data = await page.form()
     email = text(data, "email")
     try:
-        session = await subscribers.sign_in(email, text(data, "password"))
+        session = await subscribers.sign_in(
+            email, text(data, "password"), client_address=client_address(page.request)
+        )
     except (Unauthorized, TooManyAttempts) as error:
         return page.render(
             "home.html",
@@ -85,7 +87,9 @@ async def activate(
     data = await page.form()
     email = text(data, "email")
     try:
-        activated = await enrollments.activate(email, text(data, "code").strip())
+        activated = await enrollments.activate(
+            email, text(data, "code").strip(), client_address=client_address(page.request)
+        )
     except InvalidCode as error:
         return page.render(
             "activation.html",
@@ -115,7 +119,8 @@ async def new_code(page: PageDep) -> Response:
 async def send_new_code(page: PageDep, enrollments: EnrollmentsDep) -> Response:
     data = await page.form()
     email = text(data, "email")
-    await enrollments.resend(email)
+    # Over the resend limit, the 429 page (PageRoute) says so, for any address alike.
+    await enrollments.resend(email, client_address=client_address(page.request))
     # The same answer whether or not a pre-registration awaits: nothing is told about the address.
     return page.render("new_code.html", sent=True, values={"email": email})
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import EnrollmentsDep, SubscribersDep
+from api.deps import EnrollmentsDep, SubscribersDep, client_address
 from api.schemas import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
 
@@ -14,9 +14,11 @@ router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ActivationOut)
 async def activate(
-    body: ActivationIn, enrollments: EnrollmentsDep, subscribers: SubscribersDep
+    body: ActivationIn, request: Request, enrollments: EnrollmentsDep, subscribers: SubscribersDep
 ) -> ActivationOut:
-    activated = await enrollments.activate(body.email, body.code.strip())
+    activated = await enrollments.activate(
+        body.email, body.code.strip(), client_address=client_address(request)
+    )
     session = await run_in_threadpool(subscribers.open_session, activated.subscriber_id)
     return ActivationOut(
         subscriber_number=activated.subscriber_number,
@@ -29,6 +31,6 @@ async def activate(
 
 
 @router.post("/resend", status_code=status.HTTP_202_ACCEPTED)
-async def resend(body: ResendIn, enrollments: EnrollmentsDep) -> Response:
-    await enrollments.resend(body.email)
+async def resend(body: ResendIn, request: Request, enrollments: EnrollmentsDep) -> Response:
+    await enrollments.resend(body.email, client_address=client_address(request))
     return Response(status_code=status.HTTP_202_ACCEPTED)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.deps import SubscriberDep, SubscribersDep
+from api.deps import SubscriberDep, SubscribersDep, client_address
 from api.schemas import ProfileOut, SessionIn, SessionOut
 
 router = APIRouter(prefix="/api/v1", tags=["subscriber"])
 
 
 @router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
-async def sign_in(body: SessionIn, subscribers: SubscribersDep) -> SessionOut:
-    session = await subscribers.sign_in(body.email, body.password)
+async def sign_in(body: SessionIn, request: Request, subscribers: SubscribersDep) -> SessionOut:
+    session = await subscribers.sign_in(
+        body.email, body.password, client_address=client_address(request)
+    )
     return SessionOut(access_token=session.access_token, expires_at=session.expires_at)
 
 

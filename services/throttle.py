@@ -1,0 +1,117 @@
+"""Rate limits and sign-in lockout, shared by the API and the pages through the services.
+
+Counters live in the database (storage.attempts), so several API processes count together.
+Keys never hold an identifier or an address in clear: only their keyed hashes (HMAC).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from security.keyed_hash import KeyedHasher
+from services.errors import TooManyAttempts
+from settings import Settings
+from storage.attempts import AttemptRepository
+
+Clock = Callable[[], datetime]
+
+TOO_MANY = "Trop de tentatives : veuillez réessayer plus tard."
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Action(StrEnum):
+    ACTIVATION = "activation"
+    RESEND = "resend"
+    SIGN_IN = "sign-in"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    per_identifier: int | None  # None: the identifier is guarded otherwise (sign-in lockout)
+    per_address: int
+
+
+class Throttle:
+    def __init__(
+        self,
+        settings: Settings,
+        attempts: AttemptRepository,
+        keyed: KeyedHasher,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._settings = settings
+        self._attempts = attempts
+        self._keyed = keyed
+        self._clock = clock
+        self._limits = {
+            Action.ACTIVATION: Limits(
+                settings.activation_attempts_per_identifier,
+                settings.activation_attempts_per_address,
+            ),
+            Action.RESEND: Limits(settings.resends_per_identifier, settings.resends_per_address),
+            Action.SIGN_IN: Limits(None, settings.sign_ins_per_address),
+        }
+
+    def count(self, action: Action, identifier: str, address: str | None) -> None:
+        """Count one attempt; refuse it (429) once the identifier or the address is over its limit.
+
+        Counted whether or not the identifier exists, so the answer tells nothing about it.
+        """
+        limits = self._limits[action]
+        if address:
+            self._hit(self._address_key(action, address), limits.per_address)
+        if limits.per_identifier is not None:
+            self._hit(self._identifier_key(action, identifier), limits.per_identifier)
+
+    # -- sign-in lockout ----------------------------------------------------------------------
+
+    def check_lockout(self, identifier: str) -> None:
+        found = self._attempts.get(self._lockout_key(identifier))
+        now = self._clock()
+        if found and found.blocked_until and found.blocked_until > now:
+            raise TooManyAttempts(TOO_MANY, retry_after=_seconds(found.blocked_until - now))
+
+    def sign_in_failed(self, identifier: str) -> None:
+        """After `sign_in_lockout_after` failures, lock for a delay that doubles each time."""
+        s = self._settings
+        key = self._lockout_key(identifier)
+        now = self._clock()
+        failures = self._attempts.hit(key, now, s.sign_in_failure_memory).count
+        if failures >= s.sign_in_lockout_after:
+            doublings = min(failures - s.sign_in_lockout_after, 30)
+            delay = min(s.sign_in_lockout_delay * 2**doublings, s.sign_in_lockout_max)
+            self._attempts.block(key, now + delay)
+
+    def sign_in_succeeded(self, identifier: str) -> None:
+        self._attempts.reset(self._lockout_key(identifier))
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _hit(self, key: str, limit: int) -> None:
+        now = self._clock()
+        window = self._settings.rate_limit_window
+        counted = self._attempts.hit(key, now, window)
+        if counted.count > limit:
+            raise TooManyAttempts(
+                TOO_MANY, retry_after=_seconds(counted.window_started_at + window - now)
+            )
+
+    def _identifier_key(self, action: Action, identifier: str) -> str:
+        return f"{action}:id:{self._keyed.identifier_digest(identifier)}"
+
+    def _address_key(self, action: Action, address: str) -> str:
+        return f"{action}:ip:{self._keyed.address_digest(address)}"
+
+    def _lockout_key(self, identifier: str) -> str:
+        return f"lockout:id:{self._keyed.identifier_digest(identifier)}"
+
+
+def _seconds(delay: timedelta) -> int:
+    return max(1, math.ceil(delay.total_seconds()))

@@ -1,0 +1,153 @@
+"""Sign-in and sign-out over HTTP: identical refusals for an unknown identifier and a wrong
+password, lockout with growing delays (429 + Retry-After) and its release, logout."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+from temporalio.testing import WorkflowEnvironment
+
+from security.passwords import SecretHasher
+from settings import Settings
+from storage.subscribers import SubscriberRepository
+from tests.live import LiveApp, live_app
+from tests.support import FakeClock, fresh_hash_key, unique_email
+
+PASSWORD = "Secret2026"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def app(
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, clock: FakeClock
+) -> AsyncIterator[LiveApp]:
+    async with live_app(dev_env.client, settings, engine, clock) as live:
+        yield live
+
+
+def subscriber(engine: Engine, settings: Settings) -> str:
+    """A subscriber straight in the database (the enrollment itself is tested elsewhere)."""
+    email = unique_email("session")
+    now = datetime.now(UTC)
+    SubscriberRepository(engine).create_once(
+        {
+            "enrollment_key": f"test/{email}",
+            "email": email,
+            "civility": "madame",
+            "last_name": "ROSEMONDE",
+            "first_name": "Lila",
+            "company_identifier": "732829320",
+            "phone": "+33123456789",
+            "city": "Paris",
+            "country": "FR",
+            "trust_question": "nickname",
+            "terms_version": settings.terms_version,
+            "terms_accepted_at": now,
+            "activated_at": now,
+            "password_hash": SecretHasher(settings).hash_sync(PASSWORD),
+            "trust_answer_hash": SecretHasher(settings).hash_sync("tata"),
+        }
+    )
+    return email
+
+
+async def sign_in(app: LiveApp, email: str, password: str) -> httpx.Response:
+    return await app.http.post("/api/v1/sessions", json={"email": email, "password": password})
+
+
+def shape(response: httpx.Response) -> tuple[int, dict[str, str], object]:
+    headers = {k: v for k, v in response.headers.items() if k not in ("date", "x-request-id")}
+    return response.status_code, headers, response.json()
+
+
+async def test_sign_in_and_logout(app: LiveApp, engine: Engine, settings: Settings) -> None:
+    email = subscriber(engine, settings)
+    signed_in = await sign_in(app, email.upper(), PASSWORD)
+    assert signed_in.status_code == 201, signed_in.text
+    assert signed_in.json()["token_type"] == "bearer"
+    auth = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    assert (await app.http.get("/api/v1/me", headers=auth)).json()["email"] == email
+
+    logout = await app.http.delete("/api/v1/sessions/current", headers=auth)
+
+    assert logout.status_code == 204
+    assert (await app.http.get("/api/v1/me", headers=auth)).status_code == 401
+    assert (await app.http.delete("/api/v1/sessions/current", headers=auth)).status_code == 401
+    assert (await app.http.delete("/api/v1/sessions/current")).status_code == 401
+
+
+async def test_unknown_identifier_and_wrong_password_look_the_same(
+    app: LiveApp, engine: Engine, settings: Settings
+) -> None:
+    email = subscriber(engine, settings)
+    unknown = await sign_in(app, unique_email(), PASSWORD)
+    wrong = await sign_in(app, email, "Wrong2026")
+    assert unknown.status_code == 401
+    assert shape(unknown) == shape(wrong)
+    assert unknown.json()["code"] == "invalid_credentials"
+
+    # Both pay for one argon2id verification: an unknown identifier is not told by its speed.
+    async def median(who: str) -> float:
+        spent = []
+        for _ in range(5):
+            started = time.perf_counter()
+            await sign_in(app, who, "Wrong2026")
+            spent.append(time.perf_counter() - started)
+        return statistics.median(spent)
+
+    known_cost, unknown_cost = await median(email), await median(unique_email())
+    assert unknown_cost > known_cost / 2 and known_cost > unknown_cost / 2
+
+
+async def test_lockout_grows_and_is_released(
+    app: LiveApp, engine: Engine, settings: Settings, clock: FakeClock
+) -> None:
+    email = subscriber(engine, settings)
+    threshold = settings.sign_in_lockout_after
+    delay = settings.sign_in_lockout_delay
+    for _ in range(threshold):
+        assert (await sign_in(app, email, "Wrong2026")).status_code == 401
+
+    locked = await sign_in(app, email, PASSWORD)  # even the right password waits
+    assert locked.status_code == 429
+    assert locked.headers["content-type"] == "application/problem+json"
+    assert locked.json()["code"] == "too_many_attempts"
+    assert int(locked.headers["retry-after"]) == int(delay.total_seconds())
+    # An unknown identifier locks the same way: the lock tells nothing about who exists.
+    ghost = unique_email()
+    for _ in range(threshold):
+        await sign_in(app, ghost, "Wrong2026")
+    assert shape(await sign_in(app, ghost, PASSWORD)) == shape(locked)
+
+    # Released after the delay; one more failure locks again, twice as long.
+    clock.advance(delay + timedelta(seconds=1))
+    assert (await sign_in(app, email, "Wrong2026")).status_code == 401
+    relocked = await sign_in(app, email, PASSWORD)
+    assert int(relocked.headers["retry-after"]) == int(2 * delay.total_seconds())
+
+    clock.advance(2 * delay + timedelta(seconds=1))
+    assert (await sign_in(app, email, PASSWORD)).status_code == 201
+    # Success forgets the failures: the next wrong password is a plain 401 again.
+    assert (await sign_in(app, email, "Wrong2026")).status_code == 401
+    assert (await sign_in(app, email, PASSWORD)).status_code == 201
+
+
+async def test_sign_ins_are_limited_per_address(
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    limited = settings.model_copy(
+        update={"sign_ins_per_address": 3, "identifier_hash_key": fresh_hash_key()}
+    )
+    async with live_app(dev_env.client, limited, engine) as app:
+        statuses = [(await sign_in(app, unique_email(), "Wrong2026")).status_code for _ in range(4)]
+        assert statuses == [401, 401, 401, 429]
