@@ -54,7 +54,8 @@ def details_errors(previous_question: str | None = None, **overrides: Any) -> di
 
 
 def contact(**overrides: Any) -> dict[str, Any]:
-    return details()["contact"] | overrides
+    base: dict[str, Any] = details()["contact"]
+    return base | overrides
 
 
 def company(identifier: str, *, foreign: bool = False) -> dict[str, Any]:
@@ -353,7 +354,9 @@ def test_foreign_identifiers_in_a_known_format_are_validated(
 @given(region=regions, international=st.booleans())
 def test_a_phone_valid_for_the_chosen_country_is_accepted(region: str, international: bool) -> None:
     number = phonenumbers.example_number(region)
-    assume(number is not None and phonenumbers.is_valid_number_for_region(number, region))
+    assume(number is not None)
+    assert number is not None
+    assume(phonenumbers.is_valid_number_for_region(number, region))
     style = phonenumbers.PhoneNumberFormat
     typed = phonenumbers.format_number(
         number, style.INTERNATIONAL if international else style.NATIONAL
@@ -369,7 +372,9 @@ def test_a_phone_valid_for_the_chosen_country_is_accepted(region: str, internati
 @given(region=regions, other=regions)
 def test_a_phone_of_another_country_is_refused(region: str, other: str) -> None:
     number = phonenumbers.example_number(other)
-    assume(number is not None and not phonenumbers.is_valid_number_for_region(number, region))
+    assume(number is not None)
+    assert number is not None
+    assume(not phonenumbers.is_valid_number_for_region(number, region))
     typed = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     errors = details_errors(contact=contact(country=region, phone=typed, postal_code=""))
     assert errors == {"contact.phone": "phone_wrong_country"}
