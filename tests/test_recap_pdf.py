@@ -105,7 +105,8 @@ def test_a_foreign_company_keeps_its_identifier() -> None:
 
 def test_the_font_is_embedded() -> None:
     reader = PdfReader(io.BytesIO(render_recap_pdf(subscriber(), printed_at=ACTIVATED)))
-    fonts: Any = reader.pages[0]["/Resources"]["/Font"]
+    resources: Any = reader.pages[0]["/Resources"]
+    fonts: Any = resources["/Font"]
     descriptors = [font.get_object()["/DescendantFonts"][0].get_object() for font in fonts.values()]
     assert descriptors and all("DejaVu" in str(d["/BaseFont"]) for d in descriptors)
     assert all("/FontFile2" in d["/FontDescriptor"].get_object() for d in descriptors)
