@@ -4,6 +4,7 @@ with its stable code, and every broken rule is reported at once."""
 from __future__ import annotations
 
 import string
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -557,3 +558,30 @@ def test_every_code_has_a_french_message() -> None:
     for code, message in MESSAGES.items():
         assert code.isascii() and code == code.lower(), code
         assert message.endswith(".") and any(ch in message for ch in "éèàùêç ")
+
+
+def test_the_readme_lists_every_code_with_its_message() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    for code, message in MESSAGES.items():
+        assert any(
+            row.startswith(f"| `{code}` |") and f"| 422 | {message} |" in row for row in rows
+        )
+    codes = {row.split("|")[1].strip() for row in rows}
+    for code in (
+        "malformed_request",
+        "unauthorized",
+        "invalid_credentials",
+        "not_found",
+        "already_subscribed",
+        "activation_pending",
+        "details_missing",
+        "conflict",
+        "code_expired",
+        "payload_too_large",
+        "invalid_fields",
+        "too_many_attempts",
+        "unavailable",
+        "invalid_type",
+    ):
+        assert f"`{code}`" in codes, code
