@@ -139,7 +139,8 @@ def email_error(value: str) -> str | None:
     if len(email) > EMAIL_MAX:
         return "email_too_long"
     try:
-        validate_email(email, check_deliverability=False)
+        # No SMTPUTF8: the activation code must reach the address through any mail server.
+        validate_email(email, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         return "invalid_email"
     return None

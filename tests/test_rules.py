@@ -194,6 +194,8 @@ def test_email_of_exactly_100_characters_is_accepted() -> None:
         "lila.@exemple.fr",
         "<lila@exemple.fr>",
         "Lila <lila@exemple.fr>",
+        "josé@exemple.fr",
+        '"lila rose"@exemple.fr',
     ],
 )
 def test_invalid_email_is_refused(email: str) -> None:
