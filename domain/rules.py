@@ -29,10 +29,11 @@ CITY_MAX = 60
 TRUST_ANSWER_MAX = 100
 ACTIVATION_CODE_LENGTH = 12
 
+# Used with fullmatch: a `$` anchor would let a trailing newline through.
 _PASSWORD_CHARS = re.compile(r"[A-Za-z0-9]+")
 _NAME = re.compile(r"[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*")
 _STREET_NUMBER = re.compile(r"[0-9]{1,5}(?: ?[A-Za-z]{1,6})?")
-_FR_POSTAL_CODE = re.compile(r"(?!00)[0-9]{5}")
+_FR_POSTAL_CODE = re.compile(r"(?!00)[0-9]{5}")  # starts with a department, 01 to 98
 _FOREIGN_POSTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,11}")
 _FOREIGN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-/]{1,29}")
 _ACTIVATION_CODE = re.compile(r"[A-Za-z0-9]{12}")
