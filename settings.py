@@ -79,6 +79,7 @@ class Settings(BaseSettings):
     # Company registry: empty base URL means the embedded dataset shipped with the project.
     company_registry_url: str = ""
     company_registry_timeout: Duration = timedelta(seconds=3)
+    company_registry_attempts: int = Field(default=2, ge=1)
 
     # Secrets. Development generates its own (see devstack); elsewhere they must be given.
     identifier_hash_key: SecretStr = SecretStr("")

@@ -7,6 +7,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -18,8 +19,16 @@ MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("api.access")
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised while a streamed body is read. An HTTPException, so that FastAPI's body parsing
+    lets it through (any other error there becomes a 400) and the app answers 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _too_large_detail(limit))
+
+
+def _too_large_detail(limit: int) -> str:
+    return f"Le corps de la requête ne doit pas dépasser {limit // 1024} Kio."
 
 
 class BodySizeLimit:
@@ -46,7 +55,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise _TooLarge
+                    raise _TooLarge(self.limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -65,7 +74,7 @@ class BodySizeLimit:
             413,
             "payload_too_large",
             "Requête trop volumineuse",
-            f"Le corps de la requête ne doit pas dépasser {self.limit // 1024} Kio.",
+            _too_large_detail(self.limit),
         )
         await response(scope, receive, send)
 

@@ -25,6 +25,9 @@ _TYPE_MESSAGES = {
     "model_attributes_type": "Cette valeur doit être un objet.",
 }
 
+# Parser errors that have a rule code of their own; any other type error is "invalid_type".
+_TYPE_CODES = {"missing": "required", "string_too_long": "too_long"}
+
 _HTTP_TITLES = {
     400: ("malformed_request", "Requête mal formée"),
     401: ("unauthorized", "Authentification requise"),
@@ -90,7 +93,7 @@ def install(app: FastAPI) -> None:
         errors = [
             FieldError(
                 _field_path(tuple(e.get("loc", ()))),
-                "invalid_type" if e.get("type") != "missing" else "required",
+                _TYPE_CODES.get(str(e.get("type")), "invalid_type"),
                 _TYPE_MESSAGES.get(str(e.get("type")), "Cette valeur n'est pas valide."),
             )
             for e in raw

@@ -35,6 +35,8 @@ class EmbeddedRegistry:
 
 
 class HttpRegistry:
+    """Retries a network error, a 5xx or a 429 up to `attempts` times; anything else is final."""
+
     def __init__(self, base_url: str, timeout: float, attempts: int = 2) -> None:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
@@ -67,8 +69,12 @@ class HttpRegistry:
 
 def _name_from(response: httpx.Response, siren: str) -> str | None:
     try:
-        results = response.json().get("results") or []
+        body = response.json()
     except ValueError:
+        log.warning("company registry answered malformed JSON")
+        return None
+    results = body.get("results") if isinstance(body, dict) else None
+    if not isinstance(results, list):
         return None
     for result in results:
         if isinstance(result, dict) and result.get("siren") == siren:
@@ -80,6 +86,8 @@ def _name_from(response: httpx.Response, siren: str) -> str | None:
 def registry_from_settings(settings: Settings) -> CompanyRegistry:
     if settings.company_registry_url:
         return HttpRegistry(
-            settings.company_registry_url, settings.company_registry_timeout.total_seconds()
+            settings.company_registry_url,
+            settings.company_registry_timeout.total_seconds(),
+            settings.company_registry_attempts,
         )
     return EmbeddedRegistry()

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from stdnum import luhn
+from stdnum import get_cc_module, luhn
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren
@@ -28,13 +29,14 @@ CITY_MAX = 60
 TRUST_ANSWER_MAX = 100
 ACTIVATION_CODE_LENGTH = 12
 
-_PASSWORD_CHARS = re.compile(r"^[A-Za-z0-9]+$")
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*$")
-_STREET_NUMBER = re.compile(r"^[0-9]{1,5}(?: ?[A-Za-z]{1,6})?$")
-_FR_POSTAL_CODE = re.compile(r"^[0-9]{5}$")
-_FOREIGN_POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$")
-_FOREIGN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .\-/]{1,29}$")
-_ACTIVATION_CODE = re.compile(r"^[A-Za-z0-9]{12}$")
+# Used with fullmatch: a `$` anchor would let a trailing newline through.
+_PASSWORD_CHARS = re.compile(r"[A-Za-z0-9]+")
+_NAME = re.compile(r"[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*")
+_STREET_NUMBER = re.compile(r"[0-9]{1,5}(?: ?[A-Za-z]{1,6})?")
+_FR_POSTAL_CODE = re.compile(r"(?!00)[0-9]{5}")  # starts with a department, 01 to 98
+_FOREIGN_POSTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,11}")
+_FOREIGN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-/]{1,29}")
+_ACTIVATION_CODE = re.compile(r"[A-Za-z0-9]{12}")
 _SPACES = re.compile(r"\s+")
 _EU_VAT_PREFIXES = frozenset(
     [
@@ -68,6 +70,9 @@ _EU_VAT_PREFIXES = frozenset(
         "XI",
     ]
 )
+
+# VAT prefixes that differ from the ISO 3166 code.
+_VAT_PREFIXES = {"GR": "EL"}
 
 MESSAGES: dict[str, str] = {
     "required": "Ce champ est obligatoire.",
@@ -119,8 +124,8 @@ class _Collector:
 
 
 def _clean(value: str) -> str:
-    """Trim and collapse inner runs of white space."""
-    return _SPACES.sub(" ", value).strip()
+    """Compose accents (NFC: « é » typed as e + accent is one letter), trim, collapse spaces."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
 def normalise_email(value: str) -> str:
@@ -135,7 +140,8 @@ def email_error(value: str) -> str | None:
     if len(email) > EMAIL_MAX:
         return "email_too_long"
     try:
-        validate_email(email, check_deliverability=False)
+        # No SMTPUTF8: the activation code must reach the address through any mail server.
+        validate_email(email, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         return "invalid_email"
     return None
@@ -144,7 +150,7 @@ def email_error(value: str) -> str | None:
 def password_error(value: str) -> str | None:
     if not value:
         return "required"
-    if not _PASSWORD_CHARS.match(value):
+    if not _PASSWORD_CHARS.fullmatch(value):
         return "password_invalid_characters"
     if len(value) < PASSWORD_MIN:
         return "password_too_short"
@@ -190,7 +196,7 @@ def _check_name(errors: _Collector, field: str, value: str) -> str:
         errors.add(field, "required")
     elif len(name) > NAME_MAX:
         errors.add(field, "name_too_long")
-    elif not _NAME.match(name):
+    elif not _NAME.fullmatch(name):
         errors.add(field, "invalid_name")
     return name
 
@@ -207,7 +213,38 @@ def format_siren(value: str) -> str:
     return str(siren.format(value)) if len(value) == 9 else value
 
 
-def _check_company(errors: _Collector, form_foreign: bool, raw: str) -> Company:
+def _country_vat_rule(country: str) -> Any:
+    """python-stdnum's VAT rule for a country (e.g. GB, CH, NO), or None when it knows none."""
+    try:
+        return get_cc_module(country.lower(), "vat")
+    except ValueError:  # not a country code stdnum accepts
+        return None
+
+
+def foreign_identifier_error(compact: str, country: str) -> str | None:
+    """The foreign « équivalent » of a SIREN, validated where its format is known.
+
+    `compact` has no spaces, dots, dashes or slashes and is upper-cased; `country` is the
+    contact's country. A VAT number written with the chosen country's prefix is checked with
+    that country's rule when python-stdnum knows one (every EU country, GB, CH, NO …); an EU
+    prefix followed by digits is checked as an EU VAT number whatever the address. Anything
+    else (a register number such as « HRB 12345 ») only has to look like an identifier.
+    """
+    prefix = compact[:2]
+    if prefix == FRANCE or (
+        country == FRANCE and len(compact) == 9 and compact.isdigit() and luhn.is_valid(compact)
+    ):
+        return "foreign_identifier_is_french"
+    if country and prefix == _VAT_PREFIXES.get(country, country):
+        rule = _country_vat_rule(country)
+        if rule is not None:
+            return None if rule.is_valid(compact) else "invalid_foreign_identifier"
+    if prefix in _EU_VAT_PREFIXES and compact[2:3].isdigit():
+        return None if eu_vat.is_valid(compact) else "invalid_foreign_identifier"
+    return None if _FOREIGN_ID.fullmatch(compact) else "invalid_foreign_identifier"
+
+
+def _check_company(errors: _Collector, form_foreign: bool, raw: str, country: str) -> Company:
     field = "company.identifier"
     value = _clean(raw)
     if not value:
@@ -220,14 +257,8 @@ def _check_company(errors: _Collector, form_foreign: bool, raw: str) -> Company:
             return Company(foreign=False, identifier=value)
         return Company(foreign=False, identifier=compact)
     compact = re.sub(r"[\s.\-/]", "", value).upper()
-    prefix = compact[:2]
-    if prefix == "FR" or (compact.isdigit() and len(compact) == 9 and luhn.is_valid(compact)):
-        errors.add(field, "foreign_identifier_is_french")
-    elif prefix in _EU_VAT_PREFIXES:
-        if not eu_vat.is_valid(compact):
-            errors.add(field, "invalid_foreign_identifier")
-    elif not _FOREIGN_ID.match(value):
-        errors.add(field, "invalid_foreign_identifier")
+    if code := foreign_identifier_error(compact, country):
+        errors.add(field, code)
     return Company(foreign=True, identifier=compact)
 
 
@@ -259,12 +290,16 @@ def _check_text(errors: _Collector, field: str, raw: str, limit: int = TEXT_MAX)
     return value
 
 
+def _country(form: ContactForm) -> str:
+    return form.country.strip().upper() or FRANCE
+
+
 def _check_contact(errors: _Collector, form: ContactForm) -> Contact:
-    country = form.country.strip().upper() or FRANCE
+    country = _country(form)
     if country not in country_codes():
         errors.add("contact.country", "invalid_country")
     street_number = _clean(form.street_number)
-    if street_number and not _STREET_NUMBER.match(street_number):
+    if street_number and not _STREET_NUMBER.fullmatch(street_number):
         errors.add("contact.street_number", "invalid_street_number")
     street_type = form.street_type.strip().upper()
     if street_type and street_type not in STREET_TYPES:
@@ -272,7 +307,7 @@ def _check_contact(errors: _Collector, form: ContactForm) -> Contact:
     postal_code = _clean(form.postal_code).upper()
     if postal_code:
         pattern = _FR_POSTAL_CODE if country == FRANCE else _FOREIGN_POSTAL_CODE
-        if not pattern.match(postal_code):
+        if not pattern.fullmatch(postal_code):
             errors.add("contact.postal_code", "invalid_postal_code")
     city = _check_text(errors, "contact.city", form.city, CITY_MAX)
     if not city:
@@ -318,7 +353,9 @@ def check_details(form: DetailsForm, previous_question: str | None = None) -> Ch
         errors.add("civility", "invalid_civility")
     last_name = _check_name(errors, "last_name", form.last_name)
     first_name = _check_name(errors, "first_name", form.first_name)
-    company = _check_company(errors, form.company.foreign, form.company.identifier)
+    company = _check_company(
+        errors, form.company.foreign, form.company.identifier, _country(form.contact)
+    )
     contact = _check_contact(errors, form.contact)
     question = form.trust.question.strip()
     if not question:
@@ -343,4 +380,4 @@ def check_details(form: DetailsForm, previous_question: str | None = None) -> Ch
 
 
 def is_activation_code_shaped(value: str) -> bool:
-    return bool(_ACTIVATION_CODE.match(value))
+    return bool(_ACTIVATION_CODE.fullmatch(value))

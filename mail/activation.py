@@ -59,9 +59,10 @@ utiliser ce lien.
 
 
 def french_datetime(moment: datetime) -> str:
-    """E.g. « 29 novembre 2026 à 14 h 05 (heure de Paris) »."""
+    """E.g. « 29 novembre 2026 à 14 h 05 (heure de Paris) », « 1er décembre 2026 à … »."""
     local = moment.astimezone(PARIS)
-    day = f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+    day_number = "1er" if local.day == 1 else str(local.day)
+    day = f"{day_number} {_MONTHS[local.month - 1]} {local.year}"
     return f"{day} à {local:%H} h {local:%M} (heure de Paris)"
 
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from playwright.async_api import Browser, async_playwright
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
@@ -20,6 +21,11 @@ from settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from tests.support import make_settings
+
+# Several test runs share two cores: time per example varies too much for a deadline to mean
+# anything, and a flaky deadline would hide real failures.
+hypothesis_settings.register_profile("shared-machine", deadline=None)
+hypothesis_settings.load_profile("shared-machine")
 
 
 def _binary(name: str) -> str:

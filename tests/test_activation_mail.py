@@ -1,0 +1,144 @@
+"""The activation e-mail parsed as MIME: the sheet's text, the code, the deadline in French
+(Europe/Paris), no link and no image in any part, a stable Message-ID per code."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from activities.inputs import SendActivationCode
+from activities.mail import MailActivities
+from devstack.mail_sink import MailSink
+from mail.activation import activation_message, french_datetime
+from mail.sender import MailSender
+from security.keyed_hash import CODE_ALPHABET, KeyedHasher
+from settings import Settings
+from tests.support import unique_email
+
+CODE = "az84RTw0DD5r"  # the sheet's example
+SHEET_LINES = [
+    "ESPACE ABONNE DES PROFESSIONNELS",
+    "Vous avez demandé la création d'un espace abonné professionnel, cette demande a bien été "
+    "prise en compte. Votre espace abonné sera activé lorsque vous aurez saisi le code suivant :",
+    "Pour activer votre compte, veuillez suivre la procédure suivante :",
+    '2. Cliquez sur "Professionnels" puis sur "Espace abonné (création, accès)"',
+    "L'Administration Fiscale vous remercie de l'intérêt que vous portez à ses services.",
+    "Si vous avez une question particulière, nous vous invitons à ne pas répondre à l'adresse "
+    "électronique de ce message",
+    "Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messages contenant "
+    "un logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de "
+    "ne pas utiliser ce lien.",
+]
+FORBIDDEN = ("http", "www.", "<a", "<img")
+
+
+def build(**overrides: Any) -> EmailMessage:
+    sent_at = datetime(2026, 11, 27, 13, 5, tzinfo=UTC)
+    values: dict[str, Any] = {
+        "sender": "ne-pas-repondre@espace-abonne.localhost",
+        "recipient": "lila@exemple.fr",
+        "code": CODE,
+        "sent_at": sent_at,
+        "deadline": sent_at + timedelta(hours=48),
+        "message_key": "f" * 64,
+    } | overrides
+    return activation_message(**values)
+
+
+def parsed(message: EmailMessage) -> EmailMessage:
+    """Through the wire format and back, as a mail client would read it."""
+    result = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert isinstance(result, EmailMessage)
+    return result
+
+
+def body_of(message: EmailMessage) -> str:
+    return " ".join(str(message.get_content()).split())  # unwrap the lines
+
+
+def test_the_sheet_text_heading_and_code() -> None:
+    message = parsed(build())
+    text = str(message.get_content())
+    assert text.startswith("ESPACE ABONNE DES PROFESSIONNELS\n")
+    for line in SHEET_LINES:
+        assert " ".join(line.split()) in body_of(message), line
+    codes = re.findall(r"^([A-Za-z0-9]{12})$", text, re.MULTILINE)
+    assert codes == [CODE]
+    assert "majuscules et les minuscules" in body_of(message)
+
+
+def test_plain_text_only_without_link_or_image() -> None:
+    message = parsed(build())
+    assert not message.is_multipart()
+    assert message.get_content_type() == "text/plain"
+    assert message.get_content_charset() == "utf-8"
+    for part in message.walk():
+        content = str(part.get_content()).lower()
+        for forbidden in FORBIDDEN:
+            assert forbidden not in content, forbidden
+        assert part.get_content_maintype() == "text"
+    raw = build().as_bytes().lower()
+    for forbidden in FORBIDDEN:
+        assert forbidden.encode() not in raw.split(b"\n\n", 1)[1], forbidden
+    assert "http" not in str(message["Subject"]).lower()
+
+
+@pytest.mark.parametrize(
+    ("deadline", "expected"),
+    [
+        (datetime(2026, 11, 29, 13, 5, tzinfo=UTC), "29 novembre 2026 à 14 h 05 (heure de Paris)"),
+        (datetime(2026, 7, 14, 10, 0, tzinfo=UTC), "14 juillet 2026 à 12 h 00 (heure de Paris)"),
+        (datetime(2026, 12, 1, 8, 30, tzinfo=UTC), "1er décembre 2026 à 09 h 30 (heure de Paris)"),
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), "29 mars 2026 à 00 h 30 (heure de Paris)"),
+        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "29 mars 2026 à 03 h 30 (heure de Paris)"),
+    ],
+)
+def test_the_deadline_as_a_french_date_and_time_in_paris(deadline: datetime, expected: str) -> None:
+    assert french_datetime(deadline) == expected
+    message = parsed(build(sent_at=deadline - timedelta(hours=48), deadline=deadline))
+    assert f"jusqu'au {expected}" in body_of(message)
+    assert "délai de 48 heures" in body_of(message)
+
+
+def test_message_id_is_stable_per_code() -> None:
+    first, again = build(message_key="a" * 64), build(message_key="a" * 64)
+    other = build(message_key="b" * 64)
+    assert first["Message-ID"] == again["Message-ID"] != other["Message-ID"]
+    assert re.fullmatch(r"<[^<>@\s]+@espace-abonne\.localhost>", str(first["Message-ID"]))
+    assert CODE not in str(first["Message-ID"])
+
+
+@given(code=st.text(alphabet=CODE_ALPHABET, min_size=12, max_size=12))
+def test_any_code_is_alone_on_its_line(code: str) -> None:
+    text = str(parsed(build(code=code)).get_content())
+    assert re.findall(r"^([A-Za-z0-9]{12})$", text, re.MULTILINE) == [code]
+
+
+async def test_the_sent_message_through_a_real_smtp_server(
+    settings: Settings, mail_sink: MailSink
+) -> None:
+    email = unique_email()
+    hasher = KeyedHasher(settings.identifier_hash_key)
+    activities = MailActivities(MailSender.from_settings(settings), hasher, settings.mail_from)
+    deadline = datetime.now(UTC) + timedelta(hours=48)
+    request = SendActivationCode(workflow_id="enrollment-test", email=email, deadline=deadline)
+
+    sent = await activities.send_activation_code(request)
+
+    received = await mail_sink.message_to(email)
+    text = str(received.get_content()).replace("\r\n", "\n")  # as received: CRLF lines
+    (code,) = re.findall(r"^([A-Za-z0-9]{12})$", text, re.MULTILINE)
+    assert sent.code_digest == hasher.activation_code_digest("enrollment-test", code)
+    assert code not in sent.code_digest
+    assert french_datetime(deadline) in " ".join(text.split())
+    expected_id = build(message_key=sent.code_digest, sender=settings.mail_from)["Message-ID"]
+    assert str(received["Message-ID"]).strip() == expected_id  # long headers arrive folded
+    for forbidden in FORBIDDEN:
+        assert forbidden not in text.lower()
