@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import json
+import os
+import re
 import shutil
 from collections.abc import AsyncIterator
+from http.cookies import Morsel, SimpleCookie
 
+import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
+from security.codec_pass import CodecPass
 from settings import Settings
 from tests.live import LiveApp, live_app
 from tests.support import unique_email
@@ -99,6 +106,7 @@ async def test_answers_the_ui_preflight(app: LiveApp) -> None:
     )
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == UI
+    assert preflight.headers["access-control-allow-credentials"] == "true"
     assert "POST" in preflight.headers["access-control-allow-methods"]
     allowed = {
         h.strip().lower() for h in preflight.headers["access-control-allow-headers"].split(",")
@@ -110,6 +118,7 @@ async def test_answers_the_ui_preflight(app: LiveApp) -> None:
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in stranger.headers
+    assert "access-control-allow-credentials" not in stranger.headers
 
 
 async def test_ui_origin_may_read_the_answer(app: LiveApp, settings: Settings) -> None:
@@ -118,6 +127,7 @@ async def test_ui_origin_may_read_the_answer(app: LiveApp, settings: Settings) -
     )
     assert answer.status_code == 200
     assert answer.headers["access-control-allow-origin"] == UI
+    assert answer.headers["access-control-allow-credentials"] == "true"
 
 
 async def test_cli_reads_a_history_through_the_endpoint(
@@ -176,3 +186,153 @@ def payload_data(history_json: str) -> bytes:
 
     walk(json.loads(history_json))
     return b"\n".join(found)
+
+
+# -- the codec pass: /codec/session gives the browser a cookie the UI's codec calls carry ----------
+# Outside development the cookies are `Secure`, which httpx keeps to https: these tests carry
+# them by hand, as the browser does for `localhost` (see the browser test below).
+
+
+def set_cookie(response: httpx.Response, name: str) -> Morsel[str] | None:
+    for header in response.headers.get_list("set-cookie"):
+        jar: SimpleCookie = SimpleCookie()
+        jar.load(header)
+        if name in jar:
+            return jar[name]
+    return None
+
+
+async def give_token(http: httpx.AsyncClient, token: str) -> httpx.Response:
+    """The session page filled and posted as a browser would: its CSRF token, its cookie."""
+    page = await http.get("/codec/session")
+    assert page.status_code == 200
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    session = set_cookie(page, "espace_session")
+    assert found and session
+    return await http.post(
+        "/codec/session",
+        data={"csrf_token": found[1], "token": token},
+        headers={"Cookie": f"espace_session={session.value}"},
+    )
+
+
+async def codec_pass(http: httpx.AsyncClient, settings: Settings) -> str:
+    opened = await give_token(http, settings.codec_auth_token.get_secret_value())
+    assert opened.status_code == 303
+    cookie = set_cookie(opened, "codec_pass")
+    assert cookie
+    return cookie.value
+
+
+async def test_session_page_gives_the_pass_for_the_right_token_only(
+    app: LiveApp, settings: Settings
+) -> None:
+    page = await app.http.get("/codec/session")
+    assert "Jeton d'accès au décodage" in html.unescape(page.text)
+    assert f"{app.base_url}/codec" in page.text  # the endpoint to give the UI
+
+    wrong = await give_token(app.http, "not-the-token")
+    assert wrong.status_code == 403
+    assert "Jeton refusé." in wrong.text
+    assert set_cookie(wrong, "codec_pass") is None
+
+    token = settings.codec_auth_token.get_secret_value()
+    opened = await give_token(app.http, token)
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "/codec/session"
+    cookie = set_cookie(opened, "codec_pass")
+    assert cookie is not None
+    assert cookie["httponly"] and cookie["secure"]  # Secure: APP_ENV is not development
+    assert cookie["samesite"].lower() == "strict"
+    assert cookie["path"] == "/codec"
+    assert int(cookie["max-age"]) == settings.codec_session_lifetime.total_seconds()
+    assert token not in cookie.value
+
+    shown = await app.http.get("/codec/session", headers={"Cookie": f"codec_pass={cookie.value}"})
+    assert "Le décodage est ouvert pour ce navigateur" in shown.text
+
+
+async def test_closing_the_session_clears_the_pass(app: LiveApp, settings: Settings) -> None:
+    page = await app.http.get("/codec/session")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    session = set_cookie(page, "espace_session")
+    assert found and session
+    closed = await app.http.post(
+        "/codec/session/delete",
+        data={"csrf_token": found[1]},
+        headers={"Cookie": f"espace_session={session.value}"},
+    )
+    assert closed.status_code == 303
+    cleared = set_cookie(closed, "codec_pass")
+    assert cleared is not None and cleared.value == "" and cleared["path"] == "/codec"
+    assert int(cleared["max-age"]) == 0
+
+
+async def test_the_ui_decodes_with_the_pass_and_no_bearer(app: LiveApp, settings: Settings) -> None:
+    original = plain_payloads('"lila@exemple.fr"')
+    sealed = (await app.http.post("/codec/encode", json=original, headers=auth(settings))).json()
+    pass_ = await codec_pass(app.http, settings)
+    from_ui = {"Origin": UI, "X-Namespace": settings.temporal_namespace}
+
+    decoded = await app.http.post(
+        "/codec/decode?preserveStorageRefs=true",  # as the UI calls it
+        json=sealed,
+        headers={**from_ui, "Cookie": f"codec_pass={pass_}"},
+    )
+    assert decoded.status_code == 200, decoded.text
+    assert decoded.json() == original
+    assert decoded.headers["access-control-allow-origin"] == UI
+    assert decoded.headers["access-control-allow-credentials"] == "true"
+
+    without = await app.http.post("/codec/decode", json=sealed, headers=from_ui)
+    assert without.status_code == 401
+    assert without.headers["access-control-allow-origin"] == UI  # so the UI can read the refusal
+
+    altered = await app.http.post(
+        "/codec/decode", json=sealed, headers={**from_ui, "Cookie": f"codec_pass={pass_[:-4]}"}
+    )
+    assert altered.status_code == 401
+
+    other_token = settings.model_copy(update={"codec_auth_token": SecretStr("x" * 32)})
+    foreign = CodecPass(other_token).issue()
+    forged = await app.http.post(
+        "/codec/decode", json=sealed, headers={**from_ui, "Cookie": f"codec_pass={foreign}"}
+    )
+    assert forged.status_code == 401
+
+
+async def test_the_pass_is_spent_from_the_ui_origins_only(app: LiveApp, settings: Settings) -> None:
+    sealed = (
+        await app.http.post("/codec/encode", json=plain_payloads('"x"'), headers=auth(settings))
+    ).json()
+    cookie = {"Cookie": f"codec_pass={await codec_pass(app.http, settings)}"}
+
+    stranger = await app.http.post(
+        "/codec/decode", json=sealed, headers={**cookie, "Origin": "http://127.0.0.1:9999"}
+    )
+    assert stranger.status_code == 401
+    assert "access-control-allow-origin" not in stranger.headers
+    assert "access-control-allow-credentials" not in stranger.headers
+
+    no_origin = await app.http.post("/codec/decode", json=sealed, headers=cookie)
+    assert no_origin.status_code == 401
+
+
+async def test_token_attempts_are_limited_per_address(
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    own = settings.model_copy(
+        update={
+            "codec_sessions_per_address": 2,
+            # Its own key, so its counter is not the other tests' (one database, one address).
+            "identifier_hash_key": SecretStr(base64.b64encode(os.urandom(32)).decode()),
+        }
+    )
+    async with live_app(dev_env.client, own, engine) as live:
+        assert (await give_token(live.http, "wrong-1")).status_code == 403
+        assert (await give_token(live.http, "wrong-2")).status_code == 403
+        token = own.codec_auth_token.get_secret_value()
+        refused = await give_token(live.http, token)
+        assert refused.status_code == 429
+        assert "Retry-After" in refused.headers
+        assert set_cookie(refused, "codec_pass") is None
