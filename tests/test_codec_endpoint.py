@@ -10,11 +10,17 @@ import json
 import os
 import re
 import shutil
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from functools import partial
 from http.cookies import Morsel, SimpleCookie
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Browser, expect
 from pydantic import SecretStr
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
@@ -23,6 +29,7 @@ from security.codec_pass import CodecPass
 from settings import Settings
 from tests.live import LiveApp, live_app
 from tests.support import unique_email
+from tests.web import assert_plain, field
 
 UI = "http://127.0.0.1:8233"
 
@@ -336,3 +343,102 @@ async def test_token_attempts_are_limited_per_address(
         assert refused.status_code == 429
         assert "Retry-After" in refused.headers
         assert set_cookie(refused, "codec_pass") is None
+
+
+# -- in a real browser: a page on another port of the same host stands in for the Temporal UI ---
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def static_site(folder: Path) -> Iterator[int]:
+    """Serve `folder` on loopback, on a port of its own; yield the port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+async def test_a_same_site_page_decodes_once_the_browser_has_the_pass(
+    browser: Browser,
+    dev_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    tmp_path: Path,
+) -> None:
+    """What the UI does with « Include cross-origin credentials »: `fetch(…, {credentials:
+    'include'})` from its own origin, a preflight, and the pass cookie sent along."""
+    with static_site(tmp_path) as ui_port:
+        # Chromium keeps a `Secure` cookie over plain HTTP for `localhost` only.
+        ui = f"http://localhost:{ui_port}"
+        own = settings.model_copy(update={"codec_cors_origins": [ui]})
+        async with live_app(dev_env.client, own, engine) as live:
+            api = live.base_url.replace("127.0.0.1", "localhost")
+            original = plain_payloads('"lila@exemple.fr"')
+            sealed = await live.http.post("/codec/encode", json=original, headers=auth(own))
+            (tmp_path / "sealed.json").write_text(sealed.text)
+            (tmp_path / "ui.js").write_text(
+                UI_SCRIPT % (json.dumps(api), json.dumps(own.temporal_namespace))
+            )
+            (tmp_path / "index.html").write_text(UI_PAGE)
+
+            context = await browser.new_context(locale="fr-FR")
+            context.set_default_timeout(15_000)
+            page = await context.new_page()
+
+            async def decode_from_ui() -> tuple[int, str]:
+                await page.goto(f"{ui}/index.html")
+                result = page.locator("#result")
+                await expect(result).not_to_be_empty()
+                status, _, body = (await result.text_content() or "").partition(" ")
+                return int(status), body
+
+            assert (await decode_from_ui())[0] == 401
+
+            await page.goto(f"{api}/codec/session")
+            await field(page, "Jeton d'accès au décodage").fill(
+                own.codec_auth_token.get_secret_value()
+            )
+            await page.get_by_role("button", name="Ouvrir l'accès au décodage").click()
+            await expect(page.get_by_role("status")).to_contain_text("Le décodage est ouvert")
+            await assert_plain(page)
+
+            status, body = await decode_from_ui()
+            assert status == 200, body
+            assert json.loads(body) == original
+
+            await page.goto(f"{api}/codec/session")
+            await page.get_by_role("button", name="Fermer l'accès au décodage").click()
+            assert (await decode_from_ui())[0] == 401
+            await context.close()
+
+
+UI_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>UI</title><script src="ui.js" defer></script></head>
+<body><pre id="result"></pre></body></html>
+"""
+
+# As temporalio/ui's codec call with « Include cross-origin credentials »: JSON body, X-Namespace,
+# credentials: 'include'.
+UI_SCRIPT = """
+const codec = %s + "/codec", namespace = %s;
+const show = (text) => { document.getElementById("result").textContent = text; };
+fetch("sealed.json")
+  .then((r) => r.text())
+  .then((body) => fetch(codec + "/decode?preserveStorageRefs=true", {
+    method: "POST",
+    credentials: "include",
+    headers: { "Content-Type": "application/json", "X-Namespace": namespace },
+    body,
+  }))
+  .then(async (r) => show(r.status + " " + (await r.text())))
+  .catch((e) => show("0 " + e));
+"""
