@@ -105,6 +105,9 @@ class Settings(BaseSettings):
 
     # Browser origins (the Temporal UI) allowed to call the codec endpoint.
     codec_cors_origins: CommaList = ["http://127.0.0.1:8233", "http://localhost:8233"]
+    # The browser's pass to the codec endpoint, given on /codec/session for CODEC_AUTH_TOKEN.
+    codec_session_lifetime: Duration = timedelta(hours=4)
+    codec_sessions_per_address: int = Field(default=10, ge=1)
 
     # argon2id cost; the defaults are OWASP's minimum for argon2id.
     argon2_memory_kib: int = 19456

@@ -18,6 +18,7 @@ from api.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging
 from orchestration.client import codec_from_settings, connect
+from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
@@ -51,11 +52,13 @@ def build_state(
         engine=engine,
         client=client,
         codec=codec_from_settings(settings),
+        codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
         subscribers=SubscriberService(
             settings, repository, SessionRepository(engine), hasher, throttle
         ),
+        throttle=throttle,
     )
 
 

@@ -9,8 +9,10 @@ from temporalio.client import Client
 
 from mail.sender import MailSender
 from orchestration.codec import EncryptionCodec
+from security.codec_pass import CodecPass
 from services.enrollments import EnrollmentService
 from services.subscribers import SubscriberService
+from services.throttle import Throttle
 from settings import Settings
 
 
@@ -20,6 +22,8 @@ class AppState:
     engine: Engine
     client: Client
     codec: EncryptionCodec
+    codec_pass: CodecPass
     mail: MailSender
     enrollments: EnrollmentService
     subscribers: SubscriberService
+    throttle: Throttle

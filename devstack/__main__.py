@@ -51,6 +51,7 @@ def _banner(stack: Stack) -> None:
     ]
     if stack.starts_temporal:
         lines.append(f"  Temporal UI      http://127.0.0.1:{s.temporal_ui_port}")
+        lines.append(f"  Codec session    {s.base_url}/codec/session")
     else:
         lines.append(f"  Temporal         {s.temporal_address} (external)")
     if stack.sink:
@@ -62,7 +63,15 @@ def _banner(stack: Stack) -> None:
             lines.append(f"  Dev inbox        {base}/dev/inbox")
     else:
         lines.append(f"  Mail             {s.smtp_host}:{s.smtp_port} (external)")
-    lines += [f"  Data             {s.data_dir.resolve()}", "Press Ctrl-C to stop.", ""]
+    lines.append(f"  Data             {s.data_dir.resolve()}")
+    if stack.starts_temporal:
+        lines += [
+            "Decoded payloads in the Temporal UI: give CODEC_AUTH_TOKEN (from secrets.env in Data)",
+            "once on the codec session page, then in the UI's Codec Server settings choose",
+            '"Use my browser setting and ignore …-level setting", endpoint',
+            f'{s.base_url}/codec, and tick "Include cross-origin credentials".',
+        ]
+    lines += ["Press Ctrl-C to stop.", ""]
     _say("\n".join(lines))
 
 

@@ -86,6 +86,7 @@ class Stack:
             "--db-filename", str(data_dir / "temporal.db"),
             "--namespace", self.settings.temporal_namespace,
             "--ui-codec-endpoint", f"{self.settings.base_url}/codec",
+            "--ui-disable-news-fetch",  # no internet: the UI would fetch its newsfeed in vain
             "--log-level", "error",
             *dev_server_flags(),
         )  # fmt: skip

@@ -30,6 +30,7 @@ class Action(StrEnum):
     ACTIVATION = "activation"
     RESEND = "resend"
     SIGN_IN = "sign-in"
+    CODEC_SESSION = "codec-session"  # CODEC_AUTH_TOKEN given on the codec's session page
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class Throttle:
             ),
             Action.RESEND: Limits(settings.resends_per_identifier, settings.resends_per_address),
             Action.SIGN_IN: Limits(None, settings.sign_ins_per_address),
+            Action.CODEC_SESSION: Limits(None, settings.codec_sessions_per_address),
         }
 
     def count(self, action: Action, identifier: str, address: str | None) -> None:

@@ -2,13 +2,13 @@
 
 Temporal's codec-server contract: the body is a `Payloads` message in protobuf's JSON form
 (`{"payloads": [{"metadata": {...base64...}, "data": "base64"}]}`), the answer the same; the
-caller names its namespace in `X-Namespace`. Only holders of CODEC_AUTH_TOKEN may call it
-(`Authorization: Bearer …`), and browsers only from the Temporal UI's origins (CORS).
+caller names its namespace in `X-Namespace`. Only holders of CODEC_AUTH_TOKEN may call it:
+tools with `Authorization: Bearer …`, the Temporal UI with the codec pass cookie its browser got
+on /codec/session (web/codec_pages.py), sent only from the UI's origins (CORS with credentials).
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 from typing import Literal
 
@@ -19,6 +19,7 @@ from temporalio.api.common.v1 import Payloads
 from api.deps import StateDep
 from api.problems import problem
 from api.state import AppState
+from security.codec_pass import COOKIE_NAME
 
 router = APIRouter(prefix="/codec", tags=["ops"], include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -71,30 +72,49 @@ async def _run(
 
 
 def _refusal(request: Request, state: AppState) -> Response | None:
-    """401 without a bearer token, 403 with a wrong one or for another namespace."""
+    """401 without a bearer token or a valid pass, 403 with a wrong token or another namespace.
+
+    A bearer token, when given, decides alone. The pass cookie counts only on requests from the
+    UI's origins: it is meant for the UI, and no other page may spend it.
+    """
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() == "bearer" and token:
+        if not state.codec_pass.token_matches(token):
+            return problem(403, "forbidden", "Accès refusé", "Jeton d'accès au codec refusé.")
+    elif not (
+        _from_ui(request, state) and state.codec_pass.valid(request.cookies.get(COOKIE_NAME))
+    ):
         return problem(
             401,
             "unauthorized",
             "Authentification requise",
-            "Le jeton d'accès au codec est requis (Authorization: Bearer …).",
+            "Le jeton d'accès au codec est requis (Authorization: Bearer …), ou une session "
+            "de décodage ouverte sur /codec/session.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    expected = state.settings.codec_auth_token.get_secret_value()
-    if not expected or not hmac.compare_digest(token.strip().encode(), expected.encode()):
-        return problem(403, "forbidden", "Accès refusé", "Jeton d'accès au codec refusé.")
     namespace = request.headers.get("x-namespace")
     if namespace and namespace != state.settings.temporal_namespace:
         return problem(403, "forbidden", "Accès refusé", "Ce codec ne sert pas cet espace de noms.")
     return None
 
 
+def _from_ui(request: Request, state: AppState) -> bool:
+    return request.headers.get("origin") in state.settings.codec_cors_origins
+
+
 def _cors_headers(request: Request, state: AppState, preflight: bool = False) -> dict[str, str]:
-    origin = request.headers.get("origin")
-    if not origin or origin not in state.settings.codec_cors_origins:
-        return {}
-    headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    """The UI's origins, and only them, may send credentials (the pass cookie) and read the answer.
+
+    With credentials the browser wants the exact origin echoed, never `*`, on the preflight and
+    on the answer alike.
+    """
+    if not _from_ui(request, state):
+        return {"Vary": "Origin"}
+    headers = {
+        "Access-Control-Allow-Origin": request.headers["origin"],
+        "Access-Control-Allow-Credentials": "true",
+        "Vary": "Origin",
+    }
     if preflight:
         headers |= {
             "Access-Control-Allow-Methods": "POST, OPTIONS",
