@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem
@@ -124,10 +123,7 @@ class RequestContext:
 
 
 def _route_template(scope: Scope) -> str:
-    """The route's path template (never the concrete path, which may hold an enrollment ID)."""
-    app: Any = scope.get("app")
-    for route in getattr(getattr(app, "router", None), "routes", []):
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
-    return "unmatched"
+    """The matched route's path template, never the concrete path (it may hold an enrollment
+    ID). Routing records the route in the shared scope, so this reads it after the call."""
+    route: Any = scope.get("route")
+    return str(getattr(route, "path", None) or "unmatched")

@@ -94,7 +94,10 @@ async def test_ops_endpoints(app: LiveApp) -> None:
     ready = await app.http.get("/readyz")
     assert ready.status_code == 200, ready.text
     assert ready.json()["checks"] == {"database": "ok", "temporal": "ok", "smtp": "ok"}
-    assert "http_requests_total" in (await app.http.get("/metrics")).text
+    metrics = (await app.http.get("/metrics")).text
+    # Counted by route template, never by concrete path.
+    assert 'http_requests_total{method="GET",route="/readyz",status="200"}' in metrics
+    assert 'route="unmatched"' not in metrics.replace('route="unmatched",status="404"', "")
 
 
 async def test_me_requires_a_token(app: LiveApp) -> None:
