@@ -1,0 +1,34 @@
+"""Replay the recorded histories against today's workflow code: a change that would make running
+enrollments take a different path (non-determinism) fails here before it reaches production.
+Record new histories with `uv run python -m tests.histories.record` (README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from orchestration.client import data_converter
+from orchestration.codec import EncryptionCodec
+from settings import parse_codec_keys
+from tests.histories import HISTORIES, REPLAY_CODEC_KEYS
+from workflows.enrollment import EnrollmentWorkflow
+
+RECORDED = sorted(HISTORIES.glob("*.json"))
+
+
+def test_histories_are_recorded() -> None:
+    assert {path.stem for path in RECORDED} >= {"enrollment_activated", "enrollment_expired"}
+
+
+@pytest.mark.parametrize("path", RECORDED, ids=[path.stem for path in RECORDED])
+async def test_recorded_history_replays(path: Path) -> None:
+    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    replayer = Replayer(
+        workflows=[EnrollmentWorkflow],
+        data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
+    )
+    result = await replayer.replay_workflow(history)
+    assert result.replay_failure is None
