@@ -4,8 +4,6 @@ Record new histories with `uv run python -m tests.histories.record` (README)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
@@ -16,16 +14,16 @@ from settings import parse_codec_keys
 from tests.histories import HISTORIES, REPLAY_CODEC_KEYS
 from workflows.enrollment import EnrollmentWorkflow
 
-RECORDED = sorted(HISTORIES.glob("*.json"))
+RECORDED = {path.stem: path.read_text() for path in sorted(HISTORIES.glob("*.json"))}
 
 
 def test_histories_are_recorded() -> None:
-    assert {path.stem for path in RECORDED} >= {"enrollment_activated", "enrollment_expired"}
+    assert set(RECORDED) >= {"enrollment_activated", "enrollment_expired"}
 
 
-@pytest.mark.parametrize("path", RECORDED, ids=[path.stem for path in RECORDED])
-async def test_recorded_history_replays(path: Path) -> None:
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
+@pytest.mark.parametrize("name", RECORDED)
+async def test_recorded_history_replays(name: str) -> None:
+    history = WorkflowHistory.from_json(name, RECORDED[name])
     replayer = Replayer(
         workflows=[EnrollmentWorkflow],
         data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
