@@ -60,7 +60,12 @@ async def run(
 ) -> int:
     """Run one command; returns the exit status (1 when the enrollment does not exist)."""
     args = parser().parse_args(argv)
-    client = client or await connect(settings)
+    if client is None:
+        try:
+            client = await connect(settings)
+        except RuntimeError as error:  # the SDK reports an unreachable server this way
+            out.write(f"cannot reach Temporal at {settings.temporal_address}: {error}\n")
+            return 2
     wanted = getattr(args, "email", None) or getattr(args, "target", None)
     target = stdin.readline().strip() if wanted == "-" else wanted
     owns_engine = engine is None and args.command == "erase-subscriber"

@@ -24,7 +24,7 @@ from settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.subscribers import SubscriberRepository
-from tests.support import details, identifiers, unique_email
+from tests.support import details, free_port, identifiers, unique_email
 from worker import build_worker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def _worker_environment(env: WorkflowEnvironment, settings: Settings, port: int)
         "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
         "TEMPORAL_NAMESPACE": env.client.namespace,
         "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
-        "WORKER_METRICS_ADDRESS": "",
+        "WORKER_METRICS_ADDRESS": f"127.0.0.1:{free_port()}",
         "DATABASE_URL": settings.resolved_database_url,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(port),
