@@ -73,6 +73,9 @@ def db_url(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[str]:
     """Every test that touches the database runs once per kind of database."""
     if request.param == "postgresql" and postgres_base_url() is None:
         pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
+    if request.param == "sqlite":
+        yield f"sqlite:///{data_dir / 'subscribers.db'}"  # the settings' default database
+        return
     with empty_database(request.param, data_dir) as url:
         yield url
 
