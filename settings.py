@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_task_queue: str = "enrollments"
     temporal_ui_port: int = 8233
+    # The worker's Prometheus endpoint (SDK and business metrics); empty turns it off.
+    worker_metrics_address: str = "127.0.0.1:9464"
 
     smtp_host: str = ""
     smtp_port: int = 0

@@ -17,7 +17,7 @@ from activities.subscribers import SubscriberActivities
 from companies.registry import CompanyRegistry, registry_from_settings
 from mail.sender import MailSender
 from observability.logs import configure_logging
-from orchestration.client import connect
+from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
 from settings import Settings, get_settings
 from storage.engine import make_engine
@@ -64,13 +64,14 @@ def build_worker(
 async def main() -> None:
     settings = get_settings()
     configure_logging()
-    client = await connect(settings)
+    address = settings.worker_metrics_address
+    client = await connect(settings, metrics_runtime(address) if address else None)
     worker = build_worker(client, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.info("worker polling task queue %s", settings.temporal_task_queue)
+    log.info("worker polling task queue %s, metrics at %s", settings.temporal_task_queue, address)
     async with worker:
         await stop.wait()
         log.info("worker stopping: finishing in-flight activities")

@@ -9,6 +9,7 @@ from temporalio import activity
 from activities.inputs import SendActivationCode, SentCode
 from mail.activation import activation_message
 from mail.sender import MailSender
+from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
 from security.keyed_hash import KeyedHasher, new_activation_code
 
 
@@ -32,5 +33,13 @@ class MailActivities:
             deadline=request.deadline,
             message_key=digest,
         )
-        await self._sender.send(message)
+        meter = activity.metric_meter()
+        try:
+            await self._sender.send(message)
+        except Exception as error:
+            meter.create_counter(EMAILS_FAILED, "E-mails the SMTP server did not take.").add(1)
+            activity.logger.warning("activation e-mail failed: %s", type(error).__name__)
+            raise
+        meter.create_counter(EMAILS_SENT, "E-mails handed to the SMTP server.").add(1)
+        activity.logger.info("activation e-mail sent")
         return SentCode(code_digest=digest)

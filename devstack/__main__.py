@@ -48,7 +48,10 @@ def _banner(stack: Stack) -> None:
         f"  Web pages        {base}/",
         f"  API docs         {base}/docs",
         f"  Health           {base}/readyz",
+        f"  API metrics      {base}/metrics",
     ]
+    if metrics := stack.env.get("WORKER_METRICS_ADDRESS"):
+        lines.append(f"  Worker metrics   http://{metrics}/metrics")
     if stack.starts_temporal:
         lines.append(f"  Temporal UI      http://127.0.0.1:{s.temporal_ui_port}")
         lines.append(f"  Codec session    {s.base_url}/codec/session")

@@ -60,6 +60,10 @@ class Stack:
             self.sink = MailSink(data_dir / "mail")
             port = await self.sink.start("127.0.0.1", _free_port(DEV_SMTP_PORT))
             self.env |= {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
+        if "WORKER_METRICS_ADDRESS" not in self.env and settings.worker_metrics_address:
+            # The usual port when free, another one when a second stack runs beside this one.
+            host, _, wanted = settings.worker_metrics_address.rpartition(":")
+            self.env["WORKER_METRICS_ADDRESS"] = f"{host}:{_free_port(int(wanted))}"
         if self.starts_temporal:
             await self._start_temporal(data_dir)
         await asyncio.to_thread(upgrade, settings.resolved_database_url)

@@ -11,6 +11,7 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RPCError, RPCStatusCode
 
 from orchestration import search_attributes
@@ -31,11 +32,26 @@ def data_converter(codec: EncryptionCodec | None) -> DataConverter:
     )
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """A client of the configured namespace; `runtime` carries the worker's metrics exporter."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(codec_from_settings(settings)),
+        runtime=runtime,
+    )
+
+
+def metrics_runtime(bind_address: str) -> Runtime:
+    """A Temporal runtime serving its metrics (the SDK's and ours) at http://ADDRESS/metrics."""
+    return Runtime(
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(
+                bind_address=bind_address,
+                counters_total_suffix=True,
+                durations_as_seconds=True,
+            )
+        )
     )
 
 

@@ -66,6 +66,20 @@ class SubscriberRepository:
             query = select(Subscriber).where(Subscriber.enrollment_key == enrollment_key)
             return session.exec(query).first()
 
+    def erase(self, email: str) -> bool:
+        """Delete a subscriber with its sessions and recap (right to erasure); False if none."""
+        with session_scope(self.engine) as session:
+            subscriber = session.exec(select(Subscriber).where(Subscriber.email == email)).first()
+            if subscriber is None:
+                return False
+            owned = col(SessionToken.subscriber_id) == subscriber.id
+            session.exec(delete(SessionToken).where(owned))
+            session.exec(
+                delete(RecapDocument).where(col(RecapDocument.subscriber_id) == subscriber.id)
+            )
+            session.delete(subscriber)
+            return True
+
     def save_recap(self, subscriber_id: int, pdf: bytes) -> None:
         with session_scope(self.engine) as session:
             document = session.get(RecapDocument, subscriber_id)

@@ -1,5 +1,6 @@
-"""Real parts for every test: a local SMTP server, SQLite with the migrations applied, and
-Temporal's time-skipping test server (workflow tests) or dev server (integration tests)."""
+"""Real parts for every test: a local SMTP server, the database with the migrations applied
+(SQLite always, PostgreSQL too when TEST_POSTGRES_URL is set), and Temporal's time-skipping test
+server (workflow tests) or dev server (integration tests)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from orchestration.search_attributes import dev_server_flags
 from settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
+from tests.databases import KINDS, POSTGRES_ENV, empty_database, postgres_base_url
 from tests.support import make_settings
 
 # Several test runs share two cores: time per example varies too much for a deadline to mean
@@ -66,17 +68,31 @@ def settings(base_settings: Settings) -> Settings:
     )
 
 
+@pytest.fixture(scope="session", params=KINDS)
+def db_url(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[str]:
+    """Every test that touches the database runs once per kind of database."""
+    if request.param == "postgresql" and postgres_base_url() is None:
+        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
+    if request.param == "sqlite":
+        yield f"sqlite:///{data_dir / 'subscribers.db'}"  # the settings' default database
+        return
+    with empty_database(request.param, data_dir) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
-def engine(base_settings: Settings) -> Iterator[Engine]:
-    url = base_settings.resolved_database_url
-    upgrade(url)
-    engine = make_engine(url)
+def engine(db_url: str) -> Iterator[Engine]:
+    """The schema comes from the migrations, exactly as in production."""
+    upgrade(db_url)
+    engine = make_engine(db_url)
     yield engine
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """One time-skipping server per test: skipping time moves every workflow on the server, so
+    a test's clock jumps must not reach the workflows another test left behind."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=_binary("temporal-test-server"),
         data_converter=data_converter(codec_from_settings(base_settings)),

@@ -6,6 +6,7 @@ import base64
 import os
 import random
 import re
+import socket
 import string
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from devstack.mail_sink import text_of
@@ -106,3 +108,19 @@ class FakeClock:
 def fresh_hash_key() -> SecretStr:
     """A key of its own: this test's keyed hashes (identifiers, addresses) meet no other's."""
     return SecretStr(base64.b64encode(os.urandom(32)).decode())
+
+
+def free_port() -> int:
+    """A loopback port free right now, for servers that must be told their address up front."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def scrape(text: str) -> dict[str, float]:
+    """Prometheus text → {sample name: value summed over its labels}."""
+    totals: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            totals[sample.name] = totals.get(sample.name, 0.0) + sample.value
+    return totals

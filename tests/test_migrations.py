@@ -1,22 +1,71 @@
-"""The migrations upgrade and downgrade on SQLite, and on PostgreSQL with TEST_POSTGRES_URL."""
+"""The migrations build the schema from nothing, match the tables, and take it back to nothing:
+on SQLite, and on PostgreSQL (a fresh schema) when TEST_POSTGRES_URL is set."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlmodel import SQLModel
 
+import storage.tables  # noqa: F401  (registers the tables on the metadata)
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.migrate import downgrade, upgrade
+from tests.databases import KINDS, POSTGRES_ENV, empty_database, postgres_base_url
 
 
-def round_trip(url: str) -> None:
-    upgrade(url)
+@pytest.fixture(params=KINDS)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "postgresql" and postgres_base_url() is None:
+        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
+    with empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+def _tables(url: str) -> set[str]:
     engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_empty_then_downgrade_to_empty(empty_url: str) -> None:
+    assert _tables(empty_url) == set()
+
+    upgrade(empty_url)
+    assert set(SQLModel.metadata.tables) <= _tables(empty_url)
+
+    downgrade(empty_url, "base")
+    assert _tables(empty_url) <= {"alembic_version"}
+
+    upgrade(empty_url)  # and back up again: the downgrade left nothing in the way
+    assert set(SQLModel.metadata.tables) <= _tables(empty_url)
+
+
+def test_migrations_match_the_tables(empty_url: str) -> None:
+    """A model change without its migration shows up here, not in production."""
+    upgrade(empty_url)
+    engine = make_engine(empty_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            differences = compare_metadata(context, SQLModel.metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_attempt_counters_round_trip(empty_url: str) -> None:
+    upgrade(empty_url)
+    engine = make_engine(empty_url)
     try:
         assert "attempt_counters" in inspect(engine).get_table_names()
         attempts = AttemptRepository(engine)
@@ -28,20 +77,7 @@ def round_trip(url: str) -> None:
         attempts.reset(key)
     finally:
         engine.dispose()
-    downgrade(url, "0001")
-    engine = make_engine(url)
-    try:
-        assert "attempt_counters" not in inspect(engine).get_table_names()
-    finally:
-        engine.dispose()
-    upgrade(url)
-
-
-def test_sqlite(tmp_path: Path) -> None:
-    round_trip(f"sqlite:///{tmp_path / 'migrations.db'}")
-
-
-@pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("TEST_POSTGRES_URL"), reason="TEST_POSTGRES_URL not set")
-def test_postgresql() -> None:
-    round_trip(os.environ["TEST_POSTGRES_URL"])
+    downgrade(empty_url, "0001")
+    assert "attempt_counters" not in _tables(empty_url)
+    upgrade(empty_url)
+    assert "attempt_counters" in _tables(empty_url)

@@ -139,7 +139,7 @@ async def test_limits_hold_across_api_processes(
     second_process = limited.model_copy(
         update={"temporal_task_queue": limited.temporal_task_queue + "-2"}
     )
-    other_engine = make_engine(limited.resolved_database_url)
+    other_engine = make_engine(engine.url.render_as_string(hide_password=False))
     email = unique_email()
     body = {"email": email, "code": "abcdefABCDEF"}
     try:

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.mail import MailActivities
     from activities.subscribers import ALREADY_SUBSCRIBED, SubscriberActivities
     from domain.models import EnrollmentStatus
+    from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
     from security.keyed_hash import digests_equal
     from workflows.messages import (
@@ -51,6 +52,14 @@ _MAIL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_attempts=4
 )
 _DB_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=500), maximum_attempts=10)
+
+# The transitions ops count (observability.enrollment_metrics): entering each of these statuses.
+_COUNTED = {
+    EnrollmentStatus.AWAITING_ACTIVATION: EnrollmentEvent.CONFIRMED,
+    EnrollmentStatus.ACTIVATED: EnrollmentEvent.ACTIVATED,
+    EnrollmentStatus.EXPIRED: EnrollmentEvent.EXPIRED,
+    EnrollmentStatus.ABANDONED: EnrollmentEvent.ABANDONED,
+}
 
 
 def _reject(reason: Rejection, message: str) -> ApplicationError:
@@ -80,6 +89,7 @@ class EnrollmentWorkflow:
 
     @workflow.run
     async def run(self, params: EnrollmentParams) -> EnrollmentOutcome:
+        _count(EnrollmentEvent.STARTED)
         await self._wait_for_confirmation()
         await self._wait_for_activation()
         await workflow.wait_condition(lambda: not self._busy and workflow.all_handlers_finished())
@@ -362,6 +372,8 @@ class EnrollmentWorkflow:
         )
 
     def _set_status(self, status: EnrollmentStatus) -> None:
+        if status is not self._status and status in _COUNTED:
+            _count(_COUNTED[status])
         self._status = status
         workflow.upsert_search_attributes([ENROLLMENT_STATUS.value_set(status.value)])
 
@@ -371,3 +383,10 @@ class EnrollmentWorkflow:
         self._details = None
         self._code_digest = None
         self._deadline = None
+
+
+def _count(event: EnrollmentEvent) -> None:
+    # The workflow's meter records nothing during replay: one count per real transition.
+    workflow.metric_meter().create_counter(
+        enrollment_counter_name(event), f"Enrollments {event.value}."
+    ).add(1)

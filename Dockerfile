@@ -1,0 +1,33 @@
+# The project's image: the API (default command) and the worker (`python worker.py`).
+# Build stage: uv installs the locked dependencies into /app/.venv; the runtime stage copies the
+# result and runs as an unprivileged user, without uv or build caches.
+
+FROM ghcr.io/astral-sh/uv:0.13.9 AS uv
+
+FROM python:3.11.11-slim-bookworm AS build
+COPY --from=uv /uv /usr/local/bin/uv
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=/usr/local/bin/python3.11
+WORKDIR /app
+# Dependencies first: this layer is rebuilt only when the lock file changes.
+COPY pyproject.toml uv.lock ./
+RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen --no-dev --no-install-project
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen --no-dev
+
+FROM python:3.11.11-slim-bookworm AS runtime
+RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home app
+WORKDIR /app
+COPY --from=build --chown=root:root /app /app
+RUN mkdir -p /app/data && chown app:app /app/data
+ENV PATH=/app/.venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    APP_ENV=production \
+    DATA_DIR=/app/data
+USER app
+EXPOSE 8000 9464
+# uvicorn drains in-flight requests for up to 20 s after SIGTERM.
+CMD ["uvicorn", "--factory", "api.main:app_factory", "--host", "0.0.0.0", "--port", "8000", \
+     "--no-access-log", "--timeout-graceful-shutdown", "20"]

@@ -1,0 +1,1 @@
+"""Ops command line: `python -m admin …` (see `python -m admin --help`)."""

@@ -1,0 +1,152 @@
+"""`python -m admin`: find, inspect, resend, erase and count enrollments from a terminal.
+
+An e-mail argument may be `-` to read it from standard input, which keeps it out of the shell
+history and the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from pydantic import SecretStr
+from sqlalchemy import Engine
+from temporalio.client import Client
+
+from admin.operations import EnrollmentInfo, Operations
+from devstack.secrets_file import load_or_create
+from observability.logs import configure_logging
+from orchestration.client import connect
+from security.keyed_hash import KeyedHasher
+from settings import Environment, Settings, get_settings
+from storage.engine import make_engine
+from storage.subscribers import SubscriberRepository
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m admin", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    target = "an e-mail address (or - to read it from stdin) or a workflow ID"
+    commands.add_parser("find", help="the enrollment of an e-mail address").add_argument(
+        "email", help="the identifier, or - to read it from stdin"
+    )
+    commands.add_parser("status", help="an enrollment's status, asked live").add_argument(
+        "target", help=target
+    )
+    commands.add_parser("resend", help="send a new activation code").add_argument(
+        "target", help=target
+    )
+    commands.add_parser(
+        "erase-enrollment", help="stop an enrollment and delete its history"
+    ).add_argument("target", help=target)
+    commands.add_parser(
+        "erase-subscriber", help="delete a subscriber, sessions, recap and enrollment history"
+    ).add_argument("email", help="the identifier, or - to read it from stdin")
+    commands.add_parser("counts", help="how many enrollments are in each status")
+    return root
+
+
+async def run(
+    argv: Sequence[str],
+    settings: Settings,
+    *,
+    client: Client | None = None,
+    engine: Engine | None = None,
+    out: TextIO = sys.stdout,
+    stdin: TextIO = sys.stdin,
+) -> int:
+    """Run one command; returns the exit status (1 when the enrollment does not exist)."""
+    args = parser().parse_args(argv)
+    if client is None:
+        try:
+            client = await connect(settings)
+        except RuntimeError as error:  # the SDK reports an unreachable server this way
+            out.write(f"cannot reach Temporal at {settings.temporal_address}: {error}\n")
+            return 2
+    wanted = getattr(args, "email", None) or getattr(args, "target", None)
+    target = stdin.readline().strip() if wanted == "-" else wanted
+    owns_engine = engine is None and args.command == "erase-subscriber"
+    if owns_engine:
+        engine = make_engine(settings.resolved_database_url)
+    operations = Operations(
+        client,
+        KeyedHasher(settings.identifier_hash_key),
+        settings.temporal_task_queue,
+        SubscriberRepository(engine) if engine is not None else None,
+    )
+    try:
+        return await _dispatch(operations, args.command, target or "", out)
+    finally:
+        if owns_engine and engine is not None:
+            engine.dispose()
+
+
+async def _dispatch(operations: Operations, command: str, target: str, out: TextIO) -> int:
+    match command:
+        case "find":
+            return _print_info(await operations.find(target), out)
+        case "status":
+            return _print_info(await operations.status(target), out)
+        case "resend":
+            resent = await operations.resend(target)
+            if resent is None:
+                out.write("no enrollment awaits activation\n")
+                return 1
+            deadline = resent.activation_deadline.isoformat() if resent.activation_deadline else ""
+            verdict = "new code sent" if resent.sent else "not sent: resend limit reached"
+            out.write(f"{verdict}\nactivation_deadline: {deadline}\n")
+            return 0 if resent.sent else 1
+        case "erase-enrollment":
+            runs = await operations.erase_enrollment(target)
+            out.write(f"workflow_id: {operations.workflow_id(target)}\nruns_deleted: {runs}\n")
+            return 0 if runs else 1
+        case "erase-subscriber":
+            erasure = await operations.erase_subscriber(target)
+            out.write(
+                f"subscriber_erased: {'yes' if erasure.subscriber_erased else 'no'}\n"
+                f"runs_deleted: {erasure.runs_deleted}\n"
+            )
+            return 0 if erasure.subscriber_erased or erasure.runs_deleted else 1
+        case _:  # counts
+            counts = await operations.counts()
+            width = max(len(status.value) for status in counts)
+            for status, count in counts.items():
+                out.write(f"{status.value:<{width}}  {count}\n")
+            return 0
+
+
+def _print_info(info: EnrollmentInfo | None, out: TextIO) -> int:
+    if info is None:
+        out.write("no enrollment found\n")
+        return 1
+    deadline = info.activation_deadline.isoformat() if info.activation_deadline else ""
+    out.write(
+        f"workflow_id: {info.workflow_id}\n"
+        f"run_id: {info.run_id}\n"
+        f"execution: {info.execution}\n"
+        f"status: {info.status.value if info.status else ''}\n"
+        f"activation_deadline: {deadline}\n"
+    )
+    return 0
+
+
+def settings_for_admin() -> Settings:
+    settings = get_settings()
+    if (
+        settings.app_env is Environment.DEVELOPMENT
+        and not settings.identifier_hash_key.get_secret_value()
+    ):
+        # `make dev` keeps its generated secrets under the data directory: use the same ones.
+        stored = load_or_create(settings.data_dir)
+        settings = settings.model_copy(
+            update={name.lower(): SecretStr(value) for name, value in stored.items()}
+        )
+    return settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    configure_logging()
+    return asyncio.run(run(sys.argv[1:] if argv is None else argv, settings_for_admin()))

@@ -1,0 +1,32 @@
+"""Replay the recorded histories against today's workflow code: a change that would make running
+enrollments take a different path (non-determinism) fails here before it reaches production.
+Record new histories with `uv run python -m tests.histories.record` (README)."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from orchestration.client import data_converter
+from orchestration.codec import EncryptionCodec
+from settings import parse_codec_keys
+from tests.histories import HISTORIES, REPLAY_CODEC_KEYS
+from workflows.enrollment import EnrollmentWorkflow
+
+RECORDED = {path.stem: path.read_text() for path in sorted(HISTORIES.glob("*.json"))}
+
+
+def test_histories_are_recorded() -> None:
+    assert set(RECORDED) >= {"enrollment_activated", "enrollment_expired"}
+
+
+@pytest.mark.parametrize("name", RECORDED)
+async def test_recorded_history_replays(name: str) -> None:
+    history = WorkflowHistory.from_json(name, RECORDED[name])
+    replayer = Replayer(
+        workflows=[EnrollmentWorkflow],
+        data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
+    )
+    result = await replayer.replay_workflow(history)
+    assert result.replay_failure is None
