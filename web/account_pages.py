@@ -7,6 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.deps import EnrollmentsDep, SubscribersDep, client_address
+from api.responses import recap_pdf_response
 from domain.subscriber_number import format_subscriber_number
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from storage.tables import Subscriber
@@ -159,12 +160,4 @@ async def recap_pdf(page: PageDep, subscribers: SubscribersDep) -> Response:
     subscriber = await _signed_in(page, subscribers)
     if subscriber is None:
         return page.redirect("/")
-    pdf = await run_in_threadpool(subscribers.recap_pdf, subscriber)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": 'inline; filename="formulaire-inscription.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return recap_pdf_response(await run_in_threadpool(subscribers.recap_pdf, subscriber))

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import SubscriberDep, SubscribersDep, client_address
+from api.responses import recap_pdf_response
 from api.schemas import ProfileOut, SessionIn, SessionOut
 
 router = APIRouter(prefix="/api/v1", tags=["subscriber"])
@@ -39,12 +40,4 @@ async def me(subscriber: SubscriberDep) -> ProfileOut:
 
 @router.get("/me/recap.pdf", response_class=Response)
 async def recap_pdf(subscriber: SubscriberDep, subscribers: SubscribersDep) -> Response:
-    pdf = await run_in_threadpool(subscribers.recap_pdf, subscriber)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": 'inline; filename="formulaire-inscription.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return recap_pdf_response(await run_in_threadpool(subscribers.recap_pdf, subscriber))
