@@ -54,7 +54,8 @@ class CodeCapture:
             future = self._waiting.pop(recipient.lower(), None)
             if future is None or future.done():
                 continue
-            message: Any = message_from_bytes(envelope.original_content or b"", policy=policy.default)
+            raw = envelope.original_content or b""
+            message: Any = message_from_bytes(raw, policy=policy.default)
             match = _CODE_LINE.search(text_of(message))
             if match:
                 future.set_result((match.group(1), arrived))

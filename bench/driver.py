@@ -18,7 +18,7 @@ import secrets
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +51,7 @@ DETAILS: dict[str, Any] = {
     "trust": {"question": "nickname", "answer": "Tâta"},
 }
 
-Action = Callable[[Recorder], Awaitable[None]]
+Action = Callable[[Recorder], Coroutine[Any, Any, None]]
 
 
 def emit(line: dict[str, Any]) -> None:
@@ -115,7 +115,9 @@ class Driver:
             rec.complete()
             return
         activation = {"email": email, "code": code}
-        activated = await _call(rec, "activate", 201, http.post("/api/v1/activations", json=activation))
+        activated = await _call(
+            rec, "activate", 201, http.post("/api/v1/activations", json=activation)
+        )
         token = activated.json()["access_token"]
         pdf = await _call(
             rec, "pdf", 200,
@@ -164,7 +166,8 @@ class Driver:
             step = "details"  # the API's details step: a query, then an update
             await rec.timed("details", _query_then_update(client, workflow_id))
             step = "confirm"
-            await rec.timed("confirm", handle.execute_update(FloorWorkflow.one_activity, Step(number=3)))
+            confirm = handle.execute_update(FloorWorkflow.one_activity, Step(number=3))
+            await rec.timed("confirm", confirm)
             step = "activate"
             await rec.timed("activate", handle.execute_update(FloorWorkflow.finish, Step(number=4)))
             rec.complete()

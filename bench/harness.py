@@ -79,7 +79,7 @@ class Harness:
 
 
 def production_like_settings(data_dir: Path, smtp_port: int) -> Settings:
-    secrets = {name.lower(): value for name, value in load_or_create(data_dir).items()}
+    secrets: dict[str, Any] = {k.lower(): v for k, v in load_or_create(data_dir).items()}
     return Settings(
         app_env=Environment.PRODUCTION,
         data_dir=data_dir,

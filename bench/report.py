@@ -69,9 +69,7 @@ def main_report(run: dict[str, Any]) -> str:
     ratio = product["per_second"] / floor["per_second"] if floor["per_second"] else 0.0
     cpu_ratio = product_cpu["total"] / floor_cpu["total"] if floor_cpu["total"] else 0.0
     errors = sum(sum(p.get("errors", {}).values()) for p in run["phases"].values())
-    worst_p99 = max(
-        (half["latency"].get(s, {}).get("p99_ms", 0.0) for s in API_STEPS), default=0.0
-    )
+    worst_p99 = max((half["latency"].get(s, {}).get("p99_ms", 0.0) for s in API_STEPS), default=0.0)
     sign_ins = sign_in.get("per_second", 0.0)
     api_cpu = sign_in.get("cpu_s", {}).get("api", 0.0)
     per_api_cpu_second = sign_in.get("completed", 0) / api_cpu if api_cpu else 0.0
@@ -223,8 +221,8 @@ run; the tuning history below them is kept by hand.
 def write_section(name: str, body: str, page: Path = PAGE) -> None:
     text = page.read_text() if page.exists() else TEMPLATE
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
-    if start not in text:
-        text = TEMPLATE
+    if start not in text:  # a page edited by hand without this section: add it at the end
+        text = f"{text.rstrip()}\n\n{start}\n{end}\n"
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)
     page.parent.mkdir(parents=True, exist_ok=True)
