@@ -40,7 +40,7 @@ def parse() -> argparse.Namespace:
     _flag(parser, "users", 8, "concurrent users of the closed-loop phases")
     _flag(parser, "duration", 60.0, "measured seconds of each enrollment phase")
     _flag(parser, "warmup", 10.0, "seconds run before each measured window")
-    _flag(parser, "sign_in_users", 4, "concurrent users signing in")
+    _flag(parser, "sign_in_users", 8, "concurrent users signing in")
     _flag(parser, "sign_in_duration", 30.0, "measured seconds of the sign-in phase")
     _flag(parser, "pending", 10_000, "scale: enrollments left awaiting activation")
     _flag(parser, "fill_users", 16, "scale: concurrent users filling the pending enrollments")
