@@ -20,6 +20,7 @@ from bench.harness import Harness, running
 from bench.machine import cores, describe
 from bench.procstat import memory_kib
 from bench.report import PAGE, main_report, scale_report, write_section
+from devstack.stack import TEMPORAL_SQLITE_PRAGMAS
 
 
 def _env(name: str, default: float) -> Any:
@@ -97,7 +98,8 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "warm-up s": args.warmup,
             "measured s": args.duration,
             "sign_in_users": args.sign_in_users,
-            "temporal args": " ".join(args.temporal_arg) or "none",
+            "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
+            "extra temporal args": " ".join(args.temporal_arg) or "none",
         },
     }
 

@@ -49,4 +49,8 @@ def describe() -> dict[str, str]:
         "temporalio": version("temporalio"),
         "temporal CLI": _temporal_cli(),
         "argon2-cffi": version("argon2-cffi"),
+        # Other work on the machine skews every figure: say how busy it was.
+        "load average (1, 5, 15 min) at the end": " ".join(
+            Path("/proc/loadavg").read_text().split()[:3]
+        ),
     }
