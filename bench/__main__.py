@@ -99,6 +99,7 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "measured s": args.duration,
             "sign_in_users": args.sign_in_users,
             "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
+            "per-address rate limits": "lifted (one driver address stands for every user)",
             "extra temporal args": " ".join(args.temporal_arg) or "none",
         },
     }

@@ -150,6 +150,7 @@ class Driver:
         workflow_id = f"floor-{uuid.uuid4().hex}"
         start = WithStartWorkflowOperation(
             FloorWorkflow.run,
+            Step(number=0),
             id=workflow_id,
             task_queue=FLOOR_TASK_QUEUE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

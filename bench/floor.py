@@ -34,7 +34,7 @@ class FloorWorkflow:
         self._done = False
 
     @workflow.run
-    async def run(self) -> int:
+    async def run(self, start: Step) -> int:
         await workflow.wait_condition(lambda: self._done and workflow.all_handlers_finished())
         return self._step
 
