@@ -27,3 +27,9 @@ typecheck: sync
 
 migrate: sync  ## apply database migrations to DATABASE_URL
 	@"$(UV)" run --frozen python -m storage.migrate upgrade
+
+bench: sync  ## measure one node: throughput, latency, CPU and memory per enrollment, floor, sign-ins
+	@"$(UV)" run --frozen python -m bench
+
+bench-scale: sync  ## hold BENCH_PENDING (10,000) enrollments awaiting activation; memory, disk, latency
+	@"$(UV)" run --frozen python -m bench scale

@@ -1,0 +1,143 @@
+"""The system under test and the driver, started together, measured phase by phase.
+
+The embedded stack runs with production-like settings in a temporary data directory on free
+ports: APP_ENV=production (real secrets, real argon2 parameters), Temporal state in its SQLite
+file, mail by real SMTP to the driver's capture server. The floor's worker runs beside it on
+the same Temporal server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.procstat import RssSampler, snapshot
+from devstack.secrets_file import load_or_create
+from devstack.stack import ROOT, Stack
+from settings import Environment, Settings
+
+# The driver is one client address standing for many users: the per-address limits are lifted
+# (the per-identifier ones still apply, and the counting is still paid for on every request).
+ONE_ADDRESS_FOR_ALL_USERS = {
+    name: str(10**9)
+    for name in (
+        "ACTIVATION_ATTEMPTS_PER_ADDRESS",
+        "RESENDS_PER_ADDRESS",
+        "SIGN_INS_PER_ADDRESS",
+    )
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Harness:
+    stack: Stack
+    driver: asyncio.subprocess.Process
+    floor_worker: asyncio.subprocess.Process
+    data_dir: Path
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return self.stack.settings.base_url
+
+    @property
+    def pids(self) -> dict[str, int]:
+        pids = {name: p.pid for name, p in self.stack.processes.items()}
+        return pids | {"floor_worker": self.floor_worker.pid, "driver": self.driver.pid}
+
+    def temporal_db_bytes(self) -> int:
+        """The Temporal SQLite file with its write-ahead log."""
+        return sum(p.stat().st_size for p in self.data_dir.glob("temporal.db*"))
+
+    async def phase(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Run one driver command; add each process's CPU seconds and peak RSS in its window."""
+        assert self.driver.stdin and self.driver.stdout
+        self.driver.stdin.write((json.dumps(command) + "\n").encode())
+        await self.driver.stdin.drain()
+        sampler = RssSampler(self.pids)
+        before: dict[str, float] = {}
+        cpu: dict[str, float] = {}
+        rss: dict[str, int] = {}
+        while True:
+            line = await self.driver.stdout.readline()
+            if not line:
+                raise RuntimeError("the driver stopped")
+            message = json.loads(line)
+            if message.get("event") == "window_start":
+                before = snapshot(self.pids)
+                sampler.start()
+            elif message.get("event") == "window_end":
+                after = snapshot(self.pids)
+                cpu = {name: after[name] - before[name] for name in after}
+                rss = await sampler.stop()
+            elif "result" in message:
+                result: dict[str, Any] = message["result"]
+                return result | {"cpu_s": cpu, "peak_rss_kib": rss}
+
+
+def production_like_settings(data_dir: Path, smtp_port: int) -> Settings:
+    secrets: dict[str, Any] = {k.lower(): v for k, v in load_or_create(data_dir).items()}
+    return Settings(
+        app_env=Environment.PRODUCTION,
+        data_dir=data_dir,
+        temporal_address=f"127.0.0.1:{free_port()}",
+        temporal_ui_port=free_port(),
+        api_port=free_port(),
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        **secrets,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(
+    data_dir: Path, temporal_args: list[str], extra_env: dict[str, str]
+) -> AsyncIterator[Harness]:
+    python = sys.executable
+    driver = await asyncio.create_subprocess_exec(
+        python, "-m", "bench.driver", cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        limit=2**24,  # the result line holds every latency summary
+    )  # fmt: skip
+    floor_worker: asyncio.subprocess.Process | None = None
+    stack: Stack | None = None
+    try:
+        assert driver.stdout is not None
+        smtp_port = int(json.loads(await driver.stdout.readline())["smtp_port"])
+        settings = production_like_settings(data_dir, smtp_port)
+        stack = Stack(
+            settings,
+            extra_env=ONE_ADDRESS_FOR_ALL_USERS | extra_env,
+            quiet=True,
+            temporal_args=temporal_args,
+        )
+        await stack.start()
+        floor_worker = await asyncio.create_subprocess_exec(
+            python, "-m", "bench.floor_worker", settings.temporal_address, cwd=ROOT
+        )
+        yield Harness(stack, driver, floor_worker, data_dir)
+    finally:
+        for process in (floor_worker, driver):
+            if process and process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(process.wait(), 10)
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+        if stack:
+            await stack.stop()
