@@ -81,6 +81,13 @@ class SubscriberRepository:
             return True
 
     def save_recap(self, subscriber_id: int, pdf: bytes) -> None:
+        """Store the recap; the worker and the API may both render it at the same moment."""
+        try:
+            self._upsert_recap(subscriber_id, pdf)
+        except IntegrityError:  # the other one inserted first: overwrite theirs
+            self._upsert_recap(subscriber_id, pdf)
+
+    def _upsert_recap(self, subscriber_id: int, pdf: bytes) -> None:
         with session_scope(self.engine) as session:
             document = session.get(RecapDocument, subscriber_id)
             if document is None:

@@ -157,6 +157,7 @@ async def test_erase_subscriber_deletes_rows_sessions_recap_and_history(ops: Ops
     sessions = SessionRepository(ops.engine)
     sessions.add("0" * 64, activated.subscriber_id, _tomorrow())
     repository = SubscriberRepository(ops.engine)
+    await ops.env.client.get_workflow_handle(ops.workflow_id(email)).result()  # recap rendered
     assert repository.recap(activated.subscriber_id) is not None
 
     code, out = await ops.admin("erase-subscriber", email)

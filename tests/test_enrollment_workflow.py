@@ -65,7 +65,9 @@ def _wrong(code: str) -> str:
     return code[:-1] + ("A" if code[-1] != "A" else "B")
 
 
-async def test_happy_path(service: EnrollmentService, mail_sink: MailSink, engine: Engine) -> None:
+async def test_happy_path(
+    service: EnrollmentService, mail_sink: MailSink, engine: Engine, time_env: WorkflowEnvironment
+) -> None:
     email = unique_email()
     enrollment_id = await _pre_register(service, email)
     assert (await service.view(enrollment_id)).status is EnrollmentStatus.AWAITING_CONFIRMATION
@@ -76,6 +78,11 @@ async def test_happy_path(service: EnrollmentService, mail_sink: MailSink, engin
     assert activated.email == email
     stored = SubscriberRepository(engine).by_email(email)
     assert stored is not None and stored.subscriber_number == activated.subscriber_number
+    # The recap is rendered once the activation has answered, before the workflow ends.
+    handle = time_env.client.get_workflow_handle_for(
+        EnrollmentWorkflow.run, service._keyed.workflow_id(email)
+    )
+    assert (await handle.result()).status is EnrollmentStatus.ACTIVATED
     assert SubscriberRepository(engine).recap(activated.subscriber_id) is not None
     assert (await service.view(enrollment_id)).status is EnrollmentStatus.ACTIVATED
 

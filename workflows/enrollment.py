@@ -45,6 +45,10 @@ with workflow.unsafe.imports_passed_through():
         SubmitDetails,
     )
 
+# The activation answers as soon as the subscriber exists; the recap is rendered afterwards
+# (and on demand by the API if someone asks for it first).
+RECAP_AFTER_ANSWER = "recap-after-activation-answer"
+
 DRAFTING = (EnrollmentStatus.IDENTIFIERS_SET, EnrollmentStatus.AWAITING_CONFIRMATION)
 
 _QUICK = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=2)
@@ -92,6 +96,8 @@ class EnrollmentWorkflow:
         _count(EnrollmentEvent.STARTED)
         await self._wait_for_confirmation()
         await self._wait_for_activation()
+        if self._subscriber_id is not None and workflow.patched(RECAP_AFTER_ANSWER):
+            await self._render_recap(self._subscriber_id)
         await workflow.wait_condition(lambda: not self._busy and workflow.all_handlers_finished())
         if self._status is not EnrollmentStatus.ACTIVATED:
             self._forget_draft()
@@ -287,7 +293,9 @@ class EnrollmentWorkflow:
         self._subscriber_id = created.subscriber_id
         self._set_status(EnrollmentStatus.ACTIVATED)
         self._busy = False
-        await self._render_recap(created.subscriber_id)
+        if not workflow.patched(RECAP_AFTER_ANSWER):
+            # Histories from before the patch rendered the recap before answering.
+            await self._render_recap(created.subscriber_id)
         return ActivationResult(
             outcome=ActivationOutcome.ACTIVATED,
             subscriber_id=created.subscriber_id,
