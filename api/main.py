@@ -56,7 +56,7 @@ def build_state(
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
         subscribers=SubscriberService(
-            settings, repository, SessionRepository(engine), hasher, throttle
+            settings, repository, SessionRepository(engine), hasher, throttle, client
         ),
         throttle=throttle,
     )

@@ -6,6 +6,9 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.service import RPCError
+
 from documents.recap_pdf import render_recap_pdf
 from domain.rules import normalise_email
 from security.passwords import SecretHasher
@@ -15,6 +18,8 @@ from services.throttle import Action, Throttle
 from settings import Settings
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
+
+RECAP_WAIT_SECONDS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +36,10 @@ class SubscriberService:
         sessions: SessionRepository,
         hasher: SecretHasher,
         throttle: Throttle | None = None,
+        client: Client | None = None,
     ) -> None:
         self._settings = settings
+        self._client = client
         self._subscribers = subscribers
         self._sessions = sessions
         self._hasher = hasher
@@ -79,10 +86,26 @@ class SubscriberService:
     def sign_out(self, token: str) -> None:
         self._sessions.revoke(token_digest(token))
 
-    def recap_pdf(self, subscriber: Subscriber) -> bytes:
+    async def recap_pdf(self, subscriber: Subscriber) -> bytes:
+        """The stored recap. Asked for right after activation, it may still be on its way:
+        wait for the enrollment to finish rendering it rather than render it twice."""
         assert subscriber.id is not None
-        pdf = self._subscribers.recap(subscriber.id)
-        if pdf is None:  # rendering failed at activation: render it now and keep it
-            pdf = render_recap_pdf(subscriber, printed_at=datetime.now(UTC))
-            self._subscribers.save_recap(subscriber.id, pdf)
+        pdf = await asyncio.to_thread(self._subscribers.recap, subscriber.id)
+        if pdf is None and self._client is not None:
+            await self._enrollment_finished(subscriber.enrollment_key)
+            pdf = await asyncio.to_thread(self._subscribers.recap, subscriber.id)
+        if pdf is None:  # rendering failed in the worker: render it here and keep it
+            pdf = await asyncio.to_thread(
+                render_recap_pdf, subscriber, printed_at=datetime.now(UTC)
+            )
+            await asyncio.to_thread(self._subscribers.save_recap, subscriber.id, pdf)
         return pdf
+
+    async def _enrollment_finished(self, enrollment_key: str) -> None:
+        assert self._client is not None
+        workflow_id, _, run_id = enrollment_key.partition("/")
+        handle = self._client.get_workflow_handle(workflow_id, run_id=run_id or None)
+        try:
+            await asyncio.wait_for(handle.result(), RECAP_WAIT_SECONDS)
+        except (TimeoutError, RPCError, WorkflowFailureError):
+            return  # gone, failed or slow: the caller renders the recap itself

@@ -10,11 +10,14 @@ from collections.abc import AsyncIterator
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
+from sqlmodel import Session, col, delete
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
-from tests.live import LiveApp, live_app
+from storage.subscribers import SubscriberRepository
+from storage.tables import RecapDocument
+from tests.live import LiveApp, live_app, pre_register_and_confirm
 from tests.support import code_from, details, identifiers, unique_email
 
 
@@ -107,3 +110,24 @@ async def test_me_requires_a_token(app: LiveApp) -> None:
     assert refused.headers["content-type"] == "application/problem+json"
     bogus = await app.http.get("/api/v1/me", headers={"Authorization": "Bearer nope"})
     assert bogus.status_code == 401
+
+
+async def test_recap_is_rendered_on_demand_when_the_stored_one_is_missing(
+    app: LiveApp, mail_sink: MailSink, engine: Engine, dev_env: WorkflowEnvironment
+) -> None:
+    email = unique_email()
+    _, code = await pre_register_and_confirm(app.http, mail_sink, email, "Secret2026", details())
+    activated = await app.http.post("/api/v1/activations", json={"email": email, "code": code})
+    subscriber = SubscriberRepository(engine).by_email(email)
+    assert subscriber is not None and subscriber.id is not None
+    workflow_id, _, run_id = subscriber.enrollment_key.partition("/")
+    await dev_env.client.get_workflow_handle(workflow_id, run_id=run_id).result()
+    with Session(engine) as session:  # as if the worker had failed to render it
+        session.exec(delete(RecapDocument).where(col(RecapDocument.subscriber_id) == subscriber.id))
+        session.commit()
+
+    auth = {"Authorization": f"Bearer {activated.json()['access_token']}"}
+    pdf = await app.http.get("/api/v1/me/recap.pdf", headers=auth)
+
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert SubscriberRepository(engine).recap(subscriber.id) is not None  # and kept

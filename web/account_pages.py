@@ -160,4 +160,4 @@ async def recap_pdf(page: PageDep, subscribers: SubscribersDep) -> Response:
     subscriber = await _signed_in(page, subscribers)
     if subscriber is None:
         return page.redirect("/")
-    return recap_pdf_response(await run_in_threadpool(subscribers.recap_pdf, subscriber))
+    return recap_pdf_response(await subscribers.recap_pdf(subscriber))

@@ -40,4 +40,4 @@ async def me(subscriber: SubscriberDep) -> ProfileOut:
 
 @router.get("/me/recap.pdf", response_class=Response)
 async def recap_pdf(subscriber: SubscriberDep, subscribers: SubscribersDep) -> Response:
-    return recap_pdf_response(await run_in_threadpool(subscribers.recap_pdf, subscriber))
+    return recap_pdf_response(await subscribers.recap_pdf(subscriber))
