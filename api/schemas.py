@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from domain.models import EnrollmentStatus, IdentifiersForm
 from domain.reference import TRUST_QUESTIONS, Civility
-from domain.rules import format_siren
+from domain.rules import display_company_identifier
 from domain.subscriber_number import format_subscriber_number
 from storage.tables import Subscriber
 from workflows.messages import Recap
@@ -76,9 +76,7 @@ class EnrollmentOut(BaseModel):
             out.first_name = details.first_name
             out.company = CompanyOut(
                 foreign=company.foreign,
-                identifier=company.identifier
-                if company.foreign
-                else format_siren(company.identifier),
+                identifier=display_company_identifier(company.foreign, company.identifier),
                 name=recap.company_name,
             )
             out.contact = ContactOut(email=recap.email, **details.contact.model_dump())
@@ -147,9 +145,7 @@ class ProfileOut(BaseModel):
             first_name=s.first_name,
             company=CompanyOut(
                 foreign=s.company_foreign,
-                identifier=s.company_identifier
-                if s.company_foreign
-                else format_siren(s.company_identifier),
+                identifier=display_company_identifier(s.company_foreign, s.company_identifier),
                 name=s.company_name,
             ),
             contact=ContactOut(

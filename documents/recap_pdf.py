@@ -13,7 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, country_label
-from domain.rules import format_siren
+from domain.rules import display_company_identifier
 from domain.subscriber_number import format_subscriber_number
 from mail.activation import french_datetime
 from storage.tables import SubscriberBase
@@ -36,10 +36,8 @@ def _rows(subscriber: SubscriberBase) -> list[tuple[str, list[tuple[str, str]]]]
         )
         if part
     )
-    company_id = (
-        subscriber.company_identifier
-        if subscriber.company_foreign
-        else format_siren(subscriber.company_identifier)
+    company_id = display_company_identifier(
+        subscriber.company_foreign, subscriber.company_identifier
     )
     return [
         (

@@ -21,14 +21,6 @@ class EnrollmentStatus(StrEnum):
     EXPIRED = "expired"
     ABANDONED = "abandoned"
 
-    @property
-    def is_final(self) -> bool:
-        return self in (
-            EnrollmentStatus.ACTIVATED,
-            EnrollmentStatus.EXPIRED,
-            EnrollmentStatus.ABANDONED,
-        )
-
 
 class _Form(BaseModel):
     model_config = ConfigDict(extra="ignore", str_max_length=1000)

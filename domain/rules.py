@@ -213,6 +213,11 @@ def format_siren(value: str) -> str:
     return str(siren.format(value)) if len(value) == 9 else value
 
 
+def display_company_identifier(foreign: bool, identifier: str) -> str:
+    """A SIREN in groups of three (« 732 829 320 »); a foreign identifier as stored."""
+    return identifier if foreign else format_siren(identifier)
+
+
 def _country_vat_rule(country: str) -> Any:
     """python-stdnum's VAT rule for a country (e.g. GB, CH, NO), or None when it knows none."""
     try:

@@ -1,4 +1,4 @@
-"""Run the real API (uvicorn, HTTP on loopback) and a real worker inside a test."""
+"""Run the real API (uvicorn, HTTP on loopback), or its services, and a real worker in a test."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ import httpx
 import uvicorn
 from sqlalchemy import Engine
 from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
 from api.main import Overrides, create_app
 from devstack.mail_sink import MailSink
+from mail.sender import MailSender
+from security.keyed_hash import KeyedHasher
+from security.passwords import SecretHasher
+from services.enrollments import EnrollmentService
 from services.throttle import Clock
 from settings import Settings
 from storage.subscribers import SubscriberRepository
@@ -68,3 +73,22 @@ async def pre_register_and_confirm(
     confirmed = await http.post(f"/api/v1/enrollments/{enrollment_id}/confirm")
     assert confirmed.status_code == 202, confirmed.text
     return enrollment_id, code_from(await sink.message_to(email, sent_before + 1))
+
+
+@asynccontextmanager
+async def enrollment_service(
+    env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> AsyncIterator[EnrollmentService]:
+    """The service the API uses, over a real worker (mail to the settings' SMTP server)."""
+    repository = SubscriberRepository(engine)
+    worker = build_worker(
+        env.client, settings, sender=MailSender.from_settings(settings), repository=repository
+    )
+    async with worker:
+        yield EnrollmentService(
+            env.client,
+            settings,
+            repository,
+            SecretHasher(settings),
+            KeyedHasher(settings.identifier_hash_key),
+        )

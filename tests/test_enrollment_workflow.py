@@ -16,15 +16,12 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.mail_sink import MailSink
 from domain.errors import InvalidFields
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
-from mail.sender import MailSender
-from security.keyed_hash import KeyedHasher
-from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from settings import Settings
 from storage.subscribers import SubscriberRepository
+from tests.live import enrollment_service
 from tests.support import code_from, details, identifiers, unique_email
-from worker import build_worker
 from workflows.enrollment import EnrollmentWorkflow
 
 
@@ -32,18 +29,8 @@ from workflows.enrollment import EnrollmentWorkflow
 async def service(
     time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[EnrollmentService]:
-    repository = SubscriberRepository(engine)
-    worker = build_worker(
-        time_env.client, settings, sender=MailSender.from_settings(settings), repository=repository
-    )
-    async with worker:
-        yield EnrollmentService(
-            time_env.client,
-            settings,
-            repository,
-            SecretHasher(settings),
-            KeyedHasher(settings.identifier_hash_key),
-        )
+    async with enrollment_service(time_env, settings, engine) as enrollments:
+        yield enrollments
 
 
 async def _pre_register(service: EnrollmentService, email: str) -> str:

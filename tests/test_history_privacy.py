@@ -9,7 +9,6 @@ import os
 import shutil
 import socket
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,19 +21,15 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, IdentifiersForm
-from mail.sender import MailSender
 from orchestration.client import codec_from_settings, data_converter, register_search_attributes
 from orchestration.codec import ENCODING, EncryptionCodec
 from orchestration.search_attributes import ALL as CUSTOM_ATTRIBUTES
-from security.keyed_hash import KeyedHasher
-from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
 from services.errors import Unavailable
 from settings import Settings, parse_codec_keys
-from storage.subscribers import SubscriberRepository
+from tests.live import enrollment_service
 from tests.privacy import leaks, payloads_in
 from tests.support import code_from, details, distinctive, identifiers, unique_email
-from worker import build_worker
 
 
 @dataclass
@@ -83,24 +78,6 @@ class Person:
         body["contact"]["phone"] = self.phone
         body["company"]["identifier"] = self.siren_spaced
         return DetailsForm(**body)
-
-
-@asynccontextmanager
-async def enrollments(
-    env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[EnrollmentService]:
-    repository = SubscriberRepository(engine)
-    worker = build_worker(
-        env.client, settings, sender=MailSender.from_settings(settings), repository=repository
-    )
-    async with worker:
-        yield EnrollmentService(
-            env.client,
-            settings,
-            repository,
-            SecretHasher(settings),
-            KeyedHasher(settings.identifier_hash_key),
-        )
 
 
 async def pre_register(service: EnrollmentService, person: Person) -> str:
@@ -160,7 +137,7 @@ async def test_full_enrollment_leaves_nothing_in_clear(
     time_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
 ) -> None:
     person = Person.new()
-    async with enrollments(time_env, settings, engine) as service:
+    async with enrollment_service(time_env, settings, engine) as service:
         enrollment_id = await pre_register(service, person)
         await service.confirm(enrollment_id)
         code = code_from(await mail_sink.message_to(person.email))
@@ -217,7 +194,7 @@ async def test_expired_enrollment_leaves_nothing_in_clear(
 ) -> None:
     time_env = own_time_env
     person = Person.new()
-    async with enrollments(time_env, settings, engine) as service:
+    async with enrollment_service(time_env, settings, engine) as service:
         enrollment_id = await pre_register(service, person)
         await service.confirm(enrollment_id)
         code = code_from(await mail_sink.message_to(person.email))
@@ -241,7 +218,7 @@ async def test_failed_activity_leaves_nothing_in_clear(
 ) -> None:
     person = Person.new()
     no_smtp = settings.model_copy(update={"smtp_port": _closed_port()})
-    async with enrollments(time_env, no_smtp, engine) as service:
+    async with enrollment_service(time_env, no_smtp, engine) as service:
         enrollment_id = await pre_register(service, person)
         with pytest.raises(Unavailable):
             await service.confirm(enrollment_id)

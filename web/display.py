@@ -9,7 +9,7 @@ import phonenumbers
 
 from domain.models import Details
 from domain.reference import FRANCE, STREET_TYPES, TRUST_QUESTIONS, Civility, country_label
-from domain.rules import format_siren
+from domain.rules import display_company_identifier
 from mail.activation import french_datetime
 from storage.tables import Subscriber
 
@@ -65,7 +65,9 @@ def recap_of_details(details: Details, email: str, company_name: str | None) -> 
         last_name=details.last_name,
         first_name=details.first_name,
         foreign=details.company.foreign,
-        company_identifier=_company_identifier(details.company.foreign, details.company.identifier),
+        company_identifier=display_company_identifier(
+            details.company.foreign, details.company.identifier
+        ),
         company_name=company_name,
         phone=phone(c.phone, c.country),
         email=email,
@@ -86,7 +88,7 @@ def recap_of_subscriber(s: Subscriber) -> RecapView:
         last_name=s.last_name,
         first_name=s.first_name,
         foreign=s.company_foreign,
-        company_identifier=_company_identifier(s.company_foreign, s.company_identifier),
+        company_identifier=display_company_identifier(s.company_foreign, s.company_identifier),
         company_name=s.company_name,
         phone=phone(s.phone, s.country),
         email=s.email,
@@ -107,7 +109,7 @@ def details_values(details: Details) -> dict[str, str]:
         "civility": details.civility.value,
         "last_name": details.last_name,
         "first_name": details.first_name,
-        "company.identifier": _company_identifier(
+        "company.identifier": display_company_identifier(
             details.company.foreign, details.company.identifier
         ),
         "trust.question": details.trust_question,
@@ -118,10 +120,6 @@ def details_values(details: Details) -> dict[str, str]:
     contact["phone"] = phone(details.contact.phone, details.contact.country)
     values.update({f"contact.{name}": str(value) for name, value in contact.items()})
     return values
-
-
-def _company_identifier(foreign: bool, identifier: str) -> str:
-    return identifier if foreign else format_siren(identifier)
 
 
 def moment(value: datetime) -> str:
