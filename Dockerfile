@@ -29,5 +29,5 @@ ENV PATH=/app/.venv/bin:$PATH \
 USER app
 EXPOSE 8000 9464
 # uvicorn drains in-flight requests for up to 20 s after SIGTERM.
-CMD ["uvicorn", "--factory", "api.main:app_factory", "--host", "0.0.0.0", "--port", "8000", \
+CMD ["uvicorn", "--factory", "app:app_factory", "--host", "0.0.0.0", "--port", "8000", \
      "--no-access-log", "--timeout-graceful-shutdown", "20"]

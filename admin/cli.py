@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from admin.operations import EnrollmentInfo, Operations
-from devstack.secrets_file import load_or_create
+from devstack.secrets_file import SECRET_NAMES, SECRETS_FILE, read_stored
 from observability.logs import configure_logging
 from orchestration.client import connect
 from security.keyed_hash import KeyedHasher
@@ -140,7 +140,14 @@ def settings_for_admin() -> Settings:
         and not settings.identifier_hash_key.get_secret_value()
     ):
         # `make dev` keeps its generated secrets under the data directory: use the same ones.
-        stored = load_or_create(settings.data_dir)
+        # Read only: the admin command never generates secrets (it would scatter them wherever
+        # DATA_DIR happens to point).
+        stored = read_stored(settings.data_dir)
+        if set(stored) != set(SECRET_NAMES):
+            raise SystemExit(
+                f"no {SECRETS_FILE} under {settings.data_dir}: run `make dev` once, or set "
+                "DATA_DIR to its data directory, or give the secret keys in the environment"
+            )
         settings = settings.model_copy(
             update={name.lower(): SecretStr(value) for name, value in stored.items()}
         )

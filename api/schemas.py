@@ -11,7 +11,7 @@ from domain.reference import TRUST_QUESTIONS, Civility
 from domain.rules import display_company_identifier
 from domain.subscriber_number import format_subscriber_number
 from storage.tables import Subscriber
-from workflows.messages import Recap
+from workflows.enrollment_messages import Recap
 
 
 class EnrollmentStart(IdentifiersForm):

@@ -7,6 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
+SECRETS_FILE = "secrets.env"
 SECRET_NAMES = ("IDENTIFIER_HASH_KEY", "PAYLOAD_CODEC_KEYS", "CODEC_AUTH_TOKEN", "SESSION_SECRET")
 
 
@@ -19,15 +20,24 @@ def _generate() -> dict[str, str]:
     }
 
 
-def load_or_create(data_dir: Path) -> dict[str, str]:
-    """Secrets from the environment where given, else from (or into) `data_dir/secrets.env`."""
-    path = data_dir / "secrets.env"
+def read_stored(data_dir: Path) -> dict[str, str]:
+    """The secrets kept in `data_dir/secrets.env`, if any; never writes anything."""
+    path = data_dir / SECRETS_FILE
     stored: dict[str, str] = {}
     if path.exists():
         for line in path.read_text().splitlines():
             name, sep, value = line.partition("=")
             if sep and name in SECRET_NAMES:
                 stored[name] = value
+    return stored
+
+
+def load_or_create(data_dir: Path) -> dict[str, str]:
+    """Secrets from the environment where given, else from (or into) `data_dir/secrets.env`.
+
+    Only the dev stack and the benchmark call this, each with its own data directory."""
+    path = data_dir / SECRETS_FILE
+    stored = read_stored(data_dir)
     missing = [name for name in SECRET_NAMES if name not in stored]
     if missing:
         fresh = _generate()

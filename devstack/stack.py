@@ -87,7 +87,7 @@ class Stack:
         python = sys.executable
         await self._spawn("worker", python, str(ROOT / "worker.py"))
         await self._spawn(
-            "api", python, "-m", "uvicorn", "--factory", "api.main:app_factory",
+            "api", python, "-m", "uvicorn", "--factory", "app:app_factory",
             "--host", settings.api_host, "--port", str(settings.api_port),
             "--no-access-log", "--timeout-graceful-shutdown", "20",
         )  # fmt: skip

@@ -46,7 +46,7 @@ from services.throttle import Action, Throttle
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
-from workflows.messages import (
+from workflows.enrollment_messages import (
     Activate,
     ActivationOutcome,
     ActivationResult,

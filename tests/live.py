@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from api.main import Overrides, create_app
+from app import Overrides, create_app
 from devstack.mail_sink import MailSink
 from mail.sender import MailSender
 from security.keyed_hash import KeyedHasher

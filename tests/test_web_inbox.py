@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from api.main import create_app
+from app import create_app
 from settings import Environment
 from tests.support import make_settings
 

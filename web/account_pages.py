@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.deps import EnrollmentsDep, SubscribersDep, client_address
-from api.responses import recap_pdf_response
 from domain.subscriber_number import format_subscriber_number
+from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
+from http_common.responses import recap_pdf_response
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from storage.tables import Subscriber
 from web.display import moment, recap_of_subscriber

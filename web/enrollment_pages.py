@@ -7,16 +7,16 @@ import contextlib
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from api.deps import EnrollmentsDep
 from domain.errors import InvalidFields
 from domain.models import EnrollmentStatus
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, countries
 from domain.rules import MESSAGES
+from http_common.deps import EnrollmentsDep
 from services.errors import Conflict, NotFound
 from web.display import details_values, full_name, moment, recap_of_details
 from web.forms import by_field, details_form, identifiers_form, kept_values
 from web.page import PageDep, PageRoute
-from workflows.messages import Recap
+from workflows.enrollment_messages import Recap
 
 router = APIRouter(prefix="/inscription", route_class=PageRoute, include_in_schema=False)
 

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import StateDep
+from http_common.deps import StateDep
 from services.errors import ServiceError
 from settings import Settings
 from web.session import CSRF_FIELD, SessionCookies, WebSession

@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
     from security.keyed_hash import digests_equal
-    from workflows.messages import (
+    from workflows.enrollment_messages import (
         Activate,
         ActivationOutcome,
         ActivationResult,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import EnrollmentsDep, SubscribersDep, client_address
 from api.schemas import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
+from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
 
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import EnrollmentsDep
 from api.schemas import ConfirmOut, EnrollmentCreated, EnrollmentOut, EnrollmentStart
 from domain.models import DetailsForm
+from http_common.deps import EnrollmentsDep
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["enrollment"])
 

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 
-from api.deps import StateDep
+from http_common.deps import StateDep
 from observability.metrics import REGISTRY
 
 router = APIRouter(tags=["ops"])

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.deps import SubscriberDep, SubscribersDep, client_address
-from api.responses import recap_pdf_response
 from api.schemas import ProfileOut, SessionIn, SessionOut
+from http_common.deps import SubscriberDep, SubscribersDep, client_address
+from http_common.responses import recap_pdf_response
 
 router = APIRouter(prefix="/api/v1", tags=["subscriber"])
 

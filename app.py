@@ -1,4 +1,6 @@
-"""The FastAPI app: a thin layer over the services, which drive the workflows."""
+"""The application, assembled: settings → engine, Temporal client, services → the JSON API
+and the web pages. `api/` and `web/` never import each other; what both need lives in
+`http_common/`."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from api import problems
 from api.middleware import BodySizeLimit, RequestContext
 from api.routes import activations, codec, docs, enrollments, ops, reference, subscriber
 from api.security_headers import SecurityHeaders
-from api.state import AppState
+from http_common.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging
 from orchestration.client import codec_from_settings, connect
@@ -97,6 +99,6 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
 
 
 def app_factory() -> FastAPI:
-    """Entry point for `uvicorn --factory api.main:app_factory`."""
+    """Entry point for `uvicorn --factory app:app_factory`."""
     configure_logging()
     return create_app()

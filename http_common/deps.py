@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.state import AppState
+from http_common.state import AppState
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
 from services.subscribers import SubscriberService
