@@ -1,4 +1,4 @@
-"""Recorded histories of the enrollment workflow, replayed by tests/test_replay.py.
+"""Recorded histories of the enrollment workflow, replayed by tests/workflows/test_replay.py.
 
 They are encrypted like every history, with a key that exists only for these fixtures: it is
 committed here on purpose and protects nothing but fictitious test data.

@@ -10,6 +10,8 @@ from app import create_app
 from settings import Environment
 from tests.support import make_settings
 
+TERMS = Path(__file__).resolve().parents[2] / "web" / "templates" / "terms"
+
 
 async def _get(app_env: Environment, data_dir: Path, path: str) -> httpx.Response:
     app = create_app(make_settings(data_dir, 1025, app_env=app_env))
@@ -45,5 +47,5 @@ async def test_inbox_needs_the_sink_folder(tmp_path: Path) -> None:
 
 async def test_terms_text_exists_for_the_configured_version() -> None:
     settings = make_settings(Path("data"), 1025)
-    terms = Path(__file__).parent.parent / "web" / "templates" / "terms"
+    terms = TERMS
     assert (terms / f"{settings.terms_version}.html").is_file()

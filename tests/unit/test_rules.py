@@ -563,7 +563,7 @@ def test_every_code_has_a_french_message() -> None:
 
 
 def test_the_readme_lists_every_code_with_its_message() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     rows = [line for line in readme.splitlines() if line.startswith("| `")]
     for code, message in MESSAGES.items():
         assert any(

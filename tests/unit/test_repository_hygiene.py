@@ -11,7 +11,7 @@ from admin.cli import settings_for_admin
 from devstack.secrets_file import SECRETS_FILE
 from settings import get_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # Folders that are not the project's source: tools' caches and the (ignored) local data.

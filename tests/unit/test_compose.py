@@ -15,7 +15,7 @@ import yaml
 from orchestration.search_attributes import ALL as SEARCH_ATTRIBUTES
 from settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_NAMES = {name.upper() for name in Settings.model_fields}
 
 

@@ -27,7 +27,7 @@ from storage.subscribers import SubscriberRepository
 from tests.support import details, free_port, identifiers, unique_email
 from worker import build_worker
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class HeldMailSink(MailSink):
