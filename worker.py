@@ -16,6 +16,7 @@ from activities.mail import MailActivities
 from activities.subscribers import SubscriberActivities
 from companies.registry import CompanyRegistry, registry_from_settings
 from mail.sender import MailSender
+from mail.support import SupportChannel
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
@@ -43,6 +44,7 @@ def build_worker(
         sender or MailSender.from_settings(settings),
         KeyedHasher(settings.identifier_hash_key),
         settings.mail_from,
+        SupportChannel.from_settings(settings),
     )
     companies = CompanyActivities(registry or registry_from_settings(settings))
     subscribers = SubscriberActivities(repository)

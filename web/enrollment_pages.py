@@ -12,6 +12,7 @@ from domain.models import EnrollmentStatus
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, countries
 from domain.rules import MESSAGES
 from http_common.deps import EnrollmentsDep
+from mail.activation import PAGE_STEPS
 from services.errors import Conflict, NotFound
 from web.display import details_values, full_name, moment, recap_of_details
 from web.forms import by_field, details_form, identifiers_form, kept_values
@@ -44,6 +45,12 @@ def _terms_accepted(page: PageDep) -> bool:
 @router.get("")
 async def terms(page: PageDep) -> Response:
     return page.render("terms.html", terms_version=page.settings.terms_version)
+
+
+@router.get("/conditions-generales")
+async def terms_text(page: PageDep) -> Response:
+    """The terms alone, opened from « Lire les conditions générales » in a new window."""
+    return page.render("terms_text.html", terms_version=page.settings.terms_version)
 
 
 @router.post("")
@@ -210,6 +217,8 @@ async def mail_sent(page: PageDep, enrollments: EnrollmentsDep) -> Response:
     return page.render(
         "mail_sent.html",
         name=full_name(d.civility, d.last_name, d.first_name),
-        window=f"{hours}h" if hours else f"{int(window.total_seconds() // 60)} min",
+        steps=PAGE_STEPS,
+        # « 48 h »: a no-break space between the number and its unit.
+        window=f"{hours}\u00a0h" if hours else f"{int(window.total_seconds() // 60)}\u00a0min",
         deadline=moment(current.activation_deadline) if current.activation_deadline else None,
     )
