@@ -5,25 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from domain.formatting import PARIS, french_datetime
+
 SUBJECT = "Espace abonné des professionnels : votre code d'activation"
-
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 _BODY = """\
 ESPACE ABONNE DES PROFESSIONNELS
@@ -56,14 +41,6 @@ Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messag
 logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
 utiliser ce lien.
 """
-
-
-def french_datetime(moment: datetime) -> str:
-    """E.g. « 29 novembre 2026 à 14 h 05 (heure de Paris) », « 1er décembre 2026 à … »."""
-    local = moment.astimezone(PARIS)
-    day_number = "1er" if local.day == 1 else str(local.day)
-    day = f"{day_number} {_MONTHS[local.month - 1]} {local.year}"
-    return f"{day} à {local:%H} h {local:%M} (heure de Paris)"
 
 
 def activation_message(

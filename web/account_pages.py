@@ -9,9 +9,9 @@ from starlette.responses import Response
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
 from http_common.responses import recap_pdf_response
+from services.activation import activate_and_open_session
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from storage.tables import Subscriber
-from web.display import moment, recap_of_subscriber
 from web.forms import text
 from web.page import Page, PageDep, PageRoute
 from web.session import WebSession
@@ -88,8 +88,12 @@ async def activate(
     data = await page.form()
     email = text(data, "email")
     try:
-        activated = await enrollments.activate(
-            email, text(data, "code").strip(), client_address=client_address(page.request)
+        activation = await activate_and_open_session(
+            enrollments,
+            subscribers,
+            email,
+            text(data, "code"),
+            client_address=client_address(page.request),
         )
     except InvalidCode as error:
         return page.render(
@@ -106,8 +110,7 @@ async def activate(
             offer_new_code=isinstance(error, TooManyAttempts),
             values={"email": email},
         )
-    session = await run_in_threadpool(subscribers.open_session, activated.subscriber_id)
-    page.session = WebSession(access_token=session.access_token)
+    page.session = WebSession(access_token=activation.session.access_token)
     return page.redirect("/activation/confirmee")
 
 
@@ -146,13 +149,7 @@ async def space(page: PageDep, subscribers: SubscribersDep) -> Response:
     subscriber = await _signed_in(page, subscribers)
     if subscriber is None:
         return page.redirect("/")
-    return page.render(
-        "space.html",
-        subscriber_number=format_subscriber_number(subscriber.subscriber_number),
-        activated_at=moment(subscriber.activated_at),
-        recap=recap_of_subscriber(subscriber),
-        recap_pdf=RECAP_PDF,
-    )
+    return page.render("space.html", view=subscriber.view(), recap_pdf=RECAP_PDF)
 
 
 @router.get(RECAP_PDF)

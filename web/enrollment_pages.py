@@ -8,12 +8,15 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from domain.errors import InvalidFields
+from domain.formatting import french_datetime, full_name
 from domain.models import EnrollmentStatus
+from domain.problems import ProblemCode
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, countries
 from domain.rules import MESSAGES
+from domain.subscriber_view import SubscriberView
 from http_common.deps import EnrollmentsDep
 from services.errors import Conflict, NotFound
-from web.display import details_values, full_name, moment, recap_of_details
+from web.display import details_values
 from web.forms import by_field, details_form, identifiers_form, kept_values
 from web.page import PageDep, PageRoute
 from workflows.enrollment_messages import Recap
@@ -95,7 +98,7 @@ async def submit_identifiers(page: PageDep, enrollments: EnrollmentsDep) -> Resp
             status_code=409,
             errors={"email": error.detail},
             values=kept_values(data),
-            activation_pending=error.code == "activation_pending",
+            activation_pending=error.code is ProblemCode.ACTIVATION_PENDING,
         )
     page.session.enrollment_id = started.enrollment_id
     return page.redirect("/inscription/informations")
@@ -176,9 +179,8 @@ async def recap(page: PageDep, enrollments: EnrollmentsDep) -> Response:
         return page.redirect("/inscription/courriel-envoye")
     if current.details is None:
         return page.redirect("/inscription/informations")
-    return page.render(
-        "recap.html", recap=recap_of_details(current.details, current.email, current.company_name)
-    )
+    view = SubscriberView(current.email, current.details, current.company_name)
+    return page.render("recap.html", view=view)
 
 
 @router.post("/recapitulatif")
@@ -189,7 +191,7 @@ async def confirm(page: PageDep, enrollments: EnrollmentsDep) -> Response:
     try:
         await enrollments.confirm(page.session.enrollment_id)
     except Conflict as error:
-        if error.code == "details_missing":
+        if error.code is ProblemCode.DETAILS_MISSING:
             return page.redirect("/inscription/informations")
         raise
     # Confirmed: nothing is edited any more; a new enrollment starts again from the terms.
@@ -211,5 +213,7 @@ async def mail_sent(page: PageDep, enrollments: EnrollmentsDep) -> Response:
         "mail_sent.html",
         name=full_name(d.civility, d.last_name, d.first_name),
         window=f"{hours}h" if hours else f"{int(window.total_seconds() // 60)} min",
-        deadline=moment(current.activation_deadline) if current.activation_deadline else None,
+        deadline=(
+            french_datetime(current.activation_deadline) if current.activation_deadline else None
+        ),
     )

@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
+from domain.models import Company, Contact, Details, NewSubscriber
+from domain.reference import Civility
 from security.passwords import SecretHasher
 from settings import Settings
 from storage.subscribers import SubscriberRepository
@@ -39,24 +41,26 @@ def subscriber(engine: Engine, settings: Settings) -> str:
     """A subscriber straight in the database (the enrollment itself is tested elsewhere)."""
     email = unique_email("session")
     now = datetime.now(UTC)
+    hasher = SecretHasher(settings)
     SubscriberRepository(engine).create_once(
-        {
-            "enrollment_key": f"test/{email}",
-            "email": email,
-            "civility": "madame",
-            "last_name": "ROSEMONDE",
-            "first_name": "Lila",
-            "company_identifier": "732829320",
-            "phone": "+33123456789",
-            "city": "Paris",
-            "country": "FR",
-            "trust_question": "nickname",
-            "terms_version": settings.terms_version,
-            "terms_accepted_at": now,
-            "activated_at": now,
-            "password_hash": SecretHasher(settings).hash_sync(PASSWORD),
-            "trust_answer_hash": SecretHasher(settings).hash_sync("tata"),
-        }
+        NewSubscriber(
+            enrollment_key=f"test/{email}",
+            email=email,
+            password_hash=hasher.hash_sync(PASSWORD),
+            details=Details(
+                civility=Civility.MADAME,
+                last_name="ROSEMONDE",
+                first_name="Lila",
+                company=Company(foreign=False, identifier="732829320"),
+                contact=Contact(phone="+33123456789", city="Paris", country="FR"),
+                trust_question="nickname",
+            ),
+            company_name=None,
+            trust_answer_hash=hasher.hash_sync("tata"),
+            terms_version=settings.terms_version,
+            terms_accepted_at=now,
+            activated_at=now,
+        )
     )
     return email
 

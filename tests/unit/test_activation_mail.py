@@ -17,7 +17,8 @@ from temporalio.testing import ActivityEnvironment
 from activities.inputs import SendActivationCode
 from activities.mail import MailActivities
 from devstack.mail_sink import MailSink
-from mail.activation import activation_message, french_datetime
+from domain.formatting import french_datetime
+from mail.activation import activation_message
 from mail.sender import MailSender
 from security.keyed_hash import CODE_ALPHABET, KeyedHasher
 from settings import Settings

@@ -7,7 +7,7 @@ real SMTP server, subscribers in a real SQLite database.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -15,7 +15,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.errors import InvalidFields
-from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm, NewSubscriber
+from domain.problems import ProblemCode
 from services.enrollments import EnrollmentService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from settings import Settings
@@ -179,6 +180,37 @@ async def test_a_new_draft_replaces_an_unconfirmed_one(service: EnrollmentServic
     assert recap.status is EnrollmentStatus.IDENTIFIERS_SET and recap.details is None
 
 
+async def test_an_identifier_taken_meanwhile_refuses_the_activation(
+    service: EnrollmentService, mail_sink: MailSink, engine: Engine, settings: Settings
+) -> None:
+    """create_subscriber's refusal travels as one ProblemCode: activity, workflow, service."""
+    email = unique_email()
+    enrollment_id = await _pre_register(service, email)
+    code = await _confirm(service, mail_sink, enrollment_id, email)
+    draft = (await service.view(enrollment_id)).details
+    assert draft is not None
+    now = datetime.now(UTC)
+    SubscriberRepository(engine).create_once(
+        NewSubscriber(
+            enrollment_key=f"elsewhere/{email}",
+            email=email,
+            password_hash="$argon2id$other",
+            details=draft,
+            company_name=None,
+            trust_answer_hash="$argon2id$other",
+            terms_version=settings.terms_version,
+            terms_accepted_at=now,
+            activated_at=now,
+        )
+    )
+
+    with pytest.raises(Conflict) as refused:
+        await service.activate(email, code)
+
+    assert refused.value.code is ProblemCode.ALREADY_SUBSCRIBED
+    assert (await service.view(enrollment_id)).status is EnrollmentStatus.ABANDONED
+
+
 async def test_pending_activation_blocks_a_new_draft(
     service: EnrollmentService, mail_sink: MailSink
 ) -> None:
@@ -187,7 +219,7 @@ async def test_pending_activation_blocks_a_new_draft(
     await _confirm(service, mail_sink, enrollment_id, email)
     with pytest.raises(Conflict) as refused:
         await service.start(IdentifiersForm(**identifiers(email)))
-    assert refused.value.code == "activation_pending"
+    assert refused.value.code is ProblemCode.ACTIVATION_PENDING
 
 
 async def test_unknown_identifier_and_wrong_code_look_the_same(
