@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from domain.formatting import display_phone, french_datetime, full_name
 from domain.models import Details
@@ -25,22 +26,22 @@ COMPANY_NOTE = (
 ANSWER_KEPT = "Enregistrée, elle n'est jamais réaffichée."
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     label: str
     value: str
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """A titled group of rows, with the note the sheet prints under it."""
+
     key: str  # stable, for the pages' element IDs
     title: str
     rows: tuple[Row, ...]
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(NamedTuple):
     """What activation added: the subscriber number and when the space was created."""
 
     subscriber_number: str

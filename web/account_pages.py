@@ -10,7 +10,7 @@ from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
 from http_common.responses import recap_pdf_response
 from services.activation import activate_and_open_session
-from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
+from services.errors import Expired, InvalidCode, ServiceError, TooManyAttempts, Unauthorized
 from storage.tables import Subscriber
 from web.forms import text
 from web.page import Page, PageDep, PageRoute
@@ -32,6 +32,19 @@ async def _signed_in(page: Page, subscribers: SubscribersDep) -> Subscriber | No
         return None
 
 
+def _refused(page: Page, template: str, error: ServiceError, field: str, email: str) -> Response:
+    """The form again, with the service's refusal at `field` and the identifier kept."""
+    return page.render(
+        template, status_code=error.status, errors={field: error.detail}, values={"email": email}
+    )
+
+
+def _signed_in_to(page: Page, access_token: str, url: str) -> Response:
+    """Keep the new session in the cookie (with a fresh CSRF token too), then go on to `url`."""
+    page.session = WebSession(access_token=access_token)
+    return page.redirect(url)
+
+
 # -- « Espace abonné » and sign-in ----------------------------------------------------------------
 
 
@@ -49,14 +62,8 @@ async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
             email, text(data, "password"), client_address=client_address(page.request)
         )
     except (Unauthorized, TooManyAttempts) as error:
-        return page.render(
-            "home.html",
-            status_code=error.status,
-            errors={"password": error.detail},
-            values={"email": email},
-        )
-    page.session = WebSession(access_token=session.access_token)  # a fresh CSRF token too
-    return page.redirect("/espace")
+        return _refused(page, "home.html", error, "password", email)
+    return _signed_in_to(page, session.access_token, "/espace")
 
 
 @router.get("/mot-de-passe-oublie")
@@ -96,12 +103,7 @@ async def activate(
             client_address=client_address(page.request),
         )
     except InvalidCode as error:
-        return page.render(
-            "activation.html",
-            status_code=422,
-            errors={"code": error.detail},
-            values={"email": email},
-        )
+        return _refused(page, "activation.html", error, "code", email)
     except (Expired, TooManyAttempts) as error:
         return page.render(
             "activation.html",
@@ -110,8 +112,7 @@ async def activate(
             offer_new_code=isinstance(error, TooManyAttempts),
             values={"email": email},
         )
-    page.session = WebSession(access_token=activation.session.access_token)
-    return page.redirect("/activation/confirmee")
+    return _signed_in_to(page, activation.session.access_token, "/activation/confirmee")
 
 
 @router.get("/activation/nouveau-code")

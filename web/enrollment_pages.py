@@ -37,6 +37,16 @@ async def _current(page: PageDep, enrollments: EnrollmentsDep) -> Recap | None:
         return None
 
 
+async def _editable(page: PageDep, enrollments: EnrollmentsDep) -> Recap | Response:
+    """The browser's draft while it can still be edited, or where the browser goes instead."""
+    recap = await _current(page, enrollments)
+    if recap is None:
+        return page.redirect("/inscription")
+    if recap.status not in EDITABLE:
+        return page.redirect("/inscription/courriel-envoye")
+    return recap
+
+
 def _terms_accepted(page: PageDep) -> bool:
     return page.session.terms_version == page.settings.terms_version
 
@@ -138,11 +148,9 @@ def _details_page(
 
 @router.get("/informations")
 async def details(page: PageDep, enrollments: EnrollmentsDep) -> Response:
-    recap = await _current(page, enrollments)
-    if recap is None:
-        return page.redirect("/inscription")
-    if recap.status not in EDITABLE:
-        return page.redirect("/inscription/courriel-envoye")
+    recap = await _editable(page, enrollments)
+    if isinstance(recap, Response):
+        return recap
     values = details_values(recap.details) if recap.details else {"contact.country": "FR"}
     return _details_page(page, recap, values=values)
 
@@ -172,11 +180,9 @@ async def submit_details(page: PageDep, enrollments: EnrollmentsDep) -> Response
 
 @router.get("/recapitulatif")
 async def recap(page: PageDep, enrollments: EnrollmentsDep) -> Response:
-    current = await _current(page, enrollments)
-    if current is None:
-        return page.redirect("/inscription")
-    if current.status not in EDITABLE:
-        return page.redirect("/inscription/courriel-envoye")
+    current = await _editable(page, enrollments)
+    if isinstance(current, Response):
+        return current
     if current.details is None:
         return page.redirect("/inscription/informations")
     view = SubscriberView(current.email, current.details, current.company_name)

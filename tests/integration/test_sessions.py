@@ -6,20 +6,18 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from domain.models import Company, Contact, Details, NewSubscriber
-from domain.reference import Civility
 from security.passwords import SecretHasher
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from tests.live import LiveApp, live_app
-from tests.support import FakeClock, fresh_hash_key, unique_email
+from tests.support import FakeClock, fresh_hash_key, new_subscriber, unique_email
 
 PASSWORD = "Secret2026"
 
@@ -40,26 +38,13 @@ async def app(
 def subscriber(engine: Engine, settings: Settings) -> str:
     """A subscriber straight in the database (the enrollment itself is tested elsewhere)."""
     email = unique_email("session")
-    now = datetime.now(UTC)
     hasher = SecretHasher(settings)
     SubscriberRepository(engine).create_once(
-        NewSubscriber(
-            enrollment_key=f"test/{email}",
-            email=email,
+        new_subscriber(
+            email,
             password_hash=hasher.hash_sync(PASSWORD),
-            details=Details(
-                civility=Civility.MADAME,
-                last_name="ROSEMONDE",
-                first_name="Lila",
-                company=Company(foreign=False, identifier="732829320"),
-                contact=Contact(phone="+33123456789", city="Paris", country="FR"),
-                trust_question="nickname",
-            ),
-            company_name=None,
-            trust_answer_hash=hasher.hash_sync("tata"),
+            answer_hash=hasher.hash_sync("tata"),
             terms_version=settings.terms_version,
-            terms_accepted_at=now,
-            activated_at=now,
         )
     )
     return email

@@ -8,60 +8,42 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from domain.models import Company, Contact, Details, NewSubscriber
-from domain.reference import Civility
 from domain.subscriber_view import SubscriberView
 from storage.attempts import AttemptRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
-from tests.support import unique_email
+from tests.support import new_subscriber, typed_details, unique_email
 
-DETAILS = Details(
-    civility=Civility.MONSIEUR,
+FOREIGN = typed_details(
+    civility="monsieur",
     last_name="Lefèvre-Noël",
-    first_name="Jean",
-    company=Company(foreign=True, identifier="DE136695976"),
-    contact=Contact(
-        phone="+493012345678",
-        street_number="7",
-        street_type="AV",
-        street_name="des Tilleuls",
-        address_complement="Hof 2",
-        postal_code="10115",
-        city="Berlin",
-        country="DE",
-    ),
-    trust_question="first_pet",
+    company={"foreign": True, "identifier": "DE136695976"},
+    contact={
+        "phone": "+49 30 12345678",
+        "street_number": "7",
+        "street_type": "AV",
+        "street_name": "des Tilleuls",
+        "address_complement": "Hof 2",
+        "postal_code": "10115",
+        "city": "Berlin",
+        "country": "DE",
+    },
 )
-
-
-def new_subscriber(email: str, activated: datetime, company_name: str | None) -> NewSubscriber:
-    return NewSubscriber(
-        enrollment_key=f"test/{email}",
-        email=email,
-        password_hash="$argon2id$hash",
-        details=DETAILS,
-        company_name=company_name,
-        trust_answer_hash="$argon2id$answer",
-        terms_version="2026-01",
-        terms_accepted_at=activated,
-        activated_at=activated,
-    )
 
 
 def test_the_details_come_back_as_they_were_stored(engine: Engine) -> None:
     email = unique_email("storage")
     activated = datetime(2026, 11, 27, 13, 5, 7, tzinfo=UTC)
-    new = new_subscriber(email, activated, "BEISPIEL GMBH")
+    new = new_subscriber(email, of=FOREIGN, company_name="BEISPIEL GMBH", at=activated)
     repository = SubscriberRepository(engine)
     created = repository.create_once(new)
     assert repository.create_once(new).id == created.id  # a retried activation finds it again
     assert created.id is not None
     stored = repository.get(created.id)
     assert stored is not None
-    assert stored.details() == DETAILS
+    assert stored.details() == FOREIGN
     assert stored.activated_at == activated and stored.activated_at.tzinfo is not None
     view = stored.view()
-    assert view.sections() == SubscriberView(email, DETAILS, "BEISPIEL GMBH").sections()
+    assert view.sections() == SubscriberView(email, FOREIGN, "BEISPIEL GMBH").sections()
     assert view.account is not None and view.account.activated_at == activated
     repository.erase(email)
 
@@ -80,7 +62,7 @@ def test_times_read_back_are_aware(engine: Engine) -> None:
 
     email = unique_email("storage")
     repository = SubscriberRepository(engine)
-    subscriber = repository.create_once(new_subscriber(email, now, None))
+    subscriber = repository.create_once(new_subscriber(email, at=now))
     assert subscriber.id is not None
     sessions = SessionRepository(engine)
     digest = os.urandom(16).hex()

@@ -7,26 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.formatting import display_phone, full_name
-from domain.models import Company, Contact, Details
+from domain.models import Company
 from domain.reference import Civility
 from domain.subscriber_view import ANSWER_KEPT, UNKNOWN_COMPANY, Account, SubscriberView
+from tests.support import typed_details
 
-DETAILS = Details(
-    civility=Civility.MADAME,
-    last_name="Rosemonde",
-    first_name="Lila",
-    company=Company(foreign=False, identifier="732829320"),
-    contact=Contact(
-        phone="+33123456789",
-        street_number="12",
-        street_type="RUE",
-        street_name="de la Paix",
-        postal_code="75002",
-        city="Paris",
-        country="FR",
-    ),
-    trust_question="nickname",
-)
+DETAILS = typed_details()  # Madame Lila Rosemonde, 12 rue de la Paix, Paris
 
 
 def rows(view: SubscriberView) -> dict[str, str]:
@@ -53,7 +39,7 @@ def test_every_value_reads_as_on_the_recap_screen() -> None:
         "Numéro de la voie": "12",
         "Nature de la voie": "Rue",
         "Libellé de la voie": "de la Paix",
-        "Complément d'adresse": "",
+        "Complément d'adresse": "Bâtiment B",
         "Code postal": "75002",
         "Ville": "Paris",
         "Pays": "FRANCE",

@@ -7,7 +7,7 @@ real SMTP server, subscribers in a real SQLite database.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -15,14 +15,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.errors import InvalidFields
-from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm, NewSubscriber
+from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from domain.problems import ProblemCode
 from services.enrollments import EnrollmentService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from tests.live import enrollment_service
-from tests.support import code_from, details, identifiers, unique_email
+from tests.support import code_from, details, identifiers, new_subscriber, unique_email
 from workflows.enrollment import EnrollmentWorkflow
 
 
@@ -181,28 +181,13 @@ async def test_a_new_draft_replaces_an_unconfirmed_one(service: EnrollmentServic
 
 
 async def test_an_identifier_taken_meanwhile_refuses_the_activation(
-    service: EnrollmentService, mail_sink: MailSink, engine: Engine, settings: Settings
+    service: EnrollmentService, mail_sink: MailSink, engine: Engine
 ) -> None:
     """create_subscriber's refusal travels as one ProblemCode: activity, workflow, service."""
     email = unique_email()
     enrollment_id = await _pre_register(service, email)
     code = await _confirm(service, mail_sink, enrollment_id, email)
-    draft = (await service.view(enrollment_id)).details
-    assert draft is not None
-    now = datetime.now(UTC)
-    SubscriberRepository(engine).create_once(
-        NewSubscriber(
-            enrollment_key=f"elsewhere/{email}",
-            email=email,
-            password_hash="$argon2id$other",
-            details=draft,
-            company_name=None,
-            trust_answer_hash="$argon2id$other",
-            terms_version=settings.terms_version,
-            terms_accepted_at=now,
-            activated_at=now,
-        )
-    )
+    SubscriberRepository(engine).create_once(new_subscriber(email))  # by another way
 
     with pytest.raises(Conflict) as refused:
         await service.activate(email, code)
