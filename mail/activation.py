@@ -5,27 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from zoneinfo import ZoneInfo
 
+from domain.formatting import PARIS, french_datetime
 from mail.support import DEFAULT_SUPPORT, SupportChannel
 
-PARIS = ZoneInfo("Europe/Paris")
 SUBJECT = "Espace abonné des professionnels\u00a0: votre code d'activation"
-
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 # The sheet's e-mail, in French typography (a no-break space before « : ? ! », inside « »).
 # The steps name the same places as the « Courriel envoyé » page: both read ACTIVATION_STEPS.
@@ -88,14 +72,6 @@ PAGE_STEPS = (
     f"cliquer sur le lien {_quoted(ACTIVATE_LINK)}\u00a0;",
     "puis saisir votre identifiant puis le code que vous avez reçu et valider.",
 )
-
-
-def french_datetime(moment: datetime) -> str:
-    """E.g. « 29 novembre 2026 à 14 h 05 (heure de Paris) », « 1er décembre 2026 à … »."""
-    local = moment.astimezone(PARIS)
-    day_number = "1er" if local.day == 1 else str(local.day)
-    day = f"{day_number} {_MONTHS[local.month - 1]} {local.year}"
-    return f"{day} à {local:%H}\u00a0h\u00a0{local:%M} (heure de Paris)"
 
 
 def activation_message(

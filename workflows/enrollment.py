@@ -23,8 +23,9 @@ with workflow.unsafe.imports_passed_through():
         SendActivationCode,
     )
     from activities.mail import MailActivities
-    from activities.subscribers import ALREADY_SUBSCRIBED, SubscriberActivities
+    from activities.subscribers import SubscriberActivities
     from domain.models import EnrollmentStatus
+    from domain.problems import ProblemCode
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
     from security.keyed_hash import digests_equal
@@ -39,7 +40,6 @@ with workflow.unsafe.imports_passed_through():
         EnrollmentParams,
         EnrollmentView,
         Recap,
-        Rejection,
         ResendResult,
         SetIdentifiers,
         SubmitDetails,
@@ -66,7 +66,11 @@ _COUNTED = {
 }
 
 
-def _reject(reason: Rejection, message: str) -> ApplicationError:
+# The type create_subscriber failed with before the one ProblemCode: recorded histories hold it.
+_RECORDED_ALREADY_SUBSCRIBED = "AlreadySubscribed"
+
+
+def _reject(reason: ProblemCode, message: str) -> ApplicationError:
     return ApplicationError(message, type=reason.value, non_retryable=True)
 
 
@@ -163,11 +167,11 @@ class EnrollmentWorkflow:
     @set_identifiers.validator
     def _validate_set_identifiers(self, request: SetIdentifiers) -> None:
         if self._status is EnrollmentStatus.AWAITING_ACTIVATION:
-            raise _reject(Rejection.ACTIVATION_PENDING, "an enrollment awaits activation")
+            raise _reject(ProblemCode.ACTIVATION_PENDING, "an enrollment awaits activation")
         if self._status is EnrollmentStatus.ACTIVATED:
-            raise _reject(Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed")
+            raise _reject(ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed")
         if self._status not in DRAFTING or self._busy:
-            raise _reject(Rejection.CONFLICT, "the enrollment cannot be replaced now")
+            raise _reject(ProblemCode.CONFLICT, "the enrollment cannot be replaced now")
 
     # -- step 2: details ----------------------------------------------------------------------
 
@@ -187,7 +191,7 @@ class EnrollmentWorkflow:
             self._details.trust_answer_hash if self._details else None
         )
         if answer_hash is None:
-            raise _reject(Rejection.CONFLICT, "the trust answer is missing")
+            raise _reject(ProblemCode.CONFLICT, "the trust answer is missing")
         self._details = DraftDetails(
             details=request.details, trust_answer_hash=answer_hash, company_name=found.name
         )
@@ -210,7 +214,7 @@ class EnrollmentWorkflow:
     def _validate_confirm(self, request: DraftRef) -> None:
         self._check_draft(request.draft_key_digest, DRAFTING)
         if self._details is None:
-            raise _reject(Rejection.DETAILS_MISSING, "details are missing")
+            raise _reject(ProblemCode.DETAILS_MISSING, "details are missing")
 
     @workflow.update
     async def resend_code(self) -> ResendResult:
@@ -224,7 +228,7 @@ class EnrollmentWorkflow:
     @resend_code.validator
     def _validate_resend_code(self) -> None:
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
-            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+            raise _reject(ProblemCode.NOT_FOUND, "no enrollment awaits activation")
 
     async def _send_code(self) -> datetime:
         assert self._identifiers is not None
@@ -283,10 +287,13 @@ class EnrollmentWorkflow:
             )
         except ActivityError as error:
             self._busy = False
-            if isinstance(error.cause, ApplicationError) and error.cause.type == ALREADY_SUBSCRIBED:
+            if isinstance(error.cause, ApplicationError) and error.cause.type in (
+                ProblemCode.ALREADY_SUBSCRIBED,
+                _RECORDED_ALREADY_SUBSCRIBED,
+            ):
                 self._set_status(EnrollmentStatus.ABANDONED)
                 raise _reject(
-                    Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed"
+                    ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed"
                 ) from None
             self._code_digest = request.code_digest  # nothing was created: the code stays good
             raise
@@ -305,10 +312,10 @@ class EnrollmentWorkflow:
     @activate.validator
     def _validate_activate(self, request: Activate) -> None:
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
-            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+            raise _reject(ProblemCode.NOT_FOUND, "no enrollment awaits activation")
         assert self._deadline is not None
         if workflow.now() >= self._deadline:
-            raise _reject(Rejection.NOT_FOUND, "the activation window is over")
+            raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
 
     async def _render_recap(self, subscriber_id: int) -> None:
         try:
@@ -364,9 +371,9 @@ class EnrollmentWorkflow:
         if not self._draft_key_digest or not digests_equal(
             draft_key_digest, self._draft_key_digest
         ):
-            raise _reject(Rejection.NOT_FOUND, "unknown enrollment")
+            raise _reject(ProblemCode.NOT_FOUND, "unknown enrollment")
         if self._status not in allowed or self._busy:
-            raise _reject(Rejection.CONFLICT, f"not possible in status {self._status.value}")
+            raise _reject(ProblemCode.CONFLICT, f"not possible in status {self._status.value}")
 
     def _recap(self) -> Recap:
         return Recap(

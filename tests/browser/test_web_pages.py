@@ -165,7 +165,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     pdf = await page.request.get(href)  # the browser's cookies: its signed-in session
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(await pdf.body())).pages)
-    assert number in text and "ROSEMONDE" in text and "ATELIERS FICTIFS DE LA PAIX" in text
+    assert number in text and "Nom Rosemonde" in text and "ATELIERS FICTIFS DE LA PAIX" in text
 
     # Signed in with the new identifiers
     await page.get_by_role("link", name="Accéder à votre espace").click()

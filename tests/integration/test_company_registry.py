@@ -29,7 +29,7 @@ from activities.company import CompanyActivities
 from activities.inputs import LookupCompany
 from companies.registry import EmbeddedRegistry, HttpRegistry, registry_from_settings
 from devstack.mail_sink import MailSink
-from documents.recap_pdf import UNKNOWN_COMPANY
+from domain.subscriber_view import UNKNOWN_COMPANY
 from settings import Settings
 from tests.live import live_app
 from tests.support import code_from, details, identifiers, unique_email

@@ -17,6 +17,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.inputs import SendActivationCode
 from activities.mail import MailActivities
 from devstack.mail_sink import MailSink
+from domain.formatting import french_datetime
 from mail.activation import (
     ACTIVATE_LINK,
     ACTIVATION_STEPS,
@@ -25,7 +26,6 @@ from mail.activation import (
     SITE,
     SPACE_LINK,
     activation_message,
-    french_datetime,
 )
 from mail.sender import MailSender
 from mail.support import SupportChannel
