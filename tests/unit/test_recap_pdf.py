@@ -55,24 +55,26 @@ def text_of(pdf: bytes) -> str:
 def test_the_recap_holds_every_section() -> None:
     text = text_of(render_recap_pdf(subscriber(), printed_at=ACTIVATED))
     assert format_subscriber_number(NUMBER).startswith("1234 5678 901")
+    # Label and value together: a label is printed whatever the value, and a bare value such as
+    # "Paris" would also be found in « heure de Paris ».
     for expected in (
         "Espace abonné professionnel",
-        format_subscriber_number(NUMBER),  # in groups of four
-        "27 novembre 2026 à 14 h 05",  # the activation date, Paris time
-        "Madame",
-        "LEFÈVRE-NOËL",
-        "Hélène Françoise",
-        "Entreprise étrangère",
-        "732 829 320",
-        "SOCIÉTÉ IMAGINAIRE DES ÉCLUSES",
-        "+33123456789",
-        "helene.lefevre@exemple.fr",
-        "12 bis Chaussée de l'Œuvre",
-        "Bâtiment B, 2ᵉ étage",
-        "75002",
-        "Paris",
-        "FRANCE",
-        "Quelle est la ville de naissance de votre mère ?",
+        f"Numéro d'abonné {format_subscriber_number(NUMBER)}",  # in groups of four
+        "Date d'activation 27 novembre 2026 à 14 h 05",  # Paris time
+        "Civilité Madame",
+        "Nom LEFÈVRE-NOËL",
+        "Prénom Hélène Françoise",
+        "Entreprise étrangère non",
+        "S.I.R.E.N. ou équivalent 732 829 320",
+        "Raison sociale SOCIÉTÉ IMAGINAIRE DES ÉCLUSES",
+        "Numéro de téléphone professionnel +33123456789",
+        "Adresse e-mail professionnelle helene.lefevre@exemple.fr",
+        "Adresse 12 bis Chaussée de l'Œuvre",
+        "Complément d'adresse Bâtiment B, 2ᵉ étage",
+        "Code postal 75002",
+        "Ville Paris",
+        "Pays FRANCE",
+        "Question Quelle est la ville de naissance de votre mère ?",
     ):
         assert expected in text, expected
     assert " ".join(COMPANY_NOTE.split()) in " ".join(text.split())
