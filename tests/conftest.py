@@ -134,8 +134,9 @@ def pytest_terminal_summary(
         if "postgresql" in report.nodeid.partition("[")[2]
     ]
     if skipped:
+        count = f"{len(skipped)} test" if len(skipped) == 1 else f"{len(skipped)} tests"
         terminalreporter.write_line(
-            f"PostgreSQL variants skipped ({len(skipped)} tests, {POSTGRES_ENV} is not set): "
+            f"PostgreSQL variants skipped ({count}, {POSTGRES_ENV} is not set): "
             f"run them with {POSTGRES_ENV}={EXAMPLE_POSTGRES_URL} make test",
             yellow=True,
             bold=True,
