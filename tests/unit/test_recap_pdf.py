@@ -61,22 +61,25 @@ def recap_text(row: Subscriber) -> str:
 def test_the_recap_holds_every_section() -> None:
     text = recap_text(subscriber())
     assert format_subscriber_number(NUMBER).startswith("1234 5678 901")
+    # Label and value together: a label is printed whatever the value, and a bare value such as
+    # "Paris" would also be found in « heure de Paris ».
     for expected in (
         "Espace abonné professionnel",
-        format_subscriber_number(NUMBER),  # in groups of four
-        "27 novembre 2026 à 14 h 05",  # the activation date, Paris time
+        f"Numéro d'abonné {format_subscriber_number(NUMBER)}",  # in groups of four
+        "Date d'activation 27 novembre 2026 à 14 h 05",  # Paris time
         "Civilité Madame",
         "Nom Lefèvre-Noël",
         "Prénom Hélène Françoise",
         "Entreprise étrangère non",
-        "732 829 320",
-        "SOCIÉTÉ IMAGINAIRE DES ÉCLUSES",
-        "helene.lefevre@exemple.fr",
-        "Bâtiment B, 2ᵉ étage",
+        "SIREN ou équivalent 732 829 320",
+        "Raison sociale SOCIÉTÉ IMAGINAIRE DES ÉCLUSES",
+        "Numéro de téléphone professionnel 01 23 45 67 89",
+        "Adresse mèl professionnelle helene.lefevre@exemple.fr",
+        "Complément d'adresse Bâtiment B, 2ᵉ étage",
         "Code postal 75002",
         "Ville Paris",
         "Pays FRANCE",
-        "Quelle est la ville de naissance de votre mère ?",
+        "Question Quelle est la ville de naissance de votre mère ?",
     ):
         assert expected in text, expected
     assert " ".join(COMPANY_NOTE.split()) in " ".join(text.split())
