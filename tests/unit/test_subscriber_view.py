@@ -67,7 +67,7 @@ def test_the_account_of_a_subscriber() -> None:
     assert section is not None
     assert {row.label: row.value for row in section.rows} == {
         "Numéro d'abonné": "1234 5678 9012",
-        "Date d'activation": "1er décembre 2026 à 09 h 30 (heure de Paris)",
+        "Date d'activation": "1er décembre 2026 à 09\u00a0h\u00a030 (heure de Paris)",
         "Identifiant": "lila@exemple.fr",
     }
 
