@@ -261,7 +261,7 @@ class EnrollmentWorkflow:
         """A new code voids the previous one and restarts the window; resends are limited.
         While a code is still on its way (for longer than a moment), asking again sends nothing
         more: the code on its way is the one to use."""
-        if not self._code.can_resend or not await self._code.settled():
+        if not self._code.can_resend or not await self._code.settled(CONFIRM_WAIT):
             return ResendResult(sent=False, activation_deadline=self._code.expires_at)
         if not workflow.patched(CODE_CHALLENGE):
             self._code.resends += 1
