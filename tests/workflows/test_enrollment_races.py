@@ -58,9 +58,11 @@ async def test_racing_confirms_get_one_answer_and_one_code(
     assert (await service.activate(email, code)).subscriber_number
 
 
-async def test_racing_activations_have_exactly_one_winner(
+async def test_racing_activations_create_one_subscriber_and_answer_alike(
     service: EnrollmentService, mail_sink: MailSink, engine: Engine
 ) -> None:
+    """A double click, or a client retrying while the activation runs: one activation wins
+    (one subscriber); the duplicates in flight get its answer; afterwards the code is spent."""
     email = unique_email()
     enrollment_id = await _pre_register(service, email)
     await service.confirm(enrollment_id)
@@ -70,16 +72,42 @@ async def test_racing_activations_have_exactly_one_winner(
         *(service.activate(email, code) for _ in range(4)), return_exceptions=True
     )
 
-    winners = [outcome for outcome in outcomes if isinstance(outcome, Activated)]
-    losers = [outcome for outcome in outcomes if not isinstance(outcome, Activated)]
-    assert len(winners) == 1, outcomes
-    assert all(isinstance(loser, InvalidCode) for loser in losers), losers
+    assert all(isinstance(outcome, Activated) for outcome in outcomes), outcomes
+    numbers = {outcome.subscriber_number for outcome in outcomes if isinstance(outcome, Activated)}
+    assert len(numbers) == 1
     with Session(engine) as session:
         rows = session.execute(
             select(func.count()).where(col(Subscriber.email) == email)
         ).scalar_one()
     assert rows == 1
     assert (await service.view(enrollment_id)).status is EnrollmentStatus.ACTIVATED
+    with pytest.raises(InvalidCode):  # single use: spent once the activation is over
+        await service.activate(email, code)
+
+
+async def test_racing_wrong_and_right_codes_have_exactly_one_winner(
+    service: EnrollmentService, mail_sink: MailSink, engine: Engine
+) -> None:
+    email = unique_email()
+    enrollment_id = await _pre_register(service, email)
+    await service.confirm(enrollment_id)
+    code = code_from(await mail_sink.message_to(email))
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+
+    outcomes = await asyncio.gather(
+        service.activate(email, wrong),
+        service.activate(email, code),
+        service.activate(email, wrong),
+        return_exceptions=True,
+    )
+
+    assert isinstance(outcomes[1], Activated), outcomes
+    assert all(isinstance(outcome, InvalidCode) for outcome in (outcomes[0], outcomes[2]))
+    with Session(engine) as session:
+        rows = session.execute(
+            select(func.count()).where(col(Subscriber.email) == email)
+        ).scalar_one()
+    assert rows == 1
 
 
 async def test_racing_confirm_and_resend_send_at_most_two_codes_and_the_last_one_works(
