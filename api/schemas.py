@@ -12,7 +12,7 @@ from domain.reference import Civility
 from domain.subscriber_number import format_subscriber_number
 from domain.subscriber_view import SubscriberView
 from storage.tables import SubscriberBase
-from workflows.enrollment_messages import Recap
+from workflows.enrollment_messages import EmailDelivery, Recap
 
 
 class EnrollmentStart(IdentifiersForm):
@@ -80,6 +80,8 @@ class EnrollmentOut(BaseModel):
     contact: ContactOut | None = None
     trust: TrustOut | None = None
     activation_deadline: datetime | None = None
+    # Once confirmed: "pending" while the activation e-mail is on its way, then "sent".
+    email_delivery: EmailDelivery | None = None
 
     @classmethod
     def from_recap(cls, enrollment_id: str, recap: Recap) -> EnrollmentOut:
@@ -92,6 +94,7 @@ class EnrollmentOut(BaseModel):
             status=recap.status,
             email=recap.email,
             activation_deadline=recap.activation_deadline,
+            email_delivery=recap.email_delivery,
             **subscriber,
         )
 
@@ -99,6 +102,7 @@ class EnrollmentOut(BaseModel):
 class ConfirmOut(BaseModel):
     status: EnrollmentStatus
     activation_deadline: datetime
+    email_delivery: EmailDelivery
 
 
 class ActivationIn(BaseModel):

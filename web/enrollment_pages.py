@@ -20,7 +20,7 @@ from services.errors import Conflict, NotFound
 from web.display import details_values
 from web.forms import by_field, details_form, identifiers_form, kept_values
 from web.page import PageDep, PageRoute
-from workflows.enrollment_messages import Recap
+from workflows.enrollment_messages import EmailDelivery, Recap
 
 router = APIRouter(prefix="/inscription", route_class=PageRoute, include_in_schema=False)
 
@@ -231,4 +231,5 @@ async def mail_sent(page: PageDep, enrollments: EnrollmentsDep) -> Response:
         deadline=(
             french_datetime(current.activation_deadline) if current.activation_deadline else None
         ),
+        pending=current.email_delivery is EmailDelivery.PENDING,
     )

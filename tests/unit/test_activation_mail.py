@@ -17,6 +17,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.inputs import SendActivationCode
 from activities.mail import MailActivities
 from devstack.mail_sink import MailSink
+from domain.codes import CODE_ALPHABET
 from domain.formatting import french_datetime
 from mail.activation import (
     ACTIVATE_LINK,
@@ -29,7 +30,7 @@ from mail.activation import (
 )
 from mail.sender import MailSender
 from mail.support import SupportChannel
-from security.keyed_hash import CODE_ALPHABET, KeyedHasher
+from security.keyed_hash import KeyedHasher
 from settings import Settings
 from tests.support import unique_email
 
