@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from temporalio.client import Client
 
-from api import problems
+from api import openapi, problems
 from api.middleware import BodySizeLimit, RequestContext
 from api.routes import activations, codec, docs, enrollments, ops, reference, subscriber
 from api.security_headers import SecurityHeaders
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     for module in (enrollments, activations, subscriber, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
+    openapi.install(app)  # once every API route is in
     install_error_pages(app)  # after problems.install: wraps its handler for browsers
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestContext)
