@@ -33,6 +33,18 @@ _DESCRIPTIONS = {
 }
 
 
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Retry safely: the same key and body get the first answer again (24 h); the same key "
+        "with another body answers 422, while the first still runs 409."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
 class FieldProblem(BaseModel):
     field: str
     code: str
@@ -71,8 +83,8 @@ def install(app: FastAPI) -> None:
         document = generate()
         for path, operations in document.get("paths", {}).items():
             if path.startswith("/api/"):
-                for operation in operations.values():
-                    _complete(operation)
+                for method, operation in operations.items():
+                    _complete(method, operation)
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(problem.pop("$defs", {}))
@@ -85,8 +97,11 @@ def install(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _complete(operation: dict[str, Any]) -> None:
+def _complete(method: str, operation: dict[str, Any]) -> None:
     statuses = {503}
+    if method == "post":  # api/idempotency.py
+        operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY)
+        statuses |= {400, 409, 422}  # 400: a malformed key
     if "requestBody" in operation:
         statuses |= {400, 413, 422}
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
