@@ -128,7 +128,8 @@ async def running(
         await stack.start()
         # More worker processes on the same task queue: what scaling the worker out buys.
         for number in range(2, workers + 1):
-            await stack.spawn(f"worker{number}", python, str(ROOT / "worker.py"))
+            metrics = {"WORKER_METRICS_ADDRESS": f"127.0.0.1:{free_port()}"}  # one port each
+            await stack.spawn(f"worker{number}", python, str(ROOT / "worker.py"), env=metrics)
         floor_worker = await asyncio.create_subprocess_exec(
             python, "-m", "bench.floor_worker", settings.temporal_address, cwd=ROOT
         )

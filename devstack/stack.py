@@ -115,10 +115,10 @@ class Stack:
         )  # fmt: skip
         await _wait_for_port(host or "127.0.0.1", int(port), self, "temporal")
 
-    async def spawn(self, name: str, *command: str) -> None:
+    async def spawn(self, name: str, *command: str, env: dict[str, str] | None = None) -> None:
         output = asyncio.subprocess.DEVNULL if self.quiet else None
         self.processes[name] = await asyncio.create_subprocess_exec(
-            *command, cwd=ROOT, env=self.env, stdout=output, stderr=output,
+            *command, cwd=ROOT, env=self.env | (env or {}), stdout=output, stderr=output,
             start_new_session=True,  # Ctrl-C reaches the stack, which stops each part in order
         )  # fmt: skip
 
