@@ -43,6 +43,7 @@ def parse() -> argparse.Namespace:
     _flag(parser, "warmup", 10.0, "seconds run before each measured window")
     _flag(parser, "sign_in_users", 8, "concurrent users signing in")
     _flag(parser, "sign_in_duration", 30.0, "measured seconds of the sign-in phase")
+    _flag(parser, "workers", 1, "worker processes on the task queue (their CPU is summed)")
     _flag(parser, "pending", 10_000, "scale: enrollments left awaiting activation")
     _flag(parser, "fill_users", 16, "scale: concurrent users filling the pending enrollments")
     _flag(parser, "probe_rate", 1.0, "scale: new enrollments per second while probing latency")
@@ -88,6 +89,8 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
          "warmup": 5.0, "duration": args.sign_in_duration}
     )  # fmt: skip
     say(f"  {phases['sign_in'].get('per_second', 0):.1f} sign-ins/s")
+    for phase in phases.values():
+        _fold_workers(phase)
     return {
         **phases,
         "phases": phases,
@@ -98,11 +101,21 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "warm-up s": args.warmup,
             "measured s": args.duration,
             "sign_in_users": args.sign_in_users,
+            "worker processes": args.workers,
             "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
             "per-address rate limits": "lifted (one driver address stands for every user)",
             "extra temporal args": " ".join(args.temporal_arg) or "none",
         },
     }
+
+
+def _fold_workers(phase: dict[str, Any]) -> None:
+    """Report the extra worker processes (worker2, …) as part of `worker`."""
+    for key in ("cpu_s", "peak_rss_kib"):
+        figures = phase.get(key, {})
+        extra = [name for name in figures if name.startswith("worker") and name != "worker"]
+        for name in extra:
+            figures["worker"] = figures.get("worker", 0) + figures.pop(name)
 
 
 async def main_scale(args: argparse.Namespace, harness: Harness) -> dict[str, Any]:
@@ -139,7 +152,7 @@ async def main() -> None:
     args = parse()
     with tempfile.TemporaryDirectory(prefix="bench-") as data_dir:
         say(f"starting the stack in {data_dir}")
-        async with running(Path(data_dir), args.temporal_arg, {}) as harness:
+        async with running(Path(data_dir), args.temporal_arg, {}, args.workers) as harness:
             if args.mode == "scale":
                 report = scale_report(await main_scale(args, harness))
             else:

@@ -107,7 +107,7 @@ def production_like_settings(data_dir: Path, smtp_port: int) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running(
-    data_dir: Path, temporal_args: list[str], extra_env: dict[str, str]
+    data_dir: Path, temporal_args: list[str], extra_env: dict[str, str], workers: int = 1
 ) -> AsyncIterator[Harness]:
     python = sys.executable
     driver = await asyncio.create_subprocess_exec(
@@ -128,6 +128,10 @@ async def running(
             temporal_args=temporal_args,
         )
         await stack.start()
+        # More worker processes on the same task queue: what scaling the worker out buys.
+        for number in range(2, workers + 1):
+            metrics = {"WORKER_METRICS_ADDRESS": f"127.0.0.1:{free_port()}"}  # one port each
+            await stack.spawn(f"worker{number}", python, str(ROOT / "worker.py"), env=metrics)
         floor_worker = await asyncio.create_subprocess_exec(
             python, "-m", "bench.floor_worker", settings.temporal_address, cwd=ROOT
         )

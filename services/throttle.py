@@ -92,11 +92,14 @@ class Throttle:
 
     # -- sign-in lockout ----------------------------------------------------------------------
 
-    def check_lockout(self, identifier: str) -> None:
+    def check_lockout(self, identifier: str) -> bool:
+        """Refuse a locked identifier; True when it has failures on record (a reset is due on
+        success), so that a clean sign-in writes nothing here."""
         found = self._attempts.get(self._lockout_key(identifier))
         now = self._clock()
         if found and found.blocked_until and found.blocked_until > now:
             raise TooManyAttempts(TOO_MANY, retry_after=_seconds(found.blocked_until - now))
+        return found is not None
 
     def sign_in_failed(self, identifier: str) -> None:
         """After `sign_in_lockout_after` failures, lock for a delay that doubles each time."""

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from temporalio.testing import WorkflowEnvironment
 
 from security.passwords import SecretHasher
@@ -140,3 +140,27 @@ async def test_sign_ins_are_limited_per_address(
     async with live_app(dev_env.client, limited, engine) as app:
         statuses = [(await sign_in(app, unique_email(), "Wrong2026")).status_code for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
+
+
+async def test_clean_sign_in_writes_no_lockout_reset(
+    app: LiveApp, engine: Engine, settings: Settings
+) -> None:
+    """The reset after a success is only written when failures were on record."""
+    email = subscriber(engine, settings)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert (await sign_in(app, email, PASSWORD)).status_code == 201
+        clean = [s for s in statements if s.startswith("DELETE FROM attempt_counters")]
+        assert (await sign_in(app, email, "Wrong2026")).status_code == 401
+        statements.clear()
+        assert (await sign_in(app, email, PASSWORD)).status_code == 201
+        after_failure = [s for s in statements if s.startswith("DELETE FROM attempt_counters")]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert clean == []
+    assert len(after_failure) == 1
