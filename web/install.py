@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from settings import Environment, Settings
 from web import account_pages, codec_pages, enrollment_pages
 from web.inbox import inbox_router
+from web.letters_page import letters_router
 from web.session import SessionCookies
 
 STATIC = Path(__file__).parent / "static"
@@ -23,4 +24,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     mail_folder = settings.data_dir / "mail"
     if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():
         app.include_router(inbox_router(mail_folder))
+    if settings.app_env is Environment.DEVELOPMENT and settings.letter_outbox_dir is None:
+        app.include_router(letters_router(settings.data_dir / "courrier"))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
