@@ -35,3 +35,6 @@ class EmailCodeChannel:
                     deadline=outgoing.deadline,
                     message_id=outgoing.message_id,
                 )
+            case CodePurpose.ADHESION:
+                # SPEC §7: a company's code goes by post (channels.letter), never by e-mail.
+                raise ValueError("an adhésion code is never e-mailed")

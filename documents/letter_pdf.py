@@ -55,6 +55,7 @@ class AdhesionLetter:
     code: str
     deadline: datetime
     sent_at: datetime
+    number: int = 1  # the request's n-th letter: each one voids the code of the one before
 
     @property
     def window_lines(self) -> list[str]:
@@ -66,9 +67,15 @@ def letter_text(letter: AdhesionLetter) -> str:
     siren = format_siren(letter.siren)
     deadline = french_datetime(letter.deadline)
     steps = "\n".join(f"{number}. {step}" for number, step in enumerate(USAGE_STEPS, start=1))
+    replaces = (
+        "Ce courrier annule et remplace le précédent : seul le code ci-dessous est valable.\n\n"
+        if letter.number > 1
+        else ""
+    )
     return f"""\
 Madame, Monsieur,
 
+{replaces}\
 {letter.subscriber_name} a demandé, depuis son espace abonné professionnel, l'adhésion de \
 l'entreprise {letter.company_name} (SIREN {siren}) aux services en ligne des professionnels. \
 Cette adhésion sera active lorsque le code suivant aura été saisi dans cet espace :
@@ -114,6 +121,7 @@ def render_letter_pdf(letter: AdhesionLetter) -> bytes:
         pdf.cell(0, 4.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     pdf.cell(0, 4.5, f"Référence : {letter.reference}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 4.5, f"Courrier n° {letter.number}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.cell(0, 4.5, f"SIREN : {format_siren(letter.siren)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     # The recipient, in the window.

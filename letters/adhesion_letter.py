@@ -8,7 +8,7 @@ from letters.outbox import PostedLetter
 from mail.activation import french_datetime
 
 
-def readable_copy(letter: AdhesionLetter) -> str:
+def readable_copy(letter: AdhesionLetter, adhesion_id: str = "") -> str:
     """Headers a developer scans first (recipient, SIREN, code), then the letter as printed."""
     recipient = "\n".join(f"    {line}" for line in letter.window_lines)
     return (
@@ -16,10 +16,14 @@ def readable_copy(letter: AdhesionLetter) -> str:
         f"SIREN : {format_siren(letter.siren)}\n"
         f"Code : {letter.code}\n"
         f"Valable jusqu'au : {french_datetime(letter.deadline)}\n"
-        f"Référence : {letter.reference}\n\n"
+        f"Référence : {letter.reference}\n"
+        f"Courrier n° : {letter.number}\n"
+        f"Adhésion : {adhesion_id}\n\n"
         f"{letter_text(letter)}"
     )
 
 
-def posted_letter(key: str, letter: AdhesionLetter) -> PostedLetter:
-    return PostedLetter(key=key, pdf=render_letter_pdf(letter), readable=readable_copy(letter))
+def posted_letter(key: str, letter: AdhesionLetter, adhesion_id: str = "") -> PostedLetter:
+    return PostedLetter(
+        key=key, pdf=render_letter_pdf(letter), readable=readable_copy(letter, adhesion_id)
+    )

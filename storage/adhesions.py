@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -55,13 +55,14 @@ class AdhesionRepository:
         """Insert a pending request, re-checking both limits in the same transaction."""
         try:
             with session_scope(self.engine) as session:
-                # PostgreSQL: the subscriber's row serialises concurrent requests of one space, so
-                # two of them cannot both see room for one more. SQLite serialises every writer.
-                session.exec(
-                    select(Subscriber.id)
+                # Write to the subscriber's row first (changing nothing): on PostgreSQL it locks
+                # the row, on SQLite it opens the write transaction, so concurrent requests of
+                # one space take turns and none can see room that another one is taking.
+                session.execute(
+                    update(Subscriber)
                     .where(col(Subscriber.id) == adhesion.subscriber_id)
-                    .with_for_update()
-                ).first()
+                    .values(updated_at=Subscriber.updated_at)
+                )
                 self._check_room(session, adhesion.subscriber_id, adhesion.siren, limit)
                 adhesion.open_siren = adhesion.siren
                 session.add(adhesion)
@@ -82,10 +83,17 @@ class AdhesionRepository:
             return None
         return adhesion
 
-    def open_for(self, subscriber_id: int, siren: str) -> Adhesion | None:
+    def latest_for(self, subscriber_id: int, siren: str) -> Adhesion | None:
+        """The space's most recent request for a SIREN (withdrawn ones aside), if any."""
         with Session(self.engine) as session:
-            query = select(Adhesion).where(
-                col(Adhesion.subscriber_id) == subscriber_id, col(Adhesion.open_siren) == siren
+            query = (
+                select(Adhesion)
+                .where(
+                    col(Adhesion.subscriber_id) == subscriber_id,
+                    col(Adhesion.siren) == siren,
+                    col(Adhesion.status) != AdhesionStatus.WITHDRAWN.value,
+                )
+                .order_by(col(Adhesion.requested_at).desc())
             )
             return session.exec(query).first()
 

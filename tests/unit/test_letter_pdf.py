@@ -101,3 +101,10 @@ def test_the_readable_copy_names_recipient_siren_and_code() -> None:
     assert copy.startswith("Destinataire :\n    CABINET EXEMPLE CONSEIL\n")
     assert "SIREN : 123 456 782" in copy and f"Code : {CODE}" in copy
     assert "69003 LYON" in copy
+
+
+def test_a_later_letter_says_it_replaces_the_previous_one() -> None:
+    first = PdfReader(io.BytesIO(render_letter_pdf(letter()))).pages[0].extract_text()
+    third = PdfReader(io.BytesIO(render_letter_pdf(letter(number=3)))).pages[0].extract_text()
+    assert "Courrier n° 1" in first and "annule et remplace" not in first
+    assert "Courrier n° 3" in third and "annule et remplace le précédent" in third
