@@ -242,6 +242,21 @@ class AdhesionService:
             return
         raise Conflict("Cette adhésion est déjà terminée.", code="adhesion_closed")
 
+    async def withdraw_all(self, subscriber: Subscriber) -> int:
+        """Withdraw every pending request of a space, e.g. before it is closed (SPEC §6): no
+        letter goes out for a space that no longer exists. Returns how many were withdrawn."""
+        withdrawn = 0
+        for adhesion in await self.listed(subscriber):
+            if adhesion.status == AdhesionStatus.PENDING.value:
+                try:
+                    await self._call(
+                        self._handle(adhesion).execute_update(AdhesionWorkflow.withdraw)
+                    )
+                except Conflict:
+                    continue  # it ended meanwhile
+                withdrawn += 1
+        return withdrawn
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _check_pending(self, adhesion: Adhesion) -> None:

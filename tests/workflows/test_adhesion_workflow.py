@@ -18,6 +18,7 @@ from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.tables import Adhesion
 from tests.letters import (
+    PASSWORD,
     adhesion_service,
     code_in,
     delivered,
@@ -25,6 +26,7 @@ from tests.letters import (
     letter_folder,
     new_subscriber,
 )
+from tests.live import live_app
 from workflows.adhesion import AdhesionWorkflow
 from workflows.adhesion_messages import AdhesionOutcome
 
@@ -196,3 +198,58 @@ async def test_only_the_owner_reaches_an_adhesion(
         theirs = await service.request(other, SIREN)
         assert theirs.workflow_id != adhesion.workflow_id
         assert (await service.activate_siren(owner, "732 829 320", code)).status == "active"
+
+
+async def test_an_expired_request_answers_410_over_http(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    """API.md's 410 `code_expired`, through the real API, after 61 days on the server's clock."""
+    subscriber = new_subscriber(engine, settings)
+    folder = letter_folder(settings)
+    async with live_app(time_env.client, settings, engine) as app:
+        session = await app.http.post(
+            "/api/v1/sessions", json={"email": subscriber.email, "password": PASSWORD}
+        )
+        auth = {"Authorization": f"Bearer {session.json()['access_token']}"}
+        created = await app.http.post(
+            "/api/v1/me/adhesions", json={"company_identifier": SIREN}, headers=auth
+        )
+        assert created.status_code == 202, created.text
+        adhesion = row_by_id(engine, created.json()["adhesion_id"])
+        code = code_in(await letter(folder, adhesion.id))
+        await delivered(time_env.client, adhesion)
+        await time_env.sleep(timedelta(days=61))
+        await outcome(time_env, adhesion)
+
+        path = f"/api/v1/me/adhesions/{adhesion.id}"
+        late = await app.http.post(f"{path}/activate", json={"code": code}, headers=auth)
+        assert late.status_code == 410, late.text
+        assert late.headers["content-type"] == "application/problem+json"
+        assert late.json()["code"] == "code_expired"
+        assert (await app.http.post(f"{path}/resend", headers=auth)).status_code == 410
+        listed = (await app.http.get("/api/v1/me/adhesions", headers=auth)).json()
+        assert [(r["adhesion_id"], r["status"], r["expires_at"]) for r in listed] == [
+            (adhesion.id, "expired", None)
+        ]
+        delete = await app.http.delete(path, headers=auth)
+        assert delete.status_code == 409 and delete.json()["code"] == "adhesion_closed"
+
+
+async def test_closing_a_space_withdraws_its_pending_requests(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    subscriber = new_subscriber(engine, settings)
+    folder = letter_folder(settings)
+    async with adhesion_service(time_env, settings, engine) as service:
+        pending = await service.request(subscriber, SIREN)
+        active = await service.request(subscriber, "123456782")
+        await service.activate(subscriber, active.id, code_in(await letter(folder, active.id)))
+        assert await service.withdraw_all(subscriber) == 1
+        assert (await outcome(time_env, pending)).status is AdhesionStatus.WITHDRAWN
+        assert [a.status for a in await service.listed(subscriber)] == ["active"]
+
+
+def row_by_id(engine: Engine, adhesion_id: str) -> Adhesion:
+    found = AdhesionRepository(engine).get(adhesion_id)
+    assert found is not None
+    return found
