@@ -115,9 +115,12 @@ class AdhesionService:
                 self._params(adhesion.id),
                 id=workflow_id,
                 task_queue=self._settings.temporal_task_queue,
-                # A new request for the same company once the previous one is over.
+                # A new request for the same company once the previous one is over. The row
+                # just inserted proves no other request of this space for this SIREN is open, so
+                # a run still under this ID is one finishing its close (a withdrawn or expired
+                # request, already recorded): it may be ended at once.
                 id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                id_conflict_policy=WorkflowIDConflictPolicy.TERMINATE_EXISTING,
             )
         except (RPCError, WorkflowAlreadyStartedError) as error:
             # Nothing is left behind: the row goes, the request can be made again.

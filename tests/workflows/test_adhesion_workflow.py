@@ -164,6 +164,9 @@ async def test_withdraw_and_revoke(
             await service.activate(subscriber, pending.id, code)
         assert await service.listed(subscriber) == []
 
+        # At once, without waiting for anything: the same company again.
+        third = await service.request(subscriber, SIREN)
+        await service.end(subscriber, third.id)
         again = await service.request(subscriber, SIREN)
         active = await service.activate(
             subscriber, again.id, code_in(await letter(folder, again.id))
