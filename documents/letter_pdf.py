@@ -34,10 +34,10 @@ SENDER_LINES = (
     "Service des adhésions aux services en ligne",
     "Centre de traitement des courriers",
 )
-SUBJECT = "Objet : code d'adhésion de votre entreprise aux services en ligne"
+SUBJECT = "Objet : code d'adhésion de votre entreprise aux services en ligne"
 USAGE_STEPS = (
     "Cette personne se connecte à son espace abonné professionnel.",
-    "Elle ouvre « Mes adhésions », puis « Activer une adhésion ».",
+    "Elle ouvre « Mes adhésions », puis « Activer une adhésion ».",
     "Elle saisit le SIREN de l'entreprise et le code ci-dessus, puis valide.",
 )
 
@@ -68,7 +68,7 @@ def letter_text(letter: AdhesionLetter) -> str:
     deadline = french_datetime(letter.deadline)
     steps = "\n".join(f"{number}. {step}" for number, step in enumerate(USAGE_STEPS, start=1))
     replaces = (
-        "Ce courrier annule et remplace le précédent : seul le code ci-dessous est valable.\n\n"
+        "Ce courrier annule et remplace le précédent : seul le code ci-dessous est valable.\n\n"
         if letter.number > 1
         else ""
     )
@@ -78,25 +78,25 @@ Madame, Monsieur,
 {replaces}\
 {letter.subscriber_name} a demandé, depuis son espace abonné professionnel, l'adhésion de \
 l'entreprise {letter.company_name} (SIREN {siren}) aux services en ligne des professionnels. \
-Cette adhésion sera active lorsque le code suivant aura été saisi dans cet espace :
+Cette adhésion sera active lorsque le code suivant aura été saisi dans cet espace :
 
 {letter.code}
 
 Ce code doit être saisi en respectant les majuscules et les minuscules. Il est valable jusqu'au \
 {deadline}. Au-delà de ce délai, la demande d'adhésion expire et doit être renouvelée. Après cinq \
-saisies erronées, le code n'est plus valable : un nouveau courrier peut alors être demandé, et \
+saisies erronées, le code n'est plus valable : un nouveau courrier peut alors être demandé, et \
 chaque nouveau courrier annule le code du précédent.
 
 Si vous autorisez {letter.subscriber_name} à accéder aux services en ligne de votre entreprise, \
-remettez-lui ce code. Pour l'utiliser :
+remettez-lui ce code. Pour l'utiliser :
 {steps}
 
 Si vous n'êtes pas à l'origine de cette demande et ne souhaitez pas y donner suite, ne \
-communiquez pas ce code : la demande expirera d'elle-même. En cas de doute, contactez \
+communiquez pas ce code : la demande expirera d'elle-même. En cas de doute, contactez \
 l'assistance aux usagers des téléprocédures, du lundi au vendredi, de 8 h 00 à 19 h 30.
 
 Pour votre sécurité, l'administration fiscale ne vous adresse jamais de courrier ni de message \
-contenant un lien renvoyant sur un site Internet : un code ne se saisit que dans votre espace \
+contenant un lien renvoyant sur un site Internet : un code ne se saisit que dans votre espace \
 abonné.
 """
 
@@ -120,9 +120,9 @@ def render_letter_pdf(letter: AdhesionLetter) -> bytes:
     for line in SENDER_LINES[1:]:
         pdf.cell(0, 4.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    pdf.cell(0, 4.5, f"Référence : {letter.reference}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 4.5, f"Référence : {letter.reference}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.cell(0, 4.5, f"Courrier n° {letter.number}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.cell(0, 4.5, f"SIREN : {format_siren(letter.siren)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 4.5, f"SIREN : {format_siren(letter.siren)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     # The recipient, in the window.
     pdf.set_font("DejaVu", "", 10)

@@ -37,10 +37,10 @@ NOTICES = {
     "courrier à l'adresse du siège de l'entreprise.",
     "courrier": "Un nouveau courrier est envoyé au siège de l'entreprise. Le code du courrier "
     "précédent n'est plus valable.",
-    "activee": "L'adhésion est active : les services en ligne de cette entreprise sont "
+    "activee": "L'adhésion est active : les services en ligne de cette entreprise sont "
     "accessibles depuis votre espace.",
     "resiliee": "L'adhésion est résiliée.",
-    "retiree": "La demande d'adhésion est retirée ; le code envoyé n'est plus valable.",
+    "retiree": "La demande d'adhésion est retirée ; le code envoyé n'est plus valable.",
 }
 
 

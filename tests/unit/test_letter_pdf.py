@@ -42,7 +42,8 @@ def test_the_letter_holds_the_code_the_address_and_how_to_use_it() -> None:
     pdf = render_letter_pdf(letter())
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
-    text = reader.pages[0].extract_text()
+    # French spacing: no-break spaces before « : » and inside « » (read back as either kind).
+    text = reader.pages[0].extract_text().replace("\u00a0", " ")
     for expected in (
         "ESPACE ABONNÉ DES PROFESSIONNELS",  # the sender block
         "CABINET EXEMPLE CONSEIL",
