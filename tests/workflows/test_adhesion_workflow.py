@@ -203,39 +203,54 @@ async def test_only_the_owner_reaches_an_adhesion(
         assert (await service.activate_siren(owner, "732 829 320", code)).status == "active"
 
 
-async def test_an_expired_request_answers_410_over_http(
+async def test_the_accountant_over_http_three_companies_one_expires_on_the_clock(
     time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> None:
-    """API.md's 410 `code_expired`, through the real API, after 61 days on the server's clock."""
+    """The issue's scenario through the real API: three client companies, three letters, two
+    activated, one left to expire (61 days on the server's clock: 410 `code_expired`), one
+    résiliée."""
     subscriber = new_subscriber(engine, settings)
     folder = letter_folder(settings)
+    api = "/api/v1/me/adhesions"
     async with live_app(time_env.client, settings, engine) as app:
         session = await app.http.post(
             "/api/v1/sessions", json={"email": subscriber.email, "password": PASSWORD}
         )
         auth = {"Authorization": f"Bearer {session.json()['access_token']}"}
-        created = await app.http.post(
-            "/api/v1/me/adhesions", json={"company_identifier": SIREN}, headers=auth
-        )
-        assert created.status_code == 202, created.text
-        adhesion = row_by_id(engine, created.json()["adhesion_id"])
-        code = code_in(await letter(folder, adhesion.id))
-        await delivered(time_env.client, adhesion)
-        await time_env.sleep(timedelta(days=61))
-        await outcome(time_env, adhesion)
+        ids = []
+        for siren in (SIREN, "123 456 782", "987 654 324"):
+            created = await app.http.post(api, json={"company_identifier": siren}, headers=auth)
+            assert created.status_code == 202, created.text
+            ids.append(created.json()["adhesion_id"])
+        first, second, late = (row_by_id(engine, i) for i in ids)
+        codes = {a.id: code_in(await letter(folder, a.id)) for a in (first, second, late)}
+        for adhesion in (first, second, late):
+            await delivered(time_env.client, adhesion)
+        for adhesion in (first, second):
+            path = f"{api}/{adhesion.id}/activate"
+            done = await app.http.post(path, json={"code": codes[adhesion.id]}, headers=auth)
+            assert done.status_code == 200 and done.json()["status"] == "active", done.text
 
-        path = f"/api/v1/me/adhesions/{adhesion.id}"
-        late = await app.http.post(f"{path}/activate", json={"code": code}, headers=auth)
-        assert late.status_code == 410, late.text
-        assert late.headers["content-type"] == "application/problem+json"
-        assert late.json()["code"] == "code_expired"
+        await time_env.sleep(timedelta(days=61))
+        await outcome(time_env, late)
+        path = f"{api}/{late.id}"
+        expired = await app.http.post(
+            f"{path}/activate", json={"code": codes[late.id]}, headers=auth
+        )
+        assert expired.status_code == 410, expired.text
+        assert expired.headers["content-type"] == "application/problem+json"
+        assert expired.json()["code"] == "code_expired"
         assert (await app.http.post(f"{path}/resend", headers=auth)).status_code == 410
-        listed = (await app.http.get("/api/v1/me/adhesions", headers=auth)).json()
-        assert [(r["adhesion_id"], r["status"], r["expires_at"]) for r in listed] == [
-            (adhesion.id, "expired", None)
-        ]
-        delete = await app.http.delete(path, headers=auth)
-        assert delete.status_code == 409 and delete.json()["code"] == "adhesion_closed"
+        closed = await app.http.delete(path, headers=auth)
+        assert closed.status_code == 409 and closed.json()["code"] == "adhesion_closed"
+
+        assert (await app.http.delete(f"{api}/{first.id}", headers=auth)).status_code == 204
+        listed = (await app.http.get(api, headers=auth)).json()
+        assert {r["adhesion_id"]: (r["status"], r["expires_at"]) for r in listed} == {
+            first.id: ("revoked", None),
+            second.id: ("active", None),
+            late.id: ("expired", None),
+        }
 
 
 async def test_closing_a_space_withdraws_its_pending_requests(
