@@ -101,6 +101,10 @@ class EnrollmentWorkflow:
         # Confirmation asked for; the first answer to it, given again to a retried confirm.
         self._confirm_requested = False
         self._confirmed: Confirmed | None = None
+        # The code being used to activate, and the answer: the same code sent again while the
+        # activation runs gets the same answer.
+        self._accepted_digest: str | None = None
+        self._activation: ActivationResult | None = None
         self._subscriber_id: int | None = None
         # Bumped by every message that touches the draft: restarts the idle clock.
         self._touches = 0
@@ -261,7 +265,7 @@ class EnrollmentWorkflow:
         """A new code voids the previous one and restarts the window; resends are limited.
         While a code is still on its way (for longer than a moment), asking again sends nothing
         more: the code on its way is the one to use."""
-        if not self._code.can_resend or not await self._code.settled():
+        if not self._code.can_resend or not await self._code.settled(CONFIRM_WAIT):
             return ResendResult(sent=False, activation_deadline=self._code.expires_at)
         if not workflow.patched(CODE_CHALLENGE):
             self._code.resends += 1
@@ -307,6 +311,13 @@ class EnrollmentWorkflow:
 
     @workflow.update
     async def activate(self, request: Activate) -> ActivationResult:
+        if self._busy and self._is_accepted_code(request.code_digest):
+            # The same code while its activation runs (a client retrying after a timeout, a
+            # double click): the answer of that activation, once it is known. Once it is over
+            # the code is spent (single use) and a retry is refused like any used code.
+            await workflow.wait_condition(lambda: not self._busy)
+            if self._activation is not None:
+                return self._activation
         match await self._code.judge(request.code_digest):
             case Verdict.VOID:
                 return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
@@ -319,6 +330,7 @@ class EnrollmentWorkflow:
             return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
         assert self._identifiers is not None and self._details is not None
         self._busy = True
+        self._accepted_digest = request.code_digest
         try:
             created = await workflow.execute_activity_method(
                 SubscriberActivities.create_subscriber,
@@ -338,6 +350,7 @@ class EnrollmentWorkflow:
             )
         except ActivityError as error:
             self._busy = False
+            self._accepted_digest = None
             if isinstance(error.cause, ApplicationError) and error.cause.type == ALREADY_SUBSCRIBED:
                 self._set_status(EnrollmentStatus.ABANDONED)
                 raise _reject(
@@ -348,17 +361,20 @@ class EnrollmentWorkflow:
         self._subscriber_id = created.subscriber_id
         self._set_status(EnrollmentStatus.ACTIVATED)
         self._busy = False
-        if not workflow.patched(RECAP_AFTER_ANSWER):
-            # Histories from before the patch rendered the recap before answering.
-            await self._render_recap(created.subscriber_id)
-        return ActivationResult(
+        self._activation = ActivationResult(
             outcome=ActivationOutcome.ACTIVATED,
             subscriber_id=created.subscriber_id,
             subscriber_number=created.subscriber_number,
         )
+        if not workflow.patched(RECAP_AFTER_ANSWER):
+            # Histories from before the patch rendered the recap before answering.
+            await self._render_recap(created.subscriber_id)
+        return self._activation
 
     @activate.validator
     def _validate_activate(self, request: Activate) -> None:
+        if self._busy and self._is_accepted_code(request.code_digest):
+            return  # answered like the activation in progress
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
             raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
         if self._code.expired():
@@ -427,6 +443,11 @@ class EnrollmentWorkflow:
             raise _reject(Rejection.NOT_FOUND, "unknown enrollment")
         if self._status not in allowed or (self._busy and not allow_busy):
             raise _reject(Rejection.CONFLICT, f"not possible in status {self._status.value}")
+
+    def _is_accepted_code(self, code_digest: str) -> bool:
+        return self._accepted_digest is not None and digests_equal(
+            code_digest, self._accepted_digest
+        )
 
     def _recap(self) -> Recap:
         awaiting = self._status is EnrollmentStatus.AWAITING_ACTIVATION
