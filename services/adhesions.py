@@ -159,7 +159,10 @@ class AdhesionService:
 
     async def activate(self, subscriber: Subscriber, adhesion_id: str, code: str) -> Adhesion:
         adhesion = await self.get(subscriber, adhesion_id)
-        self._check_pending(adhesion)
+        if adhesion.status != AdhesionStatus.ACTIVE.value:
+            # Active: perhaps by this very code a moment ago (a double click, a retry), which
+            # the workflow, while it is still open, answers again as a success.
+            self._check_pending(adhesion)
         code = code.strip()
         if not is_code_shaped(code):
             raise InvalidCode(WRONG_CODE)
@@ -203,7 +206,10 @@ class AdhesionService:
         adhesion = await asyncio.to_thread(self._adhesions.latest_for, subscriber.id, siren)
         if adhesion is not None and adhesion.status == AdhesionStatus.EXPIRED.value:
             raise self._expired()
-        if adhesion is None or adhesion.status != AdhesionStatus.PENDING.value:
+        if adhesion is None or adhesion.status not in (
+            AdhesionStatus.PENDING.value,
+            AdhesionStatus.ACTIVE.value,
+        ):
             raise NotFound("Aucune demande d'adhésion en attente du code pour ce SIREN.")
         return await self.activate(subscriber, adhesion.id, code)
 

@@ -13,7 +13,7 @@ the code comes back from the delivery only as a keyed digest.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.codes import ChannelKind, CodePurpose
     from domain.models import AdhesionStatus
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ADHESION_STATUS
+    from security.keyed_hash import digests_equal
     from workflows.adhesion_messages import (
         ActivateAdhesion,
         ActivationOutcome,
@@ -64,6 +65,10 @@ class AdhesionWorkflow:
         )
         # True while an accepted code is being recorded: the deadline waits for it.
         self._busy = False
+        # The digest of the accepted code: the same activation sent again (a double click, a
+        # client retrying after a timeout) gets the same answer instead of a refusal.
+        self._accepted: str | None = None
+        self._activated_at: datetime | None = None
 
     @workflow.run
     async def run(self, params: AdhesionParams) -> AdhesionOutcome:
@@ -89,21 +94,33 @@ class AdhesionWorkflow:
 
     @workflow.update
     async def activate(self, request: ActivateAdhesion) -> AdhesionActivation:
+        if self._accepted is not None and digests_equal(request.code_digest, self._accepted):
+            await workflow.wait_condition(lambda: not self._busy)
+            if self._status is AdhesionStatus.ACTIVE:
+                return self._activated()
         if self._status is not AdhesionStatus.PENDING or self._busy:
             return AdhesionActivation(outcome=ActivationOutcome.NOT_PENDING)
         verdict = await self._code.judge(request.code_digest)
         if verdict is not Verdict.ACCEPTED:
             return AdhesionActivation(outcome=_VERDICTS[verdict])
         self._busy = True
+        self._accepted = request.code_digest
         try:
             await self._record(AdhesionStatus.ACTIVE)
         except BaseException:
+            self._accepted = None
             self._code.restore(request.code_digest)  # nothing changed: the code stays good
             raise
         finally:
             self._busy = False
+        self._activated_at = workflow.now()
         self._set_status(AdhesionStatus.ACTIVE)
-        return AdhesionActivation(outcome=ActivationOutcome.ACTIVATED, activated_at=workflow.now())
+        return self._activated()
+
+    def _activated(self) -> AdhesionActivation:
+        return AdhesionActivation(
+            outcome=ActivationOutcome.ACTIVATED, activated_at=self._activated_at
+        )
 
     # -- a new letter -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ through the service the API and the pages use."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, timedelta
 
 import pytest
@@ -129,6 +130,27 @@ async def test_three_new_letters_at_most(
             with pytest.raises(InvalidCode):
                 await service.activate(subscriber, adhesion.id, old)
         assert (await service.activate(subscriber, adhesion.id, codes[3])).status == "active"
+
+
+async def test_the_same_activation_twice_at_once_succeeds_twice(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    """A double click: two activations with the right code at the same moment both succeed,
+    and the code is spent for anything else."""
+    subscriber = new_subscriber(engine, settings)
+    folder = letter_folder(settings)
+    async with adhesion_service(time_env, settings, engine) as service:
+        adhesion = await service.request(subscriber, SIREN)
+        code = code_in(await letter(folder, adhesion.id))
+        await delivered(time_env.client, adhesion)
+        both = await asyncio.gather(
+            service.activate(subscriber, adhesion.id, code),
+            service.activate_siren(subscriber, SIREN, code),
+        )
+        assert [a.status for a in both] == ["active", "active"]
+        assert both[0].activated_at == both[1].activated_at
+        with pytest.raises(Conflict):  # another code on an active adhésion
+            await service.activate(subscriber, adhesion.id, code[::-1])
 
 
 async def test_five_wrong_tries_void_the_code(
