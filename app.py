@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from temporalio.client import Client
 
-from api import problems
+from api import openapi, problems
+from api.idempotency import IdempotencyKeys
 from api.middleware import BodySizeLimit, RequestContext
 from api.routes import (
     activations,
@@ -42,6 +43,7 @@ from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.subscribers import SessionRepository, SubscriberRepository
+from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
 
 
@@ -107,6 +109,9 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     for module in (enrollments, activations, subscriber, adhesions, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
+    openapi.install(app)  # once every API route is in
+    install_error_pages(app)  # after problems.install: wraps its handler for browsers
+    app.add_middleware(IdempotencyKeys)  # inside the size limit: it reads whole bodies
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestContext)
     app.add_middleware(SecurityHeaders, always_https=settings.app_env is Environment.PRODUCTION)

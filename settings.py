@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     smtp_timeout: Duration = timedelta(seconds=10)
     mail_from: str = "ne-pas-repondre@espace-abonne.localhost"
 
+    # The assistance channel shown in every page's footer and in every e-mail's security lines
+    # (mail/support.py). The phone number and the hours are the sheet's (§5); the sheet names the
+    # contact form without an address, so the default address is the administration's site.
+    support_phone: str = "0 810 006 882"
+    support_url: str = "https://www.impots.gouv.fr/contacts"
+    support_hours: str = "du lundi au vendredi, de 8\u00a0h\u00a000 à 19\u00a0h\u00a030"
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # Where browsers reach the API, used for the Temporal UI's codec endpoint.
@@ -108,6 +115,13 @@ class Settings(BaseSettings):
     resends_per_identifier: int = Field(default=5, ge=1)
     resends_per_address: int = Field(default=20, ge=1)
     sign_ins_per_address: int = Field(default=50, ge=1)
+    # Step 1 costs an argon2id hash and confirm sends an e-mail: both limited per client address.
+    enrollments_per_address: int = Field(default=20, ge=1)
+    confirms_per_address: int = Field(default=20, ge=1)
+    # Code e-mails to one recipient, whatever enrollment asks for them (no mail-bombing a third
+    # party), counted over their own window.
+    code_emails_per_recipient: int = Field(default=6, ge=1)
+    code_email_window: Duration = timedelta(hours=1)
     sign_in_lockout_after: int = Field(default=5, ge=1)
     sign_in_lockout_delay: Duration = timedelta(minutes=1)
     sign_in_lockout_max: Duration = timedelta(hours=1)

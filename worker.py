@@ -22,6 +22,7 @@ from companies.registry import CompanyRegistry, registry_from_settings
 from domain.codes import ChannelKind
 from letters.outbox import FolderOutbox
 from mail.sender import MailSender
+from mail.support import SupportChannel
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
@@ -51,12 +52,15 @@ def build_worker(
     sender = sender or MailSender.from_settings(settings)
     hasher = KeyedHasher(settings.identifier_hash_key)
     # Enrollments confirmed before the code challenge still use the old mail activity.
-    mail = MailActivities(sender, hasher, settings.mail_from)
+    support = SupportChannel.from_settings(settings)
+    mail = MailActivities(sender, hasher, settings.mail_from, support)
     adhesions = AdhesionRepository(repository.engine)
-    letters = LetterCodeChannel(FolderOutbox.from_settings(settings), adhesions, repository)
+    letters = LetterCodeChannel(
+        FolderOutbox.from_settings(settings), adhesions, repository, support
+    )
     codes = CodeDeliveryActivities(
         {
-            ChannelKind.EMAIL: EmailCodeChannel(sender, settings.mail_from),
+            ChannelKind.EMAIL: EmailCodeChannel(sender, settings.mail_from, support),
             ChannelKind.LETTER: letters,
         },
         CodeDeliveryRepository(repository.engine),

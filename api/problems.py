@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from domain.errors import FieldError, InvalidFields
-from services.errors import ServiceError, TooManyAttempts, Unavailable
+from domain.problems import ProblemCode
+from services.errors import (
+    DATABASE_OUTAGES,
+    ServiceError,
+    TooManyAttempts,
+    Unavailable,
+    database_unavailable,
+)
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "/problems/"
@@ -29,30 +40,30 @@ _TYPE_MESSAGES = {
 _TYPE_CODES = {"missing": "required", "string_too_long": "too_long"}
 
 _HTTP_TITLES = {
-    400: ("malformed_request", "Requête mal formée"),
-    401: ("unauthorized", "Authentification requise"),
-    403: ("forbidden", "Accès refusé"),
-    404: ("not_found", "Ressource introuvable"),
-    405: ("method_not_allowed", "Méthode non autorisée"),
-    413: ("payload_too_large", "Requête trop volumineuse"),
-    415: ("unsupported_media_type", "Type de contenu non pris en charge"),
+    400: (ProblemCode.MALFORMED_REQUEST, "Requête mal formée"),
+    401: (ProblemCode.UNAUTHORIZED, "Authentification requise"),
+    403: (ProblemCode.FORBIDDEN, "Accès refusé"),
+    404: (ProblemCode.NOT_FOUND, "Ressource introuvable"),
+    405: (ProblemCode.METHOD_NOT_ALLOWED, "Méthode non autorisée"),
+    413: (ProblemCode.PAYLOAD_TOO_LARGE, "Requête trop volumineuse"),
+    415: (ProblemCode.UNSUPPORTED_MEDIA_TYPE, "Type de contenu non pris en charge"),
 }
 
 
 def problem(
     status: int,
-    code: str,
+    code: ProblemCode,
     title: str,
     detail: str,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": TYPE_BASE + code,
+        "type": TYPE_BASE + code.value,
         "title": title,
         "status": status,
         "detail": detail,
-        "code": code,
+        "code": code.value,
     }
     if errors is not None:
         body["errors"] = [{"field": e.field, "code": e.code, "message": e.message} for e in errors]
@@ -62,7 +73,7 @@ def problem(
 def invalid_fields(errors: list[FieldError]) -> JSONResponse:
     return problem(
         422,
-        "invalid_fields",
+        ProblemCode.INVALID_FIELDS,
         "Informations invalides",
         "Certaines informations saisies ne sont pas valides : corrigez les champs signalés.",
         errors,
@@ -72,6 +83,15 @@ def invalid_fields(errors: list[FieldError]) -> JSONResponse:
 def _field_path(location: tuple[Any, ...]) -> str:
     parts = [str(p) for p in location if p not in ("body", "query", "path")]
     return ".".join(parts) or "body"
+
+
+def _service_problem(exc: ServiceError) -> JSONResponse:
+    headers = None
+    if isinstance(exc, TooManyAttempts | Unavailable):
+        headers = {"Retry-After": str(exc.retry_after)}
+    if exc.status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return problem(exc.status, exc.code, exc.title, exc.detail, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -84,11 +104,17 @@ def install(app: FastAPI) -> None:
         raw = exc.errors()
         if any(e.get("type") == "json_invalid" for e in raw):
             return problem(
-                400, "malformed_request", "Requête mal formée", "Le corps n'est pas un JSON valide."
+                400,
+                ProblemCode.MALFORMED_REQUEST,
+                "Requête mal formée",
+                "Le corps n'est pas un JSON valide.",
             )
         if any(e.get("loc") == ("body",) for e in raw):
             return problem(
-                400, "malformed_request", "Requête mal formée", "Le corps doit être un objet JSON."
+                400,
+                ProblemCode.MALFORMED_REQUEST,
+                "Requête mal formée",
+                "Le corps doit être un objet JSON.",
             )
         errors = [
             FieldError(
@@ -102,15 +128,29 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def _service(_: Request, exc: ServiceError) -> JSONResponse:
-        headers = None
-        if isinstance(exc, TooManyAttempts | Unavailable):
-            headers = {"Retry-After": str(exc.retry_after)}
-        if exc.status == 401:
-            headers = {"WWW-Authenticate": "Bearer"}
-        return problem(exc.status, exc.code, exc.title, exc.detail, headers=headers)
+        return _service_problem(exc)
+
+    for outage in DATABASE_OUTAGES:
+        # The database down answers 503 + Retry-After like any dependency, never a bare 500.
+        @app.exception_handler(outage)
+        async def _database(_: Request, exc: Exception) -> JSONResponse:
+            log.warning("database unavailable: %s", type(exc).__name__)
+            return _service_problem(database_unavailable())
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, title = _HTTP_TITLES.get(exc.status_code, ("error", "Erreur"))
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, title = _HTTP_TITLES.get(exc.status_code, (ProblemCode.ERROR, "Erreur"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else title
-        return problem(exc.status_code, code, title, detail, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return problem(exc.status_code, code, title, detail, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] is Match.PARTIAL:
+            methods |= route.methods or set()
+    return sorted(methods)

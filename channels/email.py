@@ -8,12 +8,17 @@ from channels import OutgoingCode
 from domain.codes import CodePurpose
 from mail.activation import activation_message
 from mail.sender import MailSender
+from mail.support import DEFAULT_SUPPORT, SupportChannel
 
 
 class EmailCodeChannel:
-    def __init__(self, sender: MailSender, mail_from: str) -> None:
+    def __init__(
+        self, sender: MailSender, mail_from: str, support: SupportChannel = DEFAULT_SUPPORT
+    ) -> None:
         self._sender = sender
         self._mail_from = mail_from
+        # Every e-mail says whom to call if the user did not ask for it.
+        self._support = support
 
     def message_id(self, reference: str) -> str:
         domain = self._mail_from.rpartition("@")[2] or "localhost"
@@ -34,6 +39,7 @@ class EmailCodeChannel:
                     sent_at=outgoing.sent_at,
                     deadline=outgoing.deadline,
                     message_id=outgoing.message_id,
+                    support=self._support,
                 )
             case CodePurpose.ADHESION:
                 # SPEC §7: a company's code goes by post (channels.letter), never by e-mail.

@@ -15,9 +15,11 @@ from temporalio.exceptions import ApplicationError
 
 from channels import OutgoingCode
 from documents.letter_pdf import AdhesionLetter
+from domain.formatting import full_name
 from domain.reference import Civility
 from letters.adhesion_letter import posted_letter
 from letters.outbox import LetterOutbox
+from mail.support import DEFAULT_SUPPORT, SupportChannel
 from storage.adhesions import AdhesionRepository
 from storage.subscribers import SubscriberRepository
 
@@ -28,7 +30,9 @@ class LetterCodeChannel:
         outbox: LetterOutbox,
         adhesions: AdhesionRepository,
         subscribers: SubscriberRepository,
+        support: SupportChannel = DEFAULT_SUPPORT,
     ) -> None:
+        self._support = support
         self._outbox = outbox
         self._adhesions = adhesions
         self._subscribers = subscribers
@@ -52,15 +56,14 @@ class LetterCodeChannel:
             siren=adhesion.siren,
             company_name=adhesion.company_name,
             address_lines=tuple(adhesion.company_address.splitlines()),
-            # « Madame ROSEMONDE Lila », as the space addresses its holder.
-            subscriber_name=(
-                f"{Civility(subscriber.civility).label} {subscriber.last_name.upper()} "
-                f"{subscriber.first_name}"
+            subscriber_name=full_name(
+                Civility(subscriber.civility), subscriber.last_name, subscriber.first_name
             ),
             code=outgoing.code,
             deadline=outgoing.deadline,
             sent_at=outgoing.sent_at,
             number=request.generation,
+            assistance=self._support.mail_lines(),
         )
         self._outbox.post(posted_letter(outgoing.message_id, letter, adhesion_id=adhesion.id))
         self._adhesions.letter_sent(adhesion.id, request.generation, outgoing.deadline)

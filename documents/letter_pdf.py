@@ -22,8 +22,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from domain.formatting import french_datetime
 from domain.rules import format_siren
-from mail.activation import french_datetime
+from mail.support import DEFAULT_SUPPORT
 
 FONTS = Path(__file__).parent / "fonts"
 
@@ -56,6 +57,8 @@ class AdhesionLetter:
     deadline: datetime
     sent_at: datetime
     number: int = 1  # the request's n-th letter: each one voids the code of the one before
+    # Whom to call if the company did not ask: the assistance channel, worded once, no link.
+    assistance: str = DEFAULT_SUPPORT.mail_lines()
 
     @property
     def window_lines(self) -> list[str]:
@@ -93,7 +96,7 @@ remettez-lui ce code. Pour l'utiliser :
 
 Si vous n'êtes pas à l'origine de cette demande et ne souhaitez pas y donner suite, ne \
 communiquez pas ce code : la demande expirera d'elle-même. En cas de doute, contactez \
-l'assistance aux usagers des téléprocédures, du lundi au vendredi, de 8 h 00 à 19 h 30.
+{letter.assistance}
 
 Pour votre sécurité, l'administration fiscale ne vous adresse jamais de courrier ni de message \
 contenant un lien renvoyant sur un site Internet : un code ne se saisit que dans votre espace \

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from documents.letter_pdf import AdhesionLetter, letter_text, render_letter_pdf
+from domain.formatting import french_datetime
 from domain.rules import format_siren
 from letters.outbox import PostedLetter
-from mail.activation import french_datetime
 
 
 def readable_copy(letter: AdhesionLetter, adhesion_id: str = "") -> str:

@@ -23,6 +23,7 @@ from companies.registry import CompanyRegistry, RegistryUnavailable
 from domain.codes import CodePurpose, is_code_shaped
 from domain.errors import FieldError, InvalidFields
 from domain.models import AdhesionStatus
+from domain.problems import ProblemCode
 from domain.rules import MESSAGES, compact_siren
 from security.keyed_hash import KeyedHasher
 from services.errors import (
@@ -187,7 +188,7 @@ class AdhesionService:
             case ActivationOutcome.EXPIRED:
                 raise self._expired()
         raise Conflict(
-            "Cette demande d'adhésion n'attend pas de code.", code="adhesion_not_pending"
+            "Cette demande d'adhésion n'attend pas de code.", code=ProblemCode.ADHESION_NOT_PENDING
         )
 
     async def activate_siren(self, subscriber: Subscriber, siren_input: str, code: str) -> Adhesion:
@@ -223,7 +224,7 @@ class AdhesionService:
         if not result.sent:
             raise Conflict(
                 "Le nombre maximal de nouveaux courriers est atteint pour cette demande.",
-                code="letter_limit",
+                code=ProblemCode.LETTER_LIMIT,
             )
         log.info("adhesion letter sent again", extra={"workflow_id": adhesion.workflow_id})
         return await self.get(subscriber, adhesion_id)
@@ -249,7 +250,7 @@ class AdhesionService:
             await self._call(self._handle(adhesion).execute_update(AdhesionWorkflow.withdraw))
             log.info("adhesion withdrawn", extra={"workflow_id": adhesion.workflow_id})
             return
-        raise Conflict("Cette adhésion est déjà terminée.", code="adhesion_closed")
+        raise Conflict("Cette adhésion est déjà terminée.", code=ProblemCode.ADHESION_CLOSED)
 
     async def withdraw_all(self, subscriber: Subscriber) -> int:
         """Withdraw every pending request of a space, e.g. before it is closed (SPEC §6): no
@@ -273,7 +274,8 @@ class AdhesionService:
             raise self._expired()
         if adhesion.status != AdhesionStatus.PENDING.value:
             raise Conflict(
-                "Cette demande d'adhésion n'attend pas de code.", code="adhesion_not_pending"
+                "Cette demande d'adhésion n'attend pas de code.",
+                code=ProblemCode.ADHESION_NOT_PENDING,
             )
 
     @staticmethod
@@ -296,11 +298,12 @@ class AdhesionService:
         except AdhesionExists:
             raise Conflict(
                 "Une demande d'adhésion est déjà en cours ou active pour ce SIREN.",
-                code="adhesion_exists",
+                code=ProblemCode.ADHESION_EXISTS,
             ) from None
         except AdhesionLimit:
             raise Conflict(
-                "Votre espace compte déjà le nombre maximal d'entreprises.", code="adhesion_limit"
+                "Votre espace compte déjà le nombre maximal d'entreprises.",
+                code=ProblemCode.ADHESION_LIMIT,
             ) from None
 
     async def _call(self, call: Awaitable[T]) -> T:
@@ -309,12 +312,14 @@ class AdhesionService:
             return await call
         except WorkflowUpdateFailedError:
             raise Conflict(
-                "Cette demande d'adhésion n'attend pas de code.", code="adhesion_not_pending"
+                "Cette demande d'adhésion n'attend pas de code.",
+                code=ProblemCode.ADHESION_NOT_PENDING,
             ) from None
         except RPCError as error:
             if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
                 raise Conflict(
-                    "Cette demande d'adhésion n'attend plus de code.", code="adhesion_not_pending"
+                    "Cette demande d'adhésion n'attend plus de code.",
+                    code=ProblemCode.ADHESION_NOT_PENDING,
                 ) from None
             log.warning("temporal call failed: %s", error.status.name if error.status else "?")
             raise Unavailable("Le service est momentanément indisponible.") from None

@@ -20,8 +20,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.codes import is_code_shaped
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.problems import ProblemCode
 from domain.rules import check_details, check_identifiers, normalise_email
 from security.keyed_hash import (
+    WORKFLOW_ID_PREFIX,
     KeyedHasher,
     draft_key_digest,
     make_enrollment_id,
@@ -51,13 +53,23 @@ from workflows.enrollment_messages import (
     DraftRef,
     EnrollmentParams,
     Recap,
-    Rejection,
     SetIdentifiers,
     SubmitDetails,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# What each refusal of the procedure tells the user (409).
+_CONFLICTS = {
+    ProblemCode.ALREADY_SUBSCRIBED: "Cet identifiant est déjà celui d'un espace abonné.",
+    ProblemCode.ACTIVATION_PENDING: (
+        "Une inscription pour cet identifiant attend son activation : utilisez le code "
+        "reçu par courriel ou demandez-en un nouveau."
+    ),
+    ProblemCode.DETAILS_MISSING: "Renseignez vos informations avant de confirmer.",
+    ProblemCode.CONFLICT: "Cette étape n'est plus possible pour cette inscription.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +116,22 @@ class EnrollmentService:
 
     # -- step 1 -------------------------------------------------------------------------------
 
-    async def start(self, form: IdentifiersForm, replaces: str | None = None) -> StartedEnrollment:
+    async def start(
+        self,
+        form: IdentifiersForm,
+        replaces: str | None = None,
+        *,
+        client_address: str | None = None,
+    ) -> StartedEnrollment:
         """Step 1. `replaces` is the enrollment ID of the draft being edited (« Étape
-        précédente »): its details are kept, even when the identifier changes."""
+        précédente »): its details are kept, even when the identifier changes.
+
+        Limited per client address: each try costs an argon2id hash."""
+        await self._count(Action.ENROLLMENT_START, "", client_address)
         email = check_identifiers(form)
         if await asyncio.to_thread(self._subscribers.email_exists, email):
             raise Conflict(
-                "Cet identifiant est déjà celui d'un espace abonné.", code="already_subscribed"
+                _CONFLICTS[ProblemCode.ALREADY_SUBSCRIBED], code=ProblemCode.ALREADY_SUBSCRIBED
             )
         password_hash = await self._hasher.hash(form.password)
         draft_key = new_draft_key()
@@ -180,8 +201,14 @@ class EnrollmentService:
 
     # -- step 3 -------------------------------------------------------------------------------
 
-    async def confirm(self, enrollment_id: str) -> Confirmed:
+    async def confirm(self, enrollment_id: str, *, client_address: str | None = None) -> Confirmed:
+        """Limited per client address, and per recipient across enrollments: each confirmation
+        sends an e-mail to an address nobody has verified yet."""
+        await self._count(Action.CONFIRM, "", client_address)
         workflow_id, ref = self._parse(enrollment_id)
+        if self._throttle is not None:
+            digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
+            await asyncio.to_thread(self._throttle.count_code_email, digest)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         confirmed = await self._call(handle.execute_update(EnrollmentWorkflow.confirm, ref))
         log.info("enrollment confirmed, code sent", extra={"workflow_id": workflow_id})
@@ -233,6 +260,7 @@ class EnrollmentService:
         await self._count(Action.RESEND, normalised, client_address)
         if not normalised:
             return
+        await self._count(Action.CODE_EMAIL, normalised, None)
         workflow_id = self._keyed.workflow_id(normalised)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         try:
@@ -293,25 +321,12 @@ class EnrollmentService:
 
 
 def _from_rejection(cause: BaseException | None) -> Exception:
+    """The service's error for an update the workflow refused (its type is a ProblemCode)."""
     reason = cause.type if isinstance(cause, ApplicationError) else None
-    match reason:
-        case Rejection.NOT_FOUND:
-            return NotFound("Inscription introuvable.")
-        case Rejection.ACTIVATION_PENDING:
-            return Conflict(
-                "Une inscription pour cet identifiant attend son activation : utilisez le code "
-                "reçu par courriel ou demandez-en un nouveau.",
-                code="activation_pending",
-            )
-        case Rejection.ALREADY_SUBSCRIBED:
-            return Conflict(
-                "Cet identifiant est déjà celui d'un espace abonné.", code="already_subscribed"
-            )
-        case Rejection.DETAILS_MISSING:
-            return Conflict(
-                "Renseignez vos informations avant de confirmer.", code="details_missing"
-            )
-        case Rejection.CONFLICT:
-            return Conflict("Cette étape n'est plus possible pour cette inscription.")
+    if reason == ProblemCode.NOT_FOUND:
+        return NotFound("Inscription introuvable.")
+    if reason in _CONFLICTS:
+        code = ProblemCode(reason)
+        return Conflict(_CONFLICTS[code], code=code)
     log.warning("update failed: %s", type(cause).__name__)
     return Unavailable("Le service est momentanément indisponible.")

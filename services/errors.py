@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from domain.problems import ProblemCode
+
 
 class ServiceError(Exception):
     status = 400
-    code = "error"
+    code = ProblemCode.ERROR
     title = "Erreur"
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(self, detail: str, *, code: ProblemCode | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         if code:
@@ -16,36 +21,54 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    status, code, title = 404, "not_found", "Ressource introuvable"
+    status, code, title = 404, ProblemCode.NOT_FOUND, "Ressource introuvable"
 
 
 class Conflict(ServiceError):
-    status, code, title = 409, "conflict", "Opération impossible dans l'état actuel"
+    status, code, title = 409, ProblemCode.CONFLICT, "Opération impossible dans l'état actuel"
 
 
 class Expired(ServiceError):
-    status, code, title = 410, "code_expired", "Délai dépassé"
+    status, code, title = 410, ProblemCode.CODE_EXPIRED, "Délai dépassé"
 
 
 class InvalidCode(ServiceError):
-    status, code, title = 422, "invalid_code", "Code d'activation refusé"
+    status, code, title = 422, ProblemCode.INVALID_CODE, "Code d'activation refusé"
 
 
 class Unauthorized(ServiceError):
-    status, code, title = 401, "unauthorized", "Authentification requise"
+    status, code, title = 401, ProblemCode.UNAUTHORIZED, "Authentification requise"
 
 
 class TooManyAttempts(ServiceError):
-    status, code, title = 429, "too_many_attempts", "Trop de tentatives"
+    status, code, title = 429, ProblemCode.TOO_MANY_ATTEMPTS, "Trop de tentatives"
 
-    def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
-        super().__init__(detail, code=code)
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
         self.retry_after = retry_after
 
 
 class Unavailable(ServiceError):
-    status, code, title = 503, "unavailable", "Service momentanément indisponible"
+    status, code, title = 503, ProblemCode.UNAVAILABLE, "Service momentanément indisponible"
 
     def __init__(self, detail: str, *, retry_after: int = 5) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+# The database's own outage errors (not a constraint violation, which is a bug or a race the
+# repositories handle): the server is down, restarting or refusing connections.
+DATABASE_OUTAGES: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeout,
+)
+
+
+def database_unavailable() -> Unavailable:
+    return Unavailable(
+        "Le service est momentanément indisponible : réessayez dans quelques instants. "
+        "Rien n'a été enregistré.",
+        retry_after=5,
+    )

@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -25,7 +23,8 @@ from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.subscribers import SubscriberRepository
 from storage.tables import Adhesion, Subscriber
-from tests.support import unique_email
+from tests.support import new_subscriber as sample_subscriber
+from tests.support import typed_details, unique_email
 from worker import build_worker
 from workflows.adhesion import AdhesionWorkflow
 from workflows.adhesion_messages import AdhesionState
@@ -38,27 +37,15 @@ _NUMBER = re.compile(r"^Courrier n° : (\d+)$", re.MULTILINE)
 
 def new_subscriber(engine: Engine, settings: Settings, last_name: str = "Comptable") -> Subscriber:
     """A subscriber straight in the database (the enrollment itself is tested elsewhere)."""
-    email = unique_email("adhesion")
-    now = datetime.now(UTC)
     hasher = SecretHasher(settings)
     return SubscriberRepository(engine).create_once(
-        {
-            "enrollment_key": f"test/{uuid.uuid4().hex}",
-            "email": email,
-            "civility": "monsieur",
-            "last_name": last_name,
-            "first_name": "Gaston",
-            "company_identifier": "800123457",
-            "phone": "+33123456789",
-            "city": "Paris",
-            "country": "FR",
-            "trust_question": "nickname",
-            "terms_version": settings.terms_version,
-            "terms_accepted_at": now,
-            "activated_at": now,
-            "password_hash": hasher.hash_sync(PASSWORD),
-            "trust_answer_hash": hasher.hash_sync("tata"),
-        }
+        sample_subscriber(
+            unique_email("adhesion"),
+            of=typed_details(civility="monsieur", last_name=last_name, first_name="Gaston"),
+            password_hash=hasher.hash_sync(PASSWORD),
+            answer_hash=hasher.hash_sync("tata"),
+            terms_version=settings.terms_version,
+        )
     )
 
 

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.errors import InvalidFields
+from domain.formatting import french_datetime
 from domain.models import AdhesionStatus
 from domain.rules import format_siren
 from http_common.deps import AdhesionsDep, SubscribersDep
@@ -21,7 +22,6 @@ from services.errors import (
     Unauthorized,
 )
 from storage.tables import Adhesion, Subscriber
-from web.display import moment
 from web.forms import by_field, text
 from web.page import Page, PageDep, PageRoute
 
@@ -72,10 +72,10 @@ def _row(adhesion: Adhesion, max_resends: int) -> AdhesionRow:
         address=adhesion.company_address,
         status=status,
         status_label=status.label,
-        requested_at=moment(adhesion.requested_at),
-        activated_at=moment(adhesion.activated_at) if adhesion.activated_at else None,
-        expires_at=moment(adhesion.expires_at) if pending else None,
-        ended_at=moment(adhesion.ended_at) if adhesion.ended_at else None,
+        requested_at=french_datetime(adhesion.requested_at),
+        activated_at=french_datetime(adhesion.activated_at) if adhesion.activated_at else None,
+        expires_at=french_datetime(adhesion.expires_at) if pending else None,
+        ended_at=french_datetime(adhesion.ended_at) if adhesion.ended_at else None,
         letters_sent=adhesion.letters_sent,
         letters_left=max(0, max_resends + 1 - adhesion.letters_sent) if pending else 0,
     )

@@ -7,10 +7,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from mail.support import SupportChannel
 from settings import Environment, Settings
 from web import account_pages, adhesion_pages, codec_pages, enrollment_pages
 from web.inbox import inbox_router
 from web.letters_page import letters_router
+from web.page import TEMPLATES
 from web.session import SessionCookies
 
 STATIC = Path(__file__).parent / "static"
@@ -18,6 +20,8 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.session_cookies = SessionCookies(settings)
+    # Every page's footer names the assistance channel.
+    TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
     app.include_router(account_pages.router)
     app.include_router(enrollment_pages.router)
     app.include_router(codec_pages.router)

@@ -23,9 +23,10 @@ with workflow.unsafe.imports_passed_through():
         SendActivationCode,
     )
     from activities.mail import MailActivities
-    from activities.subscribers import ALREADY_SUBSCRIBED, SubscriberActivities
+    from activities.subscribers import SubscriberActivities
     from domain.codes import CodePurpose
     from domain.models import EnrollmentStatus
+    from domain.problems import ProblemCode
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
     from security.keyed_hash import digests_equal
@@ -42,7 +43,6 @@ with workflow.unsafe.imports_passed_through():
         EnrollmentParams,
         EnrollmentView,
         Recap,
-        Rejection,
         ResendResult,
         SetIdentifiers,
         SubmitDetails,
@@ -77,7 +77,11 @@ _COUNTED = {
 }
 
 
-def _reject(reason: Rejection, message: str) -> ApplicationError:
+# The type create_subscriber failed with before the one ProblemCode: recorded histories hold it.
+_RECORDED_ALREADY_SUBSCRIBED = "AlreadySubscribed"
+
+
+def _reject(reason: ProblemCode, message: str) -> ApplicationError:
     return ApplicationError(message, type=reason.value, non_retryable=True)
 
 
@@ -178,11 +182,11 @@ class EnrollmentWorkflow:
     @set_identifiers.validator
     def _validate_set_identifiers(self, request: SetIdentifiers) -> None:
         if self._status is EnrollmentStatus.AWAITING_ACTIVATION:
-            raise _reject(Rejection.ACTIVATION_PENDING, "an enrollment awaits activation")
+            raise _reject(ProblemCode.ACTIVATION_PENDING, "an enrollment awaits activation")
         if self._status is EnrollmentStatus.ACTIVATED:
-            raise _reject(Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed")
+            raise _reject(ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed")
         if self._status not in DRAFTING or self._busy:
-            raise _reject(Rejection.CONFLICT, "the enrollment cannot be replaced now")
+            raise _reject(ProblemCode.CONFLICT, "the enrollment cannot be replaced now")
 
     # -- step 2: details ----------------------------------------------------------------------
 
@@ -203,7 +207,7 @@ class EnrollmentWorkflow:
             self._details.trust_answer_hash if self._details else None
         )
         if answer_hash is None:
-            raise _reject(Rejection.CONFLICT, "the trust answer is missing")
+            raise _reject(ProblemCode.CONFLICT, "the trust answer is missing")
         self._details = DraftDetails(
             details=request.details, trust_answer_hash=answer_hash, company_name=found.name
         )
@@ -258,7 +262,7 @@ class EnrollmentWorkflow:
             return
         self._check_draft(request.draft_key_digest, DRAFTING)
         if self._details is None:
-            raise _reject(Rejection.DETAILS_MISSING, "details are missing")
+            raise _reject(ProblemCode.DETAILS_MISSING, "details are missing")
 
     @workflow.update
     async def resend_code(self) -> ResendResult:
@@ -278,7 +282,7 @@ class EnrollmentWorkflow:
     @resend_code.validator
     def _validate_resend_code(self) -> None:
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
-            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+            raise _reject(ProblemCode.NOT_FOUND, "no enrollment awaits activation")
 
     def _email_delivery(self) -> EmailDelivery:
         return EmailDelivery.PENDING if self._code.pending else EmailDelivery.SENT
@@ -324,7 +328,7 @@ class EnrollmentWorkflow:
             case Verdict.WRONG | Verdict.NONE:
                 return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
             case Verdict.EXPIRED:
-                raise _reject(Rejection.NOT_FOUND, "the activation window is over")
+                raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
         if self._busy or self._status is not EnrollmentStatus.AWAITING_ACTIVATION:
             # Another activation won while this one waited for the code's delivery record.
             return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
@@ -351,10 +355,13 @@ class EnrollmentWorkflow:
         except ActivityError as error:
             self._busy = False
             self._accepted_digest = None
-            if isinstance(error.cause, ApplicationError) and error.cause.type == ALREADY_SUBSCRIBED:
+            if isinstance(error.cause, ApplicationError) and error.cause.type in (
+                ProblemCode.ALREADY_SUBSCRIBED,
+                _RECORDED_ALREADY_SUBSCRIBED,
+            ):
                 self._set_status(EnrollmentStatus.ABANDONED)
                 raise _reject(
-                    Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed"
+                    ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed"
                 ) from None
             self._code.restore(request.code_digest)  # nothing was created: the code stays good
             raise
@@ -376,9 +383,9 @@ class EnrollmentWorkflow:
         if self._busy and self._is_accepted_code(request.code_digest):
             return  # answered like the activation in progress
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
-            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+            raise _reject(ProblemCode.NOT_FOUND, "no enrollment awaits activation")
         if self._code.expired():
-            raise _reject(Rejection.NOT_FOUND, "the activation window is over")
+            raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
 
     async def _render_recap(self, subscriber_id: int) -> None:
         try:
@@ -440,9 +447,9 @@ class EnrollmentWorkflow:
         if not self._draft_key_digest or not digests_equal(
             draft_key_digest, self._draft_key_digest
         ):
-            raise _reject(Rejection.NOT_FOUND, "unknown enrollment")
+            raise _reject(ProblemCode.NOT_FOUND, "unknown enrollment")
         if self._status not in allowed or (self._busy and not allow_busy):
-            raise _reject(Rejection.CONFLICT, f"not possible in status {self._status.value}")
+            raise _reject(ProblemCode.CONFLICT, f"not possible in status {self._status.value}")
 
     def _is_accepted_code(self, code_digest: str) -> bool:
         return self._accepted_digest is not None and digests_equal(

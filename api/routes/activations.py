@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request, status
 
+from api.openapi import problems
 from api.schemas import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
+from services.activation import activate_and_open_session
 
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ActivationOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActivationOut,
+    responses=problems(410, 429),
+)
 async def activate(
     body: ActivationIn, request: Request, enrollments: EnrollmentsDep, subscribers: SubscribersDep
 ) -> ActivationOut:
-    activated = await enrollments.activate(
-        body.email, body.code.strip(), client_address=client_address(request)
+    activation = await activate_and_open_session(
+        enrollments, subscribers, body.email, body.code, client_address=client_address(request)
     )
-    session = await run_in_threadpool(subscribers.open_session, activated.subscriber_id)
     return ActivationOut(
-        subscriber_number=activated.subscriber_number,
-        subscriber_number_formatted=format_subscriber_number(activated.subscriber_number),
-        email=activated.email,
+        subscriber_number=activation.subscriber_number,
+        subscriber_number_formatted=format_subscriber_number(activation.subscriber_number),
+        email=activation.email,
         recap_pdf_url="/api/v1/me/recap.pdf",
-        access_token=session.access_token,
-        expires_at=session.expires_at,
+        access_token=activation.session.access_token,
+        expires_at=activation.session.expires_at,
     )
 
 
-@router.post("/resend", status_code=status.HTTP_202_ACCEPTED)
-async def resend(body: ResendIn, request: Request, enrollments: EnrollmentsDep) -> Response:
+@router.post("/resend", status_code=status.HTTP_202_ACCEPTED, responses=problems(429))
+async def resend(body: ResendIn, request: Request, enrollments: EnrollmentsDep) -> dict[str, str]:
     await enrollments.resend(body.email, client_address=client_address(request))
-    return Response(status_code=status.HTTP_202_ACCEPTED)
+    return {}  # the same empty answer whether or not an enrollment awaits activation

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
+from api.openapi import problems
 from api.schemas import ConfirmOut, EnrollmentCreated, EnrollmentOut, EnrollmentStart
 from domain.models import DetailsForm
-from http_common.deps import EnrollmentsDep
+from http_common.deps import EnrollmentsDep, client_address
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["enrollment"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=EnrollmentCreated)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnrollmentCreated,
+    responses=problems(409, 429),
+)
 async def create_enrollment(
-    form: EnrollmentStart, enrollments: EnrollmentsDep, response: Response
+    form: EnrollmentStart, enrollments: EnrollmentsDep, request: Request, response: Response
 ) -> EnrollmentCreated:
-    started = await enrollments.start(form, replaces=form.replaces)
+    started = await enrollments.start(
+        form, replaces=form.replaces, client_address=client_address(request)
+    )
     response.headers["Location"] = f"/api/v1/enrollments/{started.enrollment_id}"
     return EnrollmentCreated(
         enrollment_id=started.enrollment_id, status=started.status, email=started.email
     )
 
 
-@router.put("/{enrollment_id}/details", response_model=EnrollmentOut)
+@router.put("/{enrollment_id}/details", response_model=EnrollmentOut, responses=problems(409))
 async def submit_details(
     enrollment_id: str, form: DetailsForm, enrollments: EnrollmentsDep
 ) -> EnrollmentOut:
@@ -36,10 +44,13 @@ async def get_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> Enr
 
 
 @router.post(
-    "/{enrollment_id}/confirm", status_code=status.HTTP_202_ACCEPTED, response_model=ConfirmOut
+    "/{enrollment_id}/confirm",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ConfirmOut,
+    responses=problems(409, 429),
 )
-async def confirm(enrollment_id: str, enrollments: EnrollmentsDep) -> ConfirmOut:
-    confirmed = await enrollments.confirm(enrollment_id)
+async def confirm(enrollment_id: str, enrollments: EnrollmentsDep, request: Request) -> ConfirmOut:
+    confirmed = await enrollments.confirm(enrollment_id, client_address=client_address(request))
     return ConfirmOut(
         status=confirmed.status,
         activation_deadline=confirmed.activation_deadline,
@@ -47,7 +58,7 @@ async def confirm(enrollment_id: str, enrollments: EnrollmentsDep) -> ConfirmOut
     )
 
 
-@router.delete("/{enrollment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{enrollment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(409))
 async def quit_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> Response:
     await enrollments.abandon(enrollment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Locator, Page, expect
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from domain.rules import format_siren
 from settings import Settings
 from storage.adhesions import AdhesionRepository
+from tests.browser.test_sheet_french import assert_french_spacing
 from tests.letters import PASSWORD, code_in, delivered, letter, letter_folder, new_subscriber
 from tests.live import LiveApp, live_app
 from tests.web import assert_plain, heading, shot
@@ -30,28 +31,14 @@ CLIENTS = {
 
 
 @pytest.fixture
-async def site(
+async def site(  # the time-skipping server instead of the dev server: 60 days pass at once
     time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[LiveApp]:
     async with live_app(time_env.client, settings, engine) as live:
         yield live
 
 
-@pytest.fixture
-async def page(browser: Browser, site: LiveApp) -> AsyncIterator[Page]:
-    # Outside development the cookie is `Secure`: Chromium keeps it over plain HTTP for
-    # `localhost` only, so the browser uses that name for loopback.
-    context: BrowserContext = await browser.new_context(
-        base_url=site.base_url.replace("127.0.0.1", "localhost"),
-        locale="fr-FR",
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    yield await context.new_page()
-    await context.close()
-
-
-def row(page: Page, siren: str):  # type: ignore[no-untyped-def]
+def row(page: Page, siren: str) -> Locator:
     return page.get_by_role("row").filter(has_text=format_siren(siren))
 
 
@@ -80,6 +67,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     await page.get_by_role("button", name="Valider").click()
     await expect(page.get_by_role("alert")).to_contain_text("9 chiffres et être valide")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "31-demander-une-adhesion-erreur")
     for number, siren in enumerate(CLIENTS, start=1):
         if number > 1:
@@ -92,6 +80,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
         await expect(page.get_by_role("status")).to_contain_text("envoyé par courrier")
         await expect(row(page, siren)).to_contain_text("En attente du code")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "33-mes-adhesions-trois-demandes")
 
     adhesions = {a.siren: a for a in AdhesionRepository(engine).listed(subscriber.id)}
@@ -107,6 +96,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     await page.get_by_label("Code d'adhésion (à 12 caractères)").fill(codes[first][::-1])
     await page.get_by_role("button", name="Valider").click()
     await expect(page.get_by_role("alert")).to_contain_text("Le code d'adhésion est incorrect")
+    await assert_french_spacing(page)
     await shot(page, "34-activer-une-adhesion-code-errone")
     await page.get_by_label("Code d'adhésion (à 12 caractères)").fill(codes[first])
     await page.get_by_role("button", name="Valider").click()
@@ -130,6 +120,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     await row(page, first).get_by_role("link", name="Résilier").click()
     await heading(page, "Résilier l'adhésion")
     await expect(page.get_by_role("main")).to_contain_text(CLIENTS[first])
+    await assert_french_spacing(page)
     await shot(page, "36-resilier-une-adhesion")
     await page.get_by_role("button", name="Résilier l'adhésion").click()
     await heading(page, "Mes adhésions")
@@ -138,6 +129,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     await expect(row(page, second)).to_contain_text("Active")
     await expect(row(page, third)).to_contain_text("Expirée")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "37-mes-adhesions-active-expiree-resiliee")
 
     # The expired code is refused with the reason, in French.
@@ -170,6 +162,7 @@ async def test_a_new_letter_and_a_withdrawn_request(
     assert code_in(await letter(folder, adhesion.id, 2)) != first
     await page.reload()
     await expect(row(page, siren)).to_contain_text("2 courriers envoyés")
+    await assert_french_spacing(page)
     await shot(page, "38-nouveau-courrier")
 
     # The same SIREN twice is refused, in French.

@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
-from tests.browser.test_web_pages import browser_url
+from tests.browser.conftest import browser_url
 from tests.live import LiveApp, live_app
 from tests.support import code_from, free_port, unique_email
 from tests.web import accept_terms, fill_details, fill_identifiers, heading, shot
