@@ -302,3 +302,23 @@ async def test_a_registry_that_does_not_answer_is_503_and_leaves_nothing(
         problem(down, 503, "unavailable")
         assert int(down.headers["retry-after"]) > 0
         assert (await app.http.get(API, headers=auth)).json() == []
+
+
+async def test_a_retried_request_with_its_idempotency_key_is_one_request(
+    app: LiveApp, engine: Engine, settings: Settings
+) -> None:
+    auth = await signed_in(app, engine, settings)
+    folder = letter_folder(settings)
+    keyed = auth | {"Idempotency-Key": uuid.uuid4().hex}
+    body = {"company_identifier": CLIENTS[2]}
+    first = await app.http.post(API, json=body, headers=keyed)
+    again = await app.http.post(API, json=body, headers=keyed)
+    assert first.status_code == again.status_code == 202, again.text
+    assert first.json() == again.json()
+    await letter(folder, first.json()["adhesion_id"])
+    assert len((await app.http.get(API, headers=auth)).json()) == 1
+    # Without a token, the same key is no one's: 401, whatever was kept under it.
+    anonymous = await app.http.post(
+        API, json=body, headers={"Idempotency-Key": keyed["Idempotency-Key"]}
+    )
+    problem(anonymous, 401, "unauthorized")

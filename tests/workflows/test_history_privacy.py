@@ -315,9 +315,8 @@ async def test_adhesion_leaves_nothing_in_clear(
 
 
 async def test_expired_adhesion_leaves_nothing_in_clear(
-    own_time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> None:
-    time_env = own_time_env
     subscriber = new_subscriber(engine, settings, last_name=distinctive("Nom"))
     folder = letter_folder(settings)
     async with adhesion_service(time_env, settings, engine) as service:
