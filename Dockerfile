@@ -21,7 +21,7 @@ FROM python:3.11.11-slim-bookworm AS runtime
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home app
 WORKDIR /app
 COPY --from=build --chown=root:root /app /app
-RUN mkdir -p /app/data && chown app:app /app/data
+RUN mkdir -p /app/data /var/spool/courrier && chown app:app /app/data /var/spool/courrier
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     APP_ENV=production \

@@ -15,8 +15,18 @@ from temporalio.client import Client
 from api import openapi, problems
 from api.idempotency import IdempotencyKeys
 from api.middleware import BodySizeLimit, RequestContext
-from api.routes import activations, codec, docs, enrollments, ops, reference, subscriber
+from api.routes import (
+    activations,
+    adhesions,
+    codec,
+    docs,
+    enrollments,
+    ops,
+    reference,
+    subscriber,
+)
 from api.security_headers import SecurityHeaders
+from companies.registry import registry_from_settings
 from http_common.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging
@@ -24,10 +34,12 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from services.adhesions import AdhesionService
 from services.enrollments import EnrollmentService
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from settings import Environment, Settings, get_settings
+from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.subscribers import SessionRepository, SubscriberRepository
@@ -63,6 +75,9 @@ def build_state(
             settings, repository, SessionRepository(engine), hasher, throttle, client
         ),
         throttle=throttle,
+        adhesions=AdhesionService(
+            client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
+        ),
     )
 
 
@@ -91,7 +106,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    for module in (enrollments, activations, subscriber, reference, ops, codec, docs):
+    for module in (enrollments, activations, subscriber, adhesions, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
     openapi.install(app)  # once every API route is in

@@ -85,6 +85,15 @@ class Settings(BaseSettings):
     session_lifetime: Duration = timedelta(hours=8)
     terms_version: str = "2026-01"
 
+    # Adhésions (SPEC §7): the code goes by post and stays valid this long; new letters allowed
+    # after the first; companies per space (pending and active ones count).
+    adhesion_window: Duration = timedelta(days=60)
+    adhesion_max_resends: int = Field(default=3, ge=0)
+    adhesions_per_space: int = Field(default=100, ge=1)
+    # The print-and-post provider's spool folder; unset, letters land in DATA_DIR/courrier/ with
+    # a readable copy, listed on the development page /dev/courrier.
+    letter_outbox_dir: Path | None = None
+
     # Company registry: empty base URL means the embedded dataset shipped with the project.
     company_registry_url: str = ""
     company_registry_timeout: Duration = timedelta(seconds=3)

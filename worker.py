@@ -11,22 +11,27 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.adhesions import AdhesionActivities
 from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
 from activities.mail import MailActivities
 from activities.subscribers import SubscriberActivities
 from channels.email import EmailCodeChannel
+from channels.letter import LetterCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
 from domain.codes import ChannelKind
+from letters.outbox import FolderOutbox
 from mail.sender import MailSender
 from mail.support import SupportChannel
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
 from settings import Settings, get_settings
+from storage.adhesions import AdhesionRepository
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
 from storage.subscribers import SubscriberRepository
+from workflows.adhesion import AdhesionWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 
 log = logging.getLogger("worker")
@@ -49,23 +54,32 @@ def build_worker(
     # Enrollments confirmed before the code challenge still use the old mail activity.
     support = SupportChannel.from_settings(settings)
     mail = MailActivities(sender, hasher, settings.mail_from, support)
+    adhesions = AdhesionRepository(repository.engine)
+    letters = LetterCodeChannel(
+        FolderOutbox.from_settings(settings), adhesions, repository, support
+    )
     codes = CodeDeliveryActivities(
-        {ChannelKind.EMAIL: EmailCodeChannel(sender, settings.mail_from, support)},
+        {
+            ChannelKind.EMAIL: EmailCodeChannel(sender, settings.mail_from, support),
+            ChannelKind.LETTER: letters,
+        },
         CodeDeliveryRepository(repository.engine),
         hasher,
     )
     companies = CompanyActivities(registry or registry_from_settings(settings))
     subscribers = SubscriberActivities(repository)
+    adhesion_records = AdhesionActivities(adhesions)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
-        workflows=[EnrollmentWorkflow],
+        workflows=[EnrollmentWorkflow, AdhesionWorkflow],
         activities=[
             codes.deliver_code,
             mail.send_activation_code,
             companies.lookup_company,
             subscribers.create_subscriber,
             subscribers.render_recap,
+            adhesion_records.record_adhesion,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),

@@ -41,3 +41,6 @@ class EmailCodeChannel:
                     message_id=outgoing.message_id,
                     support=self._support,
                 )
+            case CodePurpose.ADHESION:
+                # SPEC §7: a company's code goes by post (channels.letter), never by e-mail.
+                raise ValueError("an adhésion code is never e-mailed")

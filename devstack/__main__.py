@@ -66,6 +66,12 @@ def _banner(stack: Stack) -> None:
             lines.append(f"  Dev inbox        {base}/dev/inbox")
     else:
         lines.append(f"  Mail             {s.smtp_host}:{s.smtp_port} (external)")
+    if s.letter_outbox_dir is None:
+        lines.append(f"  Letters (post)   {s.data_dir.resolve() / 'courrier'}")
+        if s.app_env is Environment.DEVELOPMENT:
+            lines.append(f"  Dev letters      {base}/dev/courrier")
+    else:
+        lines.append(f"  Letters spool    {s.letter_outbox_dir}")
     lines.append(f"  Data             {s.data_dir.resolve()}")
     if stack.starts_temporal:
         lines += [

@@ -26,12 +26,14 @@ class CodePurpose(StrEnum):
     """What a code is for: chooses the message's text and separates the keyed digests."""
 
     ACTIVATION = "activation"
+    ADHESION = "adhesion"  # a company's code, by post (SPEC §7)
 
 
 class ChannelKind(StrEnum):
     """How a code reaches its holder."""
 
     EMAIL = "email"
+    LETTER = "letter"  # print-and-post (channels.letter)
 
 
 def is_code_shaped(value: str) -> bool:

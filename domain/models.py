@@ -23,6 +23,32 @@ class EnrollmentStatus(StrEnum):
     ABANDONED = "abandoned"
 
 
+class AdhesionStatus(StrEnum):
+    """An adhésion's life (SPEC §7). `withdrawn` (a pending request taken back by the
+    subscriber) is kept for the record but no longer listed."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return _ADHESION_LABELS[self]
+
+
+_ADHESION_LABELS = {
+    AdhesionStatus.PENDING: "En attente du code",
+    AdhesionStatus.ACTIVE: "Active",
+    AdhesionStatus.EXPIRED: "Expirée",
+    AdhesionStatus.REVOKED: "Résiliée",
+    AdhesionStatus.WITHDRAWN: "Retirée",
+}
+# A request holds its SIREN, and counts toward the space's limit, while it is one of these.
+OPEN_ADHESION = frozenset({AdhesionStatus.PENDING, AdhesionStatus.ACTIVE})
+
+
 class _Form(BaseModel):
     model_config = ConfigDict(extra="ignore", str_max_length=1000)
 

@@ -32,3 +32,9 @@ class ProblemCode(StrEnum):
     INVALID_CODE = "invalid_code"
     CODE_EXPIRED = "code_expired"
     INVALID_CREDENTIALS = "invalid_credentials"
+    # Adhésions (services/adhesions.py).
+    ADHESION_EXISTS = "adhesion_exists"
+    ADHESION_LIMIT = "adhesion_limit"
+    ADHESION_NOT_PENDING = "adhesion_not_pending"
+    ADHESION_CLOSED = "adhesion_closed"
+    LETTER_LIMIT = "letter_limit"

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from http_common.state import AppState
+from services.adhesions import AdhesionService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
 from services.subscribers import SubscriberService
@@ -31,8 +32,13 @@ def get_subscribers(state: StateDep) -> SubscriberService:
     return state.subscribers
 
 
+def get_adhesions(state: StateDep) -> AdhesionService:
+    return state.adhesions
+
+
 EnrollmentsDep = Annotated[EnrollmentService, Depends(get_enrollments)]
 SubscribersDep = Annotated[SubscriberService, Depends(get_subscribers)]
+AdhesionsDep = Annotated[AdhesionService, Depends(get_adhesions)]
 
 _bearer = HTTPBearer(auto_error=False)
 

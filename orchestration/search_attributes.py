@@ -6,8 +6,11 @@ from temporalio.common import SearchAttributeKey
 
 ENROLLMENT_STATUS = SearchAttributeKey.for_keyword("EnrollmentStatus")
 ACTIVATION_DEADLINE = SearchAttributeKey.for_datetime("ActivationDeadline")
+# An adhésion's status (pending, active, expired, withdrawn): `AdhesionStatus = "pending"` lists
+# the requests awaiting their code; their letter's deadline is in ActivationDeadline.
+ADHESION_STATUS = SearchAttributeKey.for_keyword("AdhesionStatus")
 
-ALL = (ENROLLMENT_STATUS, ACTIVATION_DEADLINE)
+ALL = (ENROLLMENT_STATUS, ACTIVATION_DEADLINE, ADHESION_STATUS)
 
 
 def dev_server_flags() -> list[str]:

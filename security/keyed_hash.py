@@ -36,6 +36,10 @@ class KeyedHasher:
     def workflow_id(self, normalised_email: str) -> str:
         return WORKFLOW_ID_PREFIX + self.identifier_digest(normalised_email)
 
+    def adhesion_workflow_id(self, subscriber_id: int, siren: str) -> str:
+        """`adhesion-<HMAC of subscriber + SIREN>`: one running request per company per space."""
+        return "adhesion-" + self._digest("adhesion", str(subscriber_id), siren)[:_DIGEST_LENGTH]
+
     def address_digest(self, client_address: str) -> str:
         """A client's network address, for rate limits (an address is personal data too)."""
         return self._digest("address", client_address)[:_DIGEST_LENGTH]

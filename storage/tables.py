@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.models import Company, Contact, Details, NewSubscriber
@@ -128,6 +128,35 @@ class AttemptCounter(SQLModel, table=True):
     window_started_at: datetime
     blocked_until: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Adhesion(SQLModel, table=True):
+    """One company a subscriber's space asked to reach (SPEC §7).
+
+    `open_siren` holds the SIREN while the request is pending or active and is NULL otherwise:
+    the unique (subscriber, open_siren) pair allows one open request per SIREN per space in
+    SQLite and PostgreSQL alike (NULLs never collide), and closed ones stay for the record.
+    The company's name and registered address are copied from the registry at request time:
+    every letter of this request goes to the same address.
+    """
+
+    __tablename__ = "adhesions"
+    __table_args__ = (UniqueConstraint("subscriber_id", "open_siren"),)
+
+    id: str = Field(primary_key=True, max_length=32)  # random, opaque: the API's adhesion_id
+    subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
+    siren: str = Field(max_length=9)
+    open_siren: str | None = Field(default=None, max_length=9)
+    company_name: str = Field(max_length=200)
+    company_address: str = Field(max_length=400)  # the address lines, one per line
+    status: str = Field(max_length=12)
+    requested_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    activated_at: datetime | None = None
+    ended_at: datetime | None = None  # expired, revoked or withdrawn
+    letters_sent: int = 0
+    workflow_id: str = Field(max_length=100)
+    run_id: str = Field(default="", max_length=64)
 
 
 class CodeDelivery(SQLModel, table=True):

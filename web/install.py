@@ -9,8 +9,9 @@ from fastapi.staticfiles import StaticFiles
 
 from mail.support import SupportChannel
 from settings import Environment, Settings
-from web import account_pages, codec_pages, enrollment_pages
+from web import account_pages, adhesion_pages, codec_pages, enrollment_pages
 from web.inbox import inbox_router
+from web.letters_page import letters_router
 from web.page import TEMPLATES
 from web.session import SessionCookies
 
@@ -24,7 +25,10 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(account_pages.router)
     app.include_router(enrollment_pages.router)
     app.include_router(codec_pages.router)
+    app.include_router(adhesion_pages.router)
     mail_folder = settings.data_dir / "mail"
     if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():
         app.include_router(inbox_router(mail_folder))
+    if settings.app_env is Environment.DEVELOPMENT and settings.letter_outbox_dir is None:
+        app.include_router(letters_router(settings.data_dir / "courrier"))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

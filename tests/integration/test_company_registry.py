@@ -27,7 +27,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.company import CompanyActivities
 from activities.inputs import LookupCompany
-from companies.registry import EmbeddedRegistry, HttpRegistry, registry_from_settings
+from companies.registry import (
+    EMBEDDED_DATASET,
+    EmbeddedRegistry,
+    HttpRegistry,
+    RegisteredAddress,
+    RegistryUnavailable,
+    registry_from_settings,
+)
 from devstack.mail_sink import MailSink
 from domain.subscriber_view import UNKNOWN_COMPANY
 from settings import Settings
@@ -44,15 +51,55 @@ class Answer:
     delay: float = 0.0
 
 
-def found(siren: str, name: str | None, complete: str | None = None) -> Answer:
-    result = {"siren": siren, "nom_raison_sociale": name, "nom_complet": complete or name}
+def found(
+    siren: str, name: str | None, complete: str | None = None, siege: object = None
+) -> Answer:
+    result: dict[str, object] = {
+        "siren": siren,
+        "nom_raison_sociale": name,
+        "nom_complet": complete or name,
+    }
+    if siege is not None:
+        result["siege"] = siege
     return Answer(body=json.dumps({"results": [result], "total_results": 1}))
+
+
+# Head offices as the public company search API spells them (more fields than used).
+PARIS_OFFICE = {
+    "siret": "73282932000012",
+    "adresse": "12 B RUE DE LA PAIX BATIMENT A 75002 PARIS",
+    "numero_voie": "12",
+    "indice_repetition": "B",
+    "type_voie": "RUE",
+    "libelle_voie": "DE LA PAIX",
+    "complement_adresse": "BATIMENT A",
+    "code_postal": "75002",
+    "libelle_commune": "PARIS",
+    "commune": "75102",
+    "cedex": None,
+    "libelle_cedex": None,
+    "distribution_speciale": None,
+    "etat_administratif": "A",
+}
+CEDEX_OFFICE = {
+    "numero_voie": "8",
+    "type_voie": "BD",
+    "libelle_voie": "DES COMPTES",
+    "distribution_speciale": "BP 40213",
+    "code_postal": "33000",
+    "libelle_commune": "Bordeaux",
+    "cedex": "33041",
+    "libelle_cedex": "BORDEAUX CEDEX",
+}
+FOREIGN_OFFICE = {"adresse": "10 DOWNING STREET LONDON", "libelle_pays_etranger": "ROYAUME-UNI"}
 
 
 SLOW = 1.0  # seconds the slow answers take; the client under test waits far less
 # What the registry answers for each SIREN, call after call (the last answer repeats).
 SCRIPTS: dict[str, list[Answer]] = {
-    "732829320": [found("732829320", "ATELIERS DU RÉSEAU")],
+    "732829320": [found("732829320", "ATELIERS DU RÉSEAU", siege=PARIS_OFFICE)],
+    "542097902": [found("542097902", "CENTRE DES COMPTES", siege=CEDEX_OFFICE)],
+    "349785013": [found("349785013", "SIÈGE À L'ÉTRANGER", siege=FOREIGN_OFFICE)],
     "123456782": [found("123456782", None, "CABINET NOM COMPLET")],
     "987654324": [Answer(body=json.dumps({"results": [], "total_results": 0}))],
     "555444330": [found("999999999", "UNE AUTRE SOCIÉTÉ")],
@@ -125,6 +172,35 @@ async def test_found_in_the_public_format(registry: Registry) -> None:
     assert registry.hits == {"732829320": 1, "123456782": 1}
 
 
+async def test_the_registered_address_comes_with_the_name(registry: Registry) -> None:
+    record = await client(registry).company("732829320")
+    assert record is not None and record.name == "ATELIERS DU RÉSEAU"
+    assert record.address == RegisteredAddress(
+        street="12 B RUE DE LA PAIX", postal_code="75002", city="PARIS", complement="BATIMENT A"
+    )
+    assert record.address.lines() == ["BATIMENT A", "12 B RUE DE LA PAIX", "75002 PARIS"]
+
+
+async def test_a_cedex_address_is_sorted_on_its_cedex(registry: Registry) -> None:
+    record = await client(registry).company("542097902")
+    assert record is not None and record.address is not None
+    assert record.address.lines() == ["8 BD DES COMPTES", "BP 40213", "33041 BORDEAUX CEDEX"]
+
+
+async def test_no_usable_address_is_none_and_the_name_stays(registry: Registry) -> None:
+    abroad = await client(registry).company("349785013")
+    assert abroad is not None and abroad.name == "SIÈGE À L'ÉTRANGER" and abroad.address is None
+    no_siege = await client(registry).company("123456782")
+    assert no_siege is not None and no_siege.address is None
+
+
+async def test_a_failing_registry_is_unavailable_not_unknown(registry: Registry) -> None:
+    """The name look-up says "unknown"; the company look-up says "try again later"."""
+    with pytest.raises(RegistryUnavailable):
+        await client(registry, attempts=2).company("130025265")
+    assert await client(registry).company("987654324") is None  # an answer: no such company
+
+
 @pytest.mark.parametrize("siren", ["987654324", "555444330", "800123457"])
 async def test_not_found_is_unknown(registry: Registry, siren: str) -> None:
     assert await client(registry).company_name(siren) is None
@@ -186,6 +262,18 @@ async def test_the_settings_choose_the_registry(settings: Settings, registry: Re
     assert registry.hits == {"732829320": 1}
     assert await EmbeddedRegistry().company_name("732829320") == "ATELIERS FICTIFS DE LA PAIX"
     assert await EmbeddedRegistry().company_name("130025265") is None
+
+
+async def test_every_embedded_company_has_a_postal_address() -> None:
+    sirens = [row["siren"] for row in json.loads(EMBEDDED_DATASET.read_text())["companies"]]
+    assert len(sirens) >= 5
+    for siren in sirens:
+        record = await EmbeddedRegistry().company(siren)
+        assert record is not None and record.name and record.address, siren
+        assert record.address.lines()[-1][:5].isdigit()
+    bordeaux = await EmbeddedRegistry().company("800123457")
+    assert bordeaux is not None and bordeaux.address is not None
+    assert bordeaux.address.lines()[-1] == "33041 BORDEAUX CEDEX"
 
 
 async def test_a_failed_look_up_never_blocks_the_enrollment(

@@ -19,10 +19,22 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.rules import format_siren
 from orchestration.codec import ENCODING, EncryptionCodec
+from orchestration.search_attributes import ADHESION_STATUS
 from orchestration.search_attributes import ALL as CUSTOM_ATTRIBUTES
 from services.enrollments import EnrollmentService
+from services.errors import InvalidCode
 from settings import Settings, parse_codec_keys
+from storage.tables import Adhesion, Subscriber
+from tests.letters import (
+    adhesion_service,
+    code_in,
+    delivered,
+    letter,
+    letter_folder,
+    new_subscriber,
+)
 from tests.live import enrollment_service
 from tests.privacy import leaks, payloads_in
 from tests.support import code_from, details, distinctive, identifiers, unique_email
@@ -236,3 +248,85 @@ def test_codec_keys_are_parsed_in_order() -> None:
     keys = parse_codec_keys(f"new:{first}, old:{second}")
     assert list(keys) == ["new", "old"]
     assert EncryptionCodec(keys).key_ids == ["new", "old"]
+
+
+# -- adhésions (SPEC §7) ------------------------------------------------------------------------
+
+
+async def assert_adhesion_leaves_nothing_in_clear(
+    env: WorkflowEnvironment, workflow_id: str, secrets: list[str]
+) -> None:
+    history = await raw_history(env, workflow_id)
+    assert len(history.events) > 5
+    assert leaks(history, secrets) == []
+    assert leaks(history, ["pending"]) == ["pending"]  # the search does see what is in clear
+    checked = 0
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+            continue
+        if _is_patch_marker(event):
+            continue
+        for payload in payloads_in(event):
+            assert payload.metadata["encoding"] == ENCODING, event
+            checked += 1
+    assert checked > 3
+    for secret in secrets:
+        assert secret.lower() not in workflow_id.lower()
+    description = await env.client.get_workflow_handle(workflow_id).describe()
+    attributes = description.typed_search_attributes
+    assert any(pair.key.name == ADHESION_STATUS.name for pair in attributes)
+    shown = " ".join(str(pair.value) for pair in attributes).lower()
+    assert not [secret for secret in secrets if secret.lower() in shown]
+
+
+def adhesion_secrets(subscriber: Subscriber, adhesion: Adhesion) -> list[str]:
+    """The subscriber's and the company's values: none may be read in the history."""
+    return [
+        subscriber.email,
+        subscriber.email.split("@")[0],
+        subscriber.last_name,
+        adhesion.siren,
+        format_siren(adhesion.siren),
+        adhesion.company_name,
+        *adhesion.company_address.splitlines(),
+    ]
+
+
+async def test_adhesion_leaves_nothing_in_clear(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    subscriber = new_subscriber(engine, settings, last_name=distinctive("Nom"))
+    folder = letter_folder(settings)
+    async with adhesion_service(time_env, settings, engine) as service:
+        adhesion = await service.request(subscriber, "123 456 782")
+        first = code_in(await letter(folder, adhesion.id))
+        with pytest.raises(InvalidCode):
+            await service.activate(subscriber, adhesion.id, first[::-1])
+        await service.resend(subscriber, adhesion.id)
+        second = code_in(await letter(folder, adhesion.id, 2))
+        await service.activate(subscriber, adhesion.id, second)
+        await time_env.client.get_workflow_handle(adhesion.workflow_id).result()
+
+    await assert_adhesion_leaves_nothing_in_clear(
+        time_env,
+        adhesion.workflow_id,
+        [*adhesion_secrets(subscriber, adhesion), first, first[::-1], second],
+    )
+
+
+async def test_expired_adhesion_leaves_nothing_in_clear(
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> None:
+    subscriber = new_subscriber(engine, settings, last_name=distinctive("Nom"))
+    folder = letter_folder(settings)
+    async with adhesion_service(time_env, settings, engine) as service:
+        adhesion = await service.request(subscriber, "987 654 324")
+        code = code_in(await letter(folder, adhesion.id))
+        await delivered(time_env.client, adhesion)
+        await time_env.sleep(timedelta(days=61))
+        outcome = await time_env.client.get_workflow_handle(adhesion.workflow_id).result()
+        assert outcome["status"] == "expired"
+
+    await assert_adhesion_leaves_nothing_in_clear(
+        time_env, adhesion.workflow_id, [*adhesion_secrets(subscriber, adhesion), code]
+    )

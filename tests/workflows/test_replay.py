@@ -12,20 +12,26 @@ from orchestration.client import data_converter
 from orchestration.codec import EncryptionCodec
 from settings import parse_codec_keys
 from tests.histories import HISTORIES, REPLAY_CODEC_KEYS
+from workflows.adhesion import AdhesionWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 
 RECORDED = {path.stem: path.read_text() for path in sorted(HISTORIES.glob("*.json"))}
 
 
 def test_histories_are_recorded() -> None:
-    assert set(RECORDED) >= {"enrollment_activated", "enrollment_expired"}
+    assert set(RECORDED) >= {
+        "enrollment_activated",
+        "enrollment_expired",
+        "adhesion_activated",
+        "adhesion_expired",
+    }
 
 
 @pytest.mark.parametrize("name", RECORDED)
 async def test_recorded_history_replays(name: str) -> None:
     history = WorkflowHistory.from_json(name, RECORDED[name])
     replayer = Replayer(
-        workflows=[EnrollmentWorkflow],
+        workflows=[EnrollmentWorkflow, AdhesionWorkflow],
         data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
     )
     result = await replayer.replay_workflow(history)

@@ -1,0 +1,58 @@
+"""Adhésions: one space, many companies (API.md « Adhésions », SPEC §7). Bearer token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from api.adhesion_schemas import AdhesionCodeIn, AdhesionIn, AdhesionOut
+from http_common.deps import AdhesionsDep, SubscriberDep
+
+router = APIRouter(prefix="/api/v1/me/adhesions", tags=["adhesions"])
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=AdhesionOut)
+async def request_adhesion(
+    body: AdhesionIn, subscriber: SubscriberDep, adhesions: AdhesionsDep, response: Response
+) -> AdhesionOut:
+    """Ask for a company by SIREN; its code goes by post to its registered address."""
+    adhesion = await adhesions.request(subscriber, body.company_identifier)
+    response.headers["Location"] = f"{router.prefix}/{adhesion.id}"
+    return AdhesionOut.of(adhesion)
+
+
+@router.get("", response_model=list[AdhesionOut])
+async def list_adhesions(subscriber: SubscriberDep, adhesions: AdhesionsDep) -> list[AdhesionOut]:
+    return [AdhesionOut.of(a) for a in await adhesions.listed(subscriber)]
+
+
+@router.get("/{adhesion_id}", response_model=AdhesionOut)
+async def get_adhesion(
+    adhesion_id: str, subscriber: SubscriberDep, adhesions: AdhesionsDep
+) -> AdhesionOut:
+    return AdhesionOut.of(await adhesions.get(subscriber, adhesion_id))
+
+
+@router.post("/{adhesion_id}/activate", response_model=AdhesionOut)
+async def activate_adhesion(
+    adhesion_id: str, body: AdhesionCodeIn, subscriber: SubscriberDep, adhesions: AdhesionsDep
+) -> AdhesionOut:
+    return AdhesionOut.of(await adhesions.activate(subscriber, adhesion_id, body.code))
+
+
+@router.post(
+    "/{adhesion_id}/resend", status_code=status.HTTP_202_ACCEPTED, response_model=AdhesionOut
+)
+async def resend_letter(
+    adhesion_id: str, subscriber: SubscriberDep, adhesions: AdhesionsDep
+) -> AdhesionOut:
+    """A new letter; the previous code is void."""
+    return AdhesionOut.of(await adhesions.resend(subscriber, adhesion_id))
+
+
+@router.delete("/{adhesion_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def end_adhesion(
+    adhesion_id: str, subscriber: SubscriberDep, adhesions: AdhesionsDep
+) -> Response:
+    """Résilier an active adhésion; withdraw a pending request."""
+    await adhesions.end(subscriber, adhesion_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

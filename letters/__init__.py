@@ -1,0 +1,1 @@
+"""Letters handed to the print-and-post channel: the development folder, the production spool."""

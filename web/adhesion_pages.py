@@ -1,0 +1,245 @@
+"""« Mes adhésions », « Demander une adhésion », « Activer une adhésion », résilier (SPEC §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from domain.errors import InvalidFields
+from domain.formatting import french_datetime
+from domain.models import AdhesionStatus
+from domain.rules import format_siren
+from http_common.deps import AdhesionsDep, SubscribersDep
+from services.errors import (
+    Conflict,
+    Expired,
+    InvalidCode,
+    NotFound,
+    TooManyAttempts,
+    Unauthorized,
+)
+from storage.tables import Adhesion, Subscriber
+from web.forms import by_field, text
+from web.page import Page, PageDep, PageRoute
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+LIST = "/espace/adhesions"
+NEW = "/espace/adhesions/nouvelle"
+ACTIVATE = "/espace/adhesions/activer"
+
+# What the list page says after each action (`?fait=<key>&id=<adhesion>`).
+NOTICES = {
+    "demandee": "Votre demande d'adhésion est enregistrée. Le code d'adhésion est envoyé par "
+    "courrier à l'adresse du siège de l'entreprise.",
+    "courrier": "Un nouveau courrier est envoyé au siège de l'entreprise. Le code du courrier "
+    "précédent n'est plus valable.",
+    "activee": "L'adhésion est active : les services en ligne de cette entreprise sont "
+    "accessibles depuis votre espace.",
+    "resiliee": "L'adhésion est résiliée.",
+    "retiree": "La demande d'adhésion est retirée ; le code envoyé n'est plus valable.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AdhesionRow:
+    """One adhésion as « Mes adhésions » shows it."""
+
+    id: str
+    siren: str
+    company_name: str
+    address: str
+    status: AdhesionStatus
+    status_label: str
+    requested_at: str
+    activated_at: str | None
+    expires_at: str | None
+    ended_at: str | None
+    letters_sent: int
+    letters_left: int
+
+
+def _row(adhesion: Adhesion, max_resends: int) -> AdhesionRow:
+    status = AdhesionStatus(adhesion.status)
+    pending = status is AdhesionStatus.PENDING
+    return AdhesionRow(
+        id=adhesion.id,
+        siren=format_siren(adhesion.siren),
+        company_name=adhesion.company_name,
+        address=adhesion.company_address,
+        status=status,
+        status_label=status.label,
+        requested_at=french_datetime(adhesion.requested_at),
+        activated_at=french_datetime(adhesion.activated_at) if adhesion.activated_at else None,
+        expires_at=french_datetime(adhesion.expires_at) if pending else None,
+        ended_at=french_datetime(adhesion.ended_at) if adhesion.ended_at else None,
+        letters_sent=adhesion.letters_sent,
+        letters_left=max(0, max_resends + 1 - adhesion.letters_sent) if pending else 0,
+    )
+
+
+async def _signed_in(page: Page, subscribers: SubscribersDep) -> Subscriber | None:
+    token = page.session.access_token
+    if not token:
+        return None
+    try:
+        return await run_in_threadpool(subscribers.authenticate, token)
+    except Unauthorized:
+        page.session.access_token = None
+        return None
+
+
+def _done(action: str, adhesion_id: str) -> str:
+    return f"{LIST}?fait={action}&id={adhesion_id}"
+
+
+# -- « Mes adhésions » ----------------------------------------------------------------------------
+
+
+@router.get(LIST)
+async def adhesions_list(
+    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+) -> Response:
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    max_resends = page.settings.adhesion_max_resends
+    rows = [_row(a, max_resends) for a in await adhesions.listed(subscriber)]
+    done = page.request.query_params.get("fait", "")
+    about = page.request.query_params.get("id", "")
+    concerned = next((r for r in rows if r.id == about), None)
+    return page.render(
+        "adhesions.html",
+        rows=rows,
+        notice=NOTICES.get(done),
+        concerned=concerned,
+        limit=page.settings.adhesions_per_space,
+        open_count=sum(r.status in (AdhesionStatus.PENDING, AdhesionStatus.ACTIVE) for r in rows),
+    )
+
+
+# -- « Demander une adhésion » --------------------------------------------------------------------
+
+
+@router.get(NEW)
+async def new_adhesion(page: PageDep, subscribers: SubscribersDep) -> Response:
+    if await _signed_in(page, subscribers) is None:
+        return page.redirect("/")
+    return page.render("adhesion_new.html", window_days=page.settings.adhesion_window.days)
+
+
+@router.post(NEW)
+async def request_adhesion(
+    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+) -> Response:
+    data = await page.form()
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    identifier = text(data, "company_identifier")
+    context = {"values": {"company_identifier": identifier}}
+    try:
+        adhesion = await adhesions.request(subscriber, identifier)
+    except InvalidFields as error:
+        return page.render(
+            "adhesion_new.html",
+            status_code=422,
+            errors=by_field(error.errors),
+            window_days=page.settings.adhesion_window.days,
+            **context,
+        )
+    except Conflict as error:
+        return page.render(
+            "adhesion_new.html",
+            status_code=409,
+            alert=error.detail,
+            window_days=page.settings.adhesion_window.days,
+            **context,
+        )
+    return page.redirect(_done("demandee", adhesion.id))
+
+
+# -- « Activer une adhésion » ---------------------------------------------------------------------
+
+
+@router.get(ACTIVATE)
+async def activation_form(page: PageDep, subscribers: SubscribersDep) -> Response:
+    if await _signed_in(page, subscribers) is None:
+        return page.redirect("/")
+    siren = page.request.query_params.get("siren", "")[:20]
+    return page.render("adhesion_activate.html", values={"siren": siren})
+
+
+@router.post(ACTIVATE)
+async def activate_adhesion(
+    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+) -> Response:
+    data = await page.form()
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    siren = text(data, "siren")
+    values = {"siren": siren}
+    try:
+        adhesion = await adhesions.activate_siren(subscriber, siren, text(data, "code"))
+    except InvalidFields as error:
+        return page.render(
+            "adhesion_activate.html", status_code=422, errors=by_field(error.errors), values=values
+        )
+    except InvalidCode as error:
+        return page.render(
+            "adhesion_activate.html", status_code=422, errors={"code": error.detail}, values=values
+        )
+    except (NotFound, Expired, TooManyAttempts, Conflict) as error:
+        return page.render(
+            "adhesion_activate.html",
+            status_code=error.status,
+            alert=error.detail,
+            offer_letter=isinstance(error, TooManyAttempts),
+            values=values,
+        )
+    return page.redirect(_done("activee", adhesion.id))
+
+
+# -- a new letter, résilier, withdraw -------------------------------------------------------------
+
+
+@router.post(LIST + "/{adhesion_id}/nouveau-courrier")
+async def new_letter(
+    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+) -> Response:
+    await page.form()
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    # Over the limit, or no longer pending, PageRoute shows the service's French answer.
+    adhesion = await adhesions.resend(subscriber, adhesion_id)
+    return page.redirect(_done("courrier", adhesion.id))
+
+
+@router.get(LIST + "/{adhesion_id}/fin")
+async def end_confirmation(
+    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+) -> Response:
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    adhesion = await adhesions.get(subscriber, adhesion_id)
+    return page.render("adhesion_end.html", row=_row(adhesion, page.settings.adhesion_max_resends))
+
+
+@router.post(LIST + "/{adhesion_id}/fin")
+async def end_adhesion(
+    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+) -> Response:
+    await page.form()
+    subscriber = await _signed_in(page, subscribers)
+    if subscriber is None:
+        return page.redirect("/")
+    adhesion = await adhesions.get(subscriber, adhesion_id)
+    action = "retiree" if adhesion.status == AdhesionStatus.PENDING.value else "resiliee"
+    await adhesions.end(subscriber, adhesion_id)
+    return page.redirect(_done(action, adhesion_id))
