@@ -14,7 +14,7 @@ from temporalio.client import Client
 
 from api import problems
 from api.middleware import BodySizeLimit, RequestContext
-from api.routes import activations, codec, docs, enrollments, ops, reference, subscriber
+from api.routes import account, activations, codec, docs, enrollments, ops, reference, subscriber
 from api.security_headers import SecurityHeaders
 from http_common.state import AppState
 from mail.sender import MailSender
@@ -23,7 +23,9 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from services.account import AccountService
 from services.enrollments import EnrollmentService
+from services.notifications import Notifier
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from settings import Environment, Settings, get_settings
@@ -49,6 +51,8 @@ def build_state(
     hasher = SecretHasher(settings)
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
+    sessions = SessionRepository(engine)
+    notifier = Notifier(client, settings.temporal_task_queue)
     return AppState(
         settings=settings,
         engine=engine,
@@ -57,10 +61,11 @@ def build_state(
         codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
-        subscribers=SubscriberService(
-            settings, repository, SessionRepository(engine), hasher, throttle, client
-        ),
+        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle, client),
         throttle=throttle,
+        account=AccountService(
+            settings, client, repository, sessions, hasher, keyed, throttle, notifier
+        ),
     )
 
 
@@ -89,7 +94,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    for module in (enrollments, activations, subscriber, reference, ops, codec, docs):
+    for module in (enrollments, activations, subscriber, account, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
     app.add_middleware(BodySizeLimit)

@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 from activities.company import CompanyActivities
 from activities.mail import MailActivities
+from activities.notifications import NotificationActivities
 from activities.subscribers import SubscriberActivities
 from companies.registry import CompanyRegistry, registry_from_settings
 from mail.sender import MailSender
@@ -23,6 +24,7 @@ from settings import Settings, get_settings
 from storage.engine import make_engine
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
+from workflows.notification import NotificationWorkflow
 
 log = logging.getLogger("worker")
 
@@ -44,17 +46,21 @@ def build_worker(
         KeyedHasher(settings.identifier_hash_key),
         settings.mail_from,
     )
+    notifications = NotificationActivities(
+        sender or MailSender.from_settings(settings), settings.mail_from
+    )
     companies = CompanyActivities(registry or registry_from_settings(settings))
     subscribers = SubscriberActivities(repository)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
-        workflows=[EnrollmentWorkflow],
+        workflows=[EnrollmentWorkflow, NotificationWorkflow],
         activities=[
             mail.send_activation_code,
             companies.lookup_company,
             subscribers.create_subscriber,
             subscribers.render_recap,
+            notifications.send_notification,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),

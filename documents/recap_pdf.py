@@ -39,15 +39,15 @@ def _rows(subscriber: SubscriberBase) -> list[tuple[str, list[tuple[str, str]]]]
     company_id = display_company_identifier(
         subscriber.company_foreign, subscriber.company_identifier
     )
+    space = [
+        ("Numéro d'abonné", format_subscriber_number(subscriber.subscriber_number)),
+        ("Date d'activation", french_datetime(subscriber.activated_at)),
+        ("Identifiant", subscriber.email),
+    ]
+    if subscriber.details_changed_at is not None:
+        space.append(("Dernière modification", french_datetime(subscriber.details_changed_at)))
     return [
-        (
-            "Espace abonné",
-            [
-                ("Numéro d'abonné", format_subscriber_number(subscriber.subscriber_number)),
-                ("Date d'activation", french_datetime(subscriber.activated_at)),
-                ("Identifiant", subscriber.email),
-            ],
-        ),
+        ("Espace abonné", space),
         (
             "Usager",
             [

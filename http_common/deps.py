@@ -9,9 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from http_common.state import AppState
+from services.account import AccountService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
-from services.subscribers import SubscriberService
+from services.subscribers import SignedIn, SubscriberService
 from storage.tables import Subscriber
 
 
@@ -31,8 +32,13 @@ def get_subscribers(state: StateDep) -> SubscriberService:
     return state.subscribers
 
 
+def get_account(state: StateDep) -> AccountService:
+    return state.account
+
+
 EnrollmentsDep = Annotated[EnrollmentService, Depends(get_enrollments)]
 SubscribersDep = Annotated[SubscriberService, Depends(get_subscribers)]
+AccountDep = Annotated[AccountService, Depends(get_account)]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -47,6 +53,24 @@ async def current_subscriber(
 
 
 SubscriberDep = Annotated[Subscriber, Depends(current_subscriber)]
+
+
+async def current_session(
+    subscribers: SubscribersDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> SignedIn:
+    """The subscriber and which of their sessions the bearer token is."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Session absente ou expirée : identifiez-vous.")
+    return await run_in_threadpool(subscribers.authenticate_session, credentials.credentials)
+
+
+SignedInDep = Annotated[SignedIn, Depends(current_session)]
+
+
+def user_agent(request: Request) -> str:
+    """The browser's own name for itself, shown in the subscriber's list of sessions."""
+    return request.headers.get("user-agent", "")
 
 
 def client_address(request: Request) -> str | None:

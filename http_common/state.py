@@ -10,6 +10,7 @@ from temporalio.client import Client
 from mail.sender import MailSender
 from orchestration.codec import EncryptionCodec
 from security.codec_pass import CodecPass
+from services.account import AccountService
 from services.enrollments import EnrollmentService
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
@@ -27,3 +28,4 @@ class AppState:
     enrollments: EnrollmentService
     subscribers: SubscriberService
     throttle: Throttle
+    account: AccountService

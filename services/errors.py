@@ -35,6 +35,10 @@ class Unauthorized(ServiceError):
     status, code, title = 401, "unauthorized", "Authentification requise"
 
 
+class Forbidden(ServiceError):
+    status, code, title = 403, "invalid_secret", "Vérification refusée"
+
+
 class TooManyAttempts(ServiceError):
     status, code, title = 429, "too_many_attempts", "Trop de tentatives"
 

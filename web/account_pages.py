@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.subscriber_number import format_subscriber_number
-from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
+from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
 from http_common.responses import recap_pdf_response
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from storage.tables import Subscriber
@@ -46,7 +46,10 @@ async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
     email = text(data, "email")
     try:
         session = await subscribers.sign_in(
-            email, text(data, "password"), client_address=client_address(page.request)
+            email,
+            text(data, "password"),
+            client_address=client_address(page.request),
+            user_agent=user_agent(page.request),
         )
     except (Unauthorized, TooManyAttempts) as error:
         return page.render(
@@ -106,7 +109,9 @@ async def activate(
             offer_new_code=isinstance(error, TooManyAttempts),
             values={"email": email},
         )
-    session = await run_in_threadpool(subscribers.open_session, activated.subscriber_id)
+    session = await run_in_threadpool(
+        subscribers.open_session, activated.subscriber_id, user_agent(page.request)
+    )
     page.session = WebSession(access_token=session.access_token)
     return page.redirect("/activation/confirmee")
 

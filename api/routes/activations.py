@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.schemas import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
-from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
+from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
 
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 
@@ -19,7 +19,9 @@ async def activate(
     activated = await enrollments.activate(
         body.email, body.code.strip(), client_address=client_address(request)
     )
-    session = await run_in_threadpool(subscribers.open_session, activated.subscriber_id)
+    session = await run_in_threadpool(
+        subscribers.open_session, activated.subscriber_id, user_agent(request)
+    )
     return ActivationOut(
         subscriber_number=activated.subscriber_number,
         subscriber_number_formatted=format_subscriber_number(activated.subscriber_number),

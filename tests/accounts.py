@@ -1,0 +1,96 @@
+"""Helpers for the tests of the subscriber's own changes (SPEC §6): a subscriber enrolled over
+HTTP, authorised calls, the notice e-mails."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+
+from devstack.mail_sink import MailSink, text_of
+from tests.live import pre_register_and_confirm
+from tests.support import details
+
+API = "/api/v1"
+PASSWORD = "Zq9Account2026"  # no response may ever contain it
+NEW_PASSWORD = "Nouveau2026xy"
+ANSWER = "Tâta"  # the answer `details()` gives; compared without case, accents or spaces
+PARIS_TIME = re.compile(r"le \d{1,2}(er)? \w+ \d{4} à \d{2} h \d{2} \(heure de Paris\)")
+
+
+@dataclass
+class Enrolled:
+    email: str
+    token: str
+    subscriber_number: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return bearer(self.token)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def enroll(
+    http: httpx.AsyncClient, sink: MailSink, email: str, password: str = PASSWORD
+) -> Enrolled:
+    """The whole procedure over HTTP, up to the activation's session."""
+    _, code = await pre_register_and_confirm(http, sink, email, password, details())
+    activated = await http.post(f"{API}/activations", json={"email": email, "code": code})
+    assert activated.status_code == 201, activated.text
+    body = activated.json()
+    return Enrolled(email, body["access_token"], body["subscriber_number"])
+
+
+async def sign_in(
+    http: httpx.AsyncClient, email: str, password: str, agent: str = "Test/1.0"
+) -> httpx.Response:
+    return await http.post(
+        f"{API}/sessions",
+        json={"email": email, "password": password},
+        headers={"User-Agent": agent},
+    )
+
+
+async def token_for(http: httpx.AsyncClient, email: str, password: str, agent: str) -> str:
+    signed_in = await sign_in(http, email, password, agent)
+    assert signed_in.status_code == 201, signed_in.text
+    token: str = signed_in.json()["access_token"]
+    return token
+
+
+async def delete_with_body(
+    http: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    return await http.request("DELETE", url, json=body, headers=headers)
+
+
+async def notice_to(sink: MailSink, email: str, subject_part: str, number: int = 1) -> str:
+    """The `number`-th notice whose subject contains `subject_part`, checked for the rules of
+    every notice (plain text, no link, the time in Paris time); returns its text."""
+    message = await _nth_with_subject(sink, email, subject_part, number)
+    assert not message.is_multipart() or message.get_body(("html",)) is None
+    text = text_of(message)
+    assert "ESPACE ABONNE DES PROFESSIONNELS" in text
+    assert PARIS_TIME.search(text), text
+    assert "http" not in text.lower() and "www." not in text.lower()
+    assert "assistance" in text
+    return text
+
+
+async def _nth_with_subject(
+    sink: MailSink, email: str, subject_part: str, number: int
+) -> EmailMessage:
+    count = 1
+    while True:
+        message = await sink.message_to(email, count)
+        if subject_part in str(message["Subject"]):
+            number -= 1
+            if number == 0:
+                return message
+        count += 1
