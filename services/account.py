@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
-from admin.operations import Operations
 from documents.recap_pdf import render_recap_pdf
 from domain.account_forms import PasswordChangeForm, SecretsForm
 from domain.models import ContactForm
@@ -204,22 +206,33 @@ class AccountService:
         log.info("space closed by its subscriber")
 
     async def forget_processes(self, subscriber: Subscriber) -> None:
-        """Delete the Temporal runs that hold the subscriber's data (their enrollment).
+        """Delete the Temporal run that holds the subscriber's enrollment data.
 
-        Best effort: the subscriber is already erased from the database; a run left behind is
-        reported in the log (by workflow ID) for ops to erase with the admin command."""
-        workflow_id = subscriber.enrollment_key.partition("/")[0]
-        if not workflow_id.startswith(WORKFLOW_ID_PREFIX):
-            return
-        operations = Operations(self._client, self._keyed, self._settings.temporal_task_queue)
+        Only that run (the enrollment key names it): the address, now free, may already be
+        enrolling again under the same workflow ID. Best effort: the subscriber is already
+        erased from the database; a run left behind is logged (by ID) for ops to erase."""
+        workflow_id, _, run_id = subscriber.enrollment_key.partition("/")
+        if workflow_id.startswith(WORKFLOW_ID_PREFIX) and run_id:
+            await self._delete_run(workflow_id, run_id)
+
+    async def _delete_run(self, workflow_id: str, run_id: str | None = None) -> None:
+        """Delete one run (or the latest); the server terminates it first if it is running."""
         try:
-            await operations.erase_enrollment(workflow_id)
-        except Exception as error:
-            log.warning(
-                "enrollment runs not erased: %s",
-                type(error).__name__,
-                extra={"workflow_id": workflow_id},
+            await self._client.workflow_service.delete_workflow_execution(
+                DeleteWorkflowExecutionRequest(
+                    namespace=self._client.namespace,
+                    workflow_execution=WorkflowExecution(
+                        workflow_id=workflow_id, run_id=run_id or ""
+                    ),
+                )
             )
+        except RPCError as error:
+            if error.status is not RPCStatusCode.NOT_FOUND:
+                log.warning(
+                    "run not erased: %s",
+                    error.status.name if error.status else "?",
+                    extra={"workflow_id": workflow_id},
+                )
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -31,6 +31,9 @@ class Action(StrEnum):
     RESEND = "resend"
     SIGN_IN = "sign-in"
     CODEC_SESSION = "codec-session"  # CODEC_AUTH_TOKEN given on the codec's session page
+    RESET_REQUEST = "password-reset"  # « Mot de passe oublié ? »: a code asked for
+    RESET_ATTEMPT = "password-reset-attempt"  # code + answer + new password tried
+    EMAIL_CHANGE = "email-change"  # a code sent to a new address
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,15 @@ class Throttle:
             Action.RESEND: Limits(settings.resends_per_identifier, settings.resends_per_address),
             Action.SIGN_IN: Limits(None, settings.sign_ins_per_address),
             Action.CODEC_SESSION: Limits(None, settings.codec_sessions_per_address),
+            Action.RESET_REQUEST: Limits(
+                settings.password_resets_per_identifier, settings.password_resets_per_address
+            ),
+            Action.RESET_ATTEMPT: Limits(
+                settings.reset_attempts_per_identifier, settings.reset_attempts_per_address
+            ),
+            Action.EMAIL_CHANGE: Limits(
+                settings.email_changes_per_identifier, settings.email_changes_per_address
+            ),
         }
 
     def count(self, action: Action, identifier: str, address: str | None) -> None:
