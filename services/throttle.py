@@ -106,6 +106,16 @@ class Throttle:
     def sign_in_succeeded(self, identifier: str) -> None:
         self._attempts.reset(self._lockout_key(identifier))
 
+    def carry_lockout(self, old_identifier: str, new_identifier: str) -> None:
+        """The identifier changed: a lock on it follows it; the old key is dropped."""
+        old_key = self._lockout_key(old_identifier)
+        found = self._attempts.get(old_key)
+        if found is not None and found.blocked_until is not None:
+            new_key = self._lockout_key(new_identifier)
+            self._attempts.hit(new_key, self._clock(), self._settings.sign_in_failure_memory)
+            self._attempts.block(new_key, found.blocked_until)
+        self._attempts.reset(old_key)
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _hit(self, key: str, limit: int) -> None:

@@ -97,12 +97,17 @@ class SubscriberRepository:
         return self._retired(number)
 
     def set_password(
-        self, subscriber_id: int, password_hash: str, keep_session: str | None = None
+        self,
+        subscriber_id: int,
+        password_hash: str,
+        keep_session: str | None = None,
+        expected_email: str | None = None,
     ) -> None:
-        """The new password, and every session but `keep_session` (an ID) ended, together."""
+        """The new password, and every session but `keep_session` (an ID) ended, together.
+        With `expected_email`, only while the subscriber still has that identifier."""
         with session_scope(self.engine) as session:
             subscriber = session.get(Subscriber, subscriber_id)
-            if subscriber is None:
+            if subscriber is None or expected_email not in (None, subscriber.email):
                 raise LookupError("subscriber not found")
             subscriber.password_hash = password_hash
             subscriber.updated_at = datetime.now(UTC)
