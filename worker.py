@@ -11,16 +11,20 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
 from activities.mail import MailActivities
 from activities.notifications import NotificationActivities
 from activities.subscribers import SubscriberActivities
+from channels.email import EmailCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
+from domain.codes import ChannelKind
 from mail.sender import MailSender
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
 from settings import Settings, get_settings
+from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
@@ -41,10 +45,14 @@ def build_worker(
 ) -> Worker:
     """The worker with every activity wired to its dependencies (tests pass their own)."""
     repository = repository or SubscriberRepository(make_engine(settings.resolved_database_url))
-    mail = MailActivities(
-        sender or MailSender.from_settings(settings),
-        KeyedHasher(settings.identifier_hash_key),
-        settings.mail_from,
+    sender = sender or MailSender.from_settings(settings)
+    hasher = KeyedHasher(settings.identifier_hash_key)
+    # Enrollments confirmed before the code challenge still use the old mail activity.
+    mail = MailActivities(sender, hasher, settings.mail_from)
+    codes = CodeDeliveryActivities(
+        {ChannelKind.EMAIL: EmailCodeChannel(sender, settings.mail_from)},
+        CodeDeliveryRepository(repository.engine),
+        hasher,
     )
     notifications = NotificationActivities(
         sender or MailSender.from_settings(settings), settings.mail_from
@@ -56,6 +64,7 @@ def build_worker(
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=[EnrollmentWorkflow, NotificationWorkflow],
         activities=[
+            codes.deliver_code,
             mail.send_activation_code,
             companies.lookup_company,
             subscribers.create_subscriber,

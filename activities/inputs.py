@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
+from domain.codes import ChannelKind, CodePurpose
 from domain.models import Details
 
 
@@ -47,3 +48,32 @@ class SubscriberCreated(BaseModel):
 
 class RenderRecap(BaseModel):
     subscriber_id: int
+
+
+class DeliverCode(BaseModel):
+    """Deliver the code of one generation of a process's code challenge.
+
+    The code itself is not in here: the activity derives it from the server's key and
+    (process_id, run_id, generation), so every attempt of this delivery sends the same code.
+    """
+
+    purpose: CodePurpose
+    channel: ChannelKind
+    process_id: str
+    run_id: str
+    generation: int
+    recipient: str
+    # The code is valid this long from its sending; the message states the resulting deadline.
+    validity: timedelta
+    # The issuing instant on the workflow's clock: the sending is never dated earlier.
+    not_before: datetime
+    # Purpose-specific wording for the message (e.g. the trust question's label); no secrets.
+    extra: dict[str, str] = {}
+
+
+class CodeDelivered(BaseModel):
+    """Only the keyed digest of the code goes back to the workflow, with when it went out."""
+
+    code_digest: str
+    sent_at: datetime
+    message_id: str

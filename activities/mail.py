@@ -1,4 +1,6 @@
-"""Activity: generate an activation code, e-mail it, and hand back only its keyed digest."""
+"""Activity of enrollments confirmed before the code challenge (workflows.code_challenge): kept
+registered while such enrollments may still be running; new ones use activities.code_delivery.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ from datetime import UTC, datetime
 from temporalio import activity
 
 from activities.inputs import SendActivationCode, SentCode
+from domain.codes import CodePurpose
 from mail.activation import activation_message
 from mail.sender import MailSender
 from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
-from security.keyed_hash import KeyedHasher, new_activation_code
+from security.keyed_hash import KeyedHasher
 
 
 class MailActivities:
@@ -21,9 +24,11 @@ class MailActivities:
 
     @activity.defn
     async def send_activation_code(self, request: SendActivationCode) -> SentCode:
-        # A fresh code on every attempt: if a try fails after the server took the message, the
-        # next mail supersedes it, and only the digest of the code that last went out counts.
-        code = new_activation_code()
+        # Derived from the send (the workflow and this send's deadline): a retried attempt sends
+        # the same code again, never a second one.
+        code = self._hasher.derive_code(
+            CodePurpose.ACTIVATION, request.workflow_id, request.deadline.isoformat()
+        )
         digest = self._hasher.activation_code_digest(request.workflow_id, code)
         message = activation_message(
             sender=self._mail_from,

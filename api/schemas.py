@@ -11,7 +11,7 @@ from domain.reference import TRUST_QUESTIONS, Civility
 from domain.rules import display_company_identifier
 from domain.subscriber_number import format_subscriber_number
 from storage.tables import Subscriber
-from workflows.enrollment_messages import Recap
+from workflows.enrollment_messages import EmailDelivery, Recap
 
 
 class EnrollmentStart(IdentifiersForm):
@@ -60,6 +60,8 @@ class EnrollmentOut(BaseModel):
     contact: ContactOut | None = None
     trust: TrustOut | None = None
     activation_deadline: datetime | None = None
+    # Once confirmed: "pending" while the activation e-mail is on its way, then "sent".
+    email_delivery: EmailDelivery | None = None
 
     @classmethod
     def from_recap(cls, enrollment_id: str, recap: Recap) -> EnrollmentOut:
@@ -68,6 +70,7 @@ class EnrollmentOut(BaseModel):
             status=recap.status,
             email=recap.email,
             activation_deadline=recap.activation_deadline,
+            email_delivery=recap.email_delivery,
         )
         if (details := recap.details) is not None:
             company = details.company
@@ -90,6 +93,7 @@ class EnrollmentOut(BaseModel):
 class ConfirmOut(BaseModel):
     status: EnrollmentStatus
     activation_deadline: datetime
+    email_delivery: EmailDelivery
 
 
 class ActivationIn(BaseModel):

@@ -27,7 +27,6 @@ NAME_MAX = 50
 TEXT_MAX = 80
 CITY_MAX = 60
 TRUST_ANSWER_MAX = 100
-ACTIVATION_CODE_LENGTH = 12
 
 # Used with fullmatch: a `$` anchor would let a trailing newline through.
 _PASSWORD_CHARS = re.compile(r"[A-Za-z0-9]+")
@@ -36,7 +35,6 @@ _STREET_NUMBER = re.compile(r"[0-9]{1,5}(?: ?[A-Za-z]{1,6})?")
 _FR_POSTAL_CODE = re.compile(r"(?!00)[0-9]{5}")  # starts with a department, 01 to 98
 _FOREIGN_POSTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,11}")
 _FOREIGN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-/]{1,29}")
-_ACTIVATION_CODE = re.compile(r"[A-Za-z0-9]{12}")
 _SPACES = re.compile(r"\s+")
 _EU_VAT_PREFIXES = frozenset(
     [
@@ -421,7 +419,3 @@ def check_details(form: DetailsForm, previous_question: str | None = None) -> Ch
         trust_question=question,
     )
     return CheckedDetails(details=details, trust_answer=answer)
-
-
-def is_activation_code_shaped(value: str) -> bool:
-    return bool(_ACTIVATION_CODE.fullmatch(value))

@@ -73,17 +73,21 @@ def activation_message(
     code: str,
     sent_at: datetime,
     deadline: datetime,
-    message_key: str,
+    message_key: str = "",
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """Build the e-mail. `message_key` (a digest of the code) makes the Message-ID stable, so a
-    retried send is recognisable as the same message."""
+    """Build the e-mail. The Message-ID is stable per code (`message_id` as the code delivery
+    chose it, or one built from `message_key`), so a retried send is recognisable as the same
+    message."""
     message = EmailMessage()
     message["Subject"] = SUBJECT
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = format_datetime(sent_at.astimezone(PARIS))
-    domain = sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<activation.{message_key[:32]}@{domain}>"
+    if message_id is None:
+        domain = sender.rpartition("@")[2] or "localhost"
+        message_id = f"<activation.{message_key[:32]}@{domain}>"
+    message["Message-ID"] = message_id
     window_hours = round((deadline - sent_at).total_seconds() / 3600)
     body = _BODY.format(code=code, window_hours=window_hours, deadline=french_datetime(deadline))
     message.set_content(body, charset="utf-8")

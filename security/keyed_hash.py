@@ -10,14 +10,16 @@ import hashlib
 import hmac
 import re
 import secrets
-import string
+from collections.abc import Iterator
+from itertools import count
 
 from pydantic import SecretStr
+
+from domain.codes import CodePurpose, code_from_bytes
 
 WORKFLOW_ID_PREFIX = "enrollment-"
 _DIGEST_LENGTH = 32  # hex characters: 128 bits
 _ENROLLMENT_ID = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{22})$")
-CODE_ALPHABET = string.ascii_letters + string.digits
 
 
 class KeyedHasher:
@@ -38,12 +40,29 @@ class KeyedHasher:
         """A client's network address, for rate limits (an address is personal data too)."""
         return self._digest("address", client_address)[:_DIGEST_LENGTH]
 
+    def code_digest(self, purpose: CodePurpose, process_id: str, code: str) -> str:
+        """What a workflow keeps of a code: its keyed digest, bound to the process."""
+        return self._digest(f"{purpose.value}-code", process_id, code)
+
     def activation_code_digest(self, workflow_id: str, code: str) -> str:
-        return self._digest("activation-code", workflow_id, code)
+        return self.code_digest(CodePurpose.ACTIVATION, workflow_id, code)
 
+    def derive_code(self, purpose: CodePurpose, *parts: str) -> str:
+        """The code of one (process, run, generation): the same parts give the same code, so a
+        retried delivery can never send a second one. HMAC-SHA256 in counter mode supplies the
+        uniform bytes; `code_from_bytes` maps them onto the alphabet without bias."""
+        code = code_from_bytes(self._stream(f"{purpose.value}-code-derivation", *parts))
+        assert code is not None  # the stream is endless
+        return code
 
-def new_activation_code(length: int = 12) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    def delivery_reference(self, purpose: CodePurpose, *parts: str) -> str:
+        """A stable, non-secret reference of one delivery (the Message-ID's local part)."""
+        return f"{purpose.value}.{self._digest('delivery-reference', *parts)[:_DIGEST_LENGTH]}"
+
+    def _stream(self, purpose: str, *parts: str) -> Iterator[int]:
+        message = "\x1f".join((purpose, *parts)).encode()
+        for block in count():
+            yield from hmac.new(self._key, message + block.to_bytes(4), hashlib.sha256).digest()
 
 
 def new_draft_key() -> str:

@@ -18,13 +18,9 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.codes import is_code_shaped
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
-from domain.rules import (
-    check_details,
-    check_identifiers,
-    is_activation_code_shaped,
-    normalise_email,
-)
+from domain.rules import check_details, check_identifiers, normalise_email
 from security.keyed_hash import (
     KeyedHasher,
     draft_key_digest,
@@ -204,7 +200,7 @@ class EnrollmentService:
     ) -> Activated:
         normalised = normalise_email(email)
         await self._count(Action.ACTIVATION, normalised, client_address)
-        if not normalised or not is_activation_code_shaped(code):
+        if not normalised or not is_code_shaped(code):
             raise InvalidCode("Identifiant ou code d'activation incorrect.")
         workflow_id = self._keyed.workflow_id(normalised)
         request = Activate(code_digest=self._keyed.activation_code_digest(workflow_id, code))

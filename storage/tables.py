@@ -96,3 +96,26 @@ class AttemptCounter(SQLModel, table=True):
     window_started_at: datetime
     blocked_until: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class CodeDelivery(SQLModel, table=True):
+    """One code delivery: a process (workflow ID + run ID) and the code's generation.
+
+    Written `sending` before the channel is asked and `sent` once it accepted the message, so a
+    retried delivery knows whether to send again. Neither the code nor the recipient is kept:
+    the code is derived again from the key, the recipient travels in the (encrypted) request.
+    """
+
+    __tablename__ = "code_deliveries"
+
+    process_id: str = Field(primary_key=True, max_length=120)
+    run_id: str = Field(primary_key=True, max_length=64)
+    generation: int = Field(primary_key=True)
+    purpose: str = Field(max_length=30)
+    channel: str = Field(max_length=20)
+    state: str = Field(max_length=10)
+    message_id: str = Field(max_length=200)
+    # How many times a delivery attempt found this record (1 = never retried).
+    attempts: int = 1
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    sent_at: datetime | None = None

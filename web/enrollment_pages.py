@@ -16,7 +16,7 @@ from services.errors import Conflict, NotFound
 from web.display import details_values, full_name, moment, recap_of_details
 from web.forms import by_field, details_form, identifiers_form, kept_values
 from web.page import PageDep, PageRoute
-from workflows.enrollment_messages import Recap
+from workflows.enrollment_messages import EmailDelivery, Recap
 
 router = APIRouter(prefix="/inscription", route_class=PageRoute, include_in_schema=False)
 
@@ -212,4 +212,5 @@ async def mail_sent(page: PageDep, enrollments: EnrollmentsDep) -> Response:
         name=full_name(d.civility, d.last_name, d.first_name),
         window=f"{hours}h" if hours else f"{int(window.total_seconds() // 60)} min",
         deadline=moment(current.activation_deadline) if current.activation_deadline else None,
+        pending=current.email_delivery is EmailDelivery.PENDING,
     )

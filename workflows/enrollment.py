@@ -24,10 +24,12 @@ with workflow.unsafe.imports_passed_through():
     )
     from activities.mail import MailActivities
     from activities.subscribers import ALREADY_SUBSCRIBED, SubscriberActivities
+    from domain.codes import CodePurpose
     from domain.models import EnrollmentStatus
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
     from security.keyed_hash import digests_equal
+    from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
     from workflows.enrollment_messages import (
         Activate,
         ActivationOutcome,
@@ -35,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         Confirmed,
         DraftDetails,
         DraftRef,
+        EmailDelivery,
         EnrollmentOutcome,
         EnrollmentParams,
         EnrollmentView,
@@ -48,10 +51,18 @@ with workflow.unsafe.imports_passed_through():
 # The activation answers as soon as the subscriber exists; the recap is rendered afterwards
 # (and on demand by the API if someone asks for it first).
 RECAP_AFTER_ANSWER = "recap-after-activation-answer"
+# Confirm and resend answer at once; the run loop delivers the code through the code challenge
+# (workflows.code_challenge), retrying for as long as the code could be used.
+CODE_CHALLENGE = "code-challenge"
+# How long confirm waits for the e-mail to go out before answering "pending".
+CONFIRM_WAIT = timedelta(seconds=1)
 
 DRAFTING = (EnrollmentStatus.IDENTIFIERS_SET, EnrollmentStatus.AWAITING_CONFIRMATION)
+_CONFIRMED = (EnrollmentStatus.AWAITING_ACTIVATION, EnrollmentStatus.ACTIVATED)
 
-_QUICK = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=2)
+# The look-up heartbeats: a dead worker's attempt moves to another worker within seconds.
+_LOOKUP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=3)
+_LOOKUP_HEARTBEAT = timedelta(seconds=3)
 _MAIL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_attempts=4
 )
@@ -79,11 +90,17 @@ class EnrollmentWorkflow:
         self._draft_key_digest = ""
         self._identifiers: SetIdentifiers | None = None
         self._details: DraftDetails | None = None
-        self._code_digest: str | None = None
-        self._code_attempts = 0
-        self._code_generation = 0
-        self._resends = 0
-        self._deadline: datetime | None = None
+        self._code = CodeChallenge(
+            CodePurpose.ACTIVATION,
+            ChallengeRules(
+                validity=params.activation_window,
+                max_attempts=params.max_code_attempts,
+                max_resends=params.max_resends,
+            ),
+        )
+        # Confirmation asked for; the first answer to it, given again to a retried confirm.
+        self._confirm_requested = False
+        self._confirmed: Confirmed | None = None
         self._subscriber_id: int | None = None
         # Bumped by every message that touches the draft: restarts the idle clock.
         self._touches = 0
@@ -119,26 +136,20 @@ class EnrollmentWorkflow:
                     self._set_status(EnrollmentStatus.ABANDONED)
 
     async def _wait_for_activation(self) -> None:
-        while self._status is EnrollmentStatus.AWAITING_ACTIVATION:
-            assert self._deadline is not None
-            generation = self._code_generation
-            remaining = self._deadline - workflow.now()
+        if self._status is not EnrollmentStatus.AWAITING_ACTIVATION:
+            return
+        assert self._identifiers is not None
+        served = await self._code.serve(
+            self._identifiers.email,
+            done=lambda: self._status is not EnrollmentStatus.AWAITING_ACTIVATION,
+            hold=lambda: self._busy,
+            on_delivered=self._code_sent,
+        )
+        if not served:
+            self._set_status(EnrollmentStatus.EXPIRED)
 
-            def new_code_or_done(seen: int = generation) -> bool:
-                return (
-                    self._code_generation != seen
-                    or self._status is not EnrollmentStatus.AWAITING_ACTIVATION
-                )
-
-            try:
-                if remaining <= timedelta(0):
-                    raise TimeoutError
-                await workflow.wait_condition(new_code_or_done, timeout=remaining)
-            except TimeoutError:
-                if self._busy:
-                    await workflow.wait_condition(lambda: not self._busy)
-                elif self._code_generation == generation:
-                    self._set_status(EnrollmentStatus.EXPIRED)
+    def _code_sent(self, deadline: datetime) -> None:
+        workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
 
     # -- step 1: identifiers ------------------------------------------------------------------
 
@@ -179,7 +190,8 @@ class EnrollmentWorkflow:
             CompanyActivities.lookup_company,
             LookupCompany(identifier=company.identifier, foreign=company.foreign),
             start_to_close_timeout=timedelta(seconds=10),
-            retry_policy=_QUICK,
+            heartbeat_timeout=_LOOKUP_HEARTBEAT,
+            retry_policy=_LOOKUP_RETRY,
         )
         # The draft may have been replaced or confirmed while the look-up ran.
         self._check_draft(request.draft_key_digest, DRAFTING)
@@ -203,30 +215,72 @@ class EnrollmentWorkflow:
 
     @workflow.update
     async def confirm(self, request: DraftRef) -> Confirmed:
-        deadline = await self._send_code()
-        return Confirmed(status=self._status, activation_deadline=deadline)
+        """Record the confirmation, let the run loop send the code, and answer within a second
+        whatever SMTP does: "sent" with the e-mail's deadline when it went out by then, else
+        "pending" with the earliest deadline. Every confirm of this enrollment (racing or
+        retried) gets the first answer's deadline."""
+        if not self._confirm_requested:
+            self._confirm_requested = True
+            if not workflow.patched(CODE_CHALLENGE):
+                # Histories from before the patch sent the code inside the update.
+                try:
+                    deadline = await self._send_code_in_update()
+                except BaseException:
+                    self._confirm_requested = False
+                    raise
+                self._confirmed = Confirmed(status=self._status, activation_deadline=deadline)
+                return self._confirmed
+            self._touches += 1
+            deadline = self._code.issue()
+            workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
+            self._set_status(EnrollmentStatus.AWAITING_ACTIVATION)
+        await self._code.settled(CONFIRM_WAIT)
+        if self._confirmed is None:
+            # The first confirm to get here fixes the answer; the others repeat it.
+            expires_at = self._code.expires_at
+            assert expires_at is not None
+            self._confirmed = Confirmed(
+                status=EnrollmentStatus.AWAITING_ACTIVATION,
+                activation_deadline=expires_at,
+                email_delivery=self._email_delivery(),
+            )
+        return self._confirmed.model_copy(update={"email_delivery": self._email_delivery()})
 
     @confirm.validator
     def _validate_confirm(self, request: DraftRef) -> None:
+        if self._confirm_requested:
+            # A retried (or racing) confirm: answered like the first one.
+            self._check_draft(request.draft_key_digest, _CONFIRMED, allow_busy=True)
+            return
         self._check_draft(request.draft_key_digest, DRAFTING)
         if self._details is None:
             raise _reject(Rejection.DETAILS_MISSING, "details are missing")
 
     @workflow.update
     async def resend_code(self) -> ResendResult:
-        """A new code voids the previous one and restarts the window; resends are limited."""
-        if self._resends >= self._params.max_resends:
-            return ResendResult(sent=False, activation_deadline=self._deadline)
-        self._resends += 1
-        deadline = await self._send_code()
-        return ResendResult(sent=True, activation_deadline=deadline)
+        """A new code voids the previous one and restarts the window; resends are limited.
+        While a code is still on its way (for longer than a moment), asking again sends nothing
+        more: the code on its way is the one to use."""
+        if not self._code.can_resend or not await self._code.settled():
+            return ResendResult(sent=False, activation_deadline=self._code.expires_at)
+        if not workflow.patched(CODE_CHALLENGE):
+            self._code.resends += 1
+            deadline = await self._send_code_in_update()
+            return ResendResult(sent=True, activation_deadline=deadline)
+        self._touches += 1
+        new_deadline = self._code.resend()
+        return ResendResult(sent=new_deadline is not None, activation_deadline=new_deadline)
 
     @resend_code.validator
     def _validate_resend_code(self) -> None:
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
             raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
 
-    async def _send_code(self) -> datetime:
+    def _email_delivery(self) -> EmailDelivery:
+        return EmailDelivery.PENDING if self._code.pending else EmailDelivery.SENT
+
+    async def _send_code_in_update(self) -> datetime:
+        """Before CODE_CHALLENGE: the update itself sent the code, and failed with the mail."""
         assert self._identifiers is not None
         self._busy = True
         self._touches += 1
@@ -244,10 +298,7 @@ class EnrollmentWorkflow:
             )
         finally:
             self._busy = False
-        self._code_digest = sent.code_digest
-        self._code_attempts = 0
-        self._code_generation += 1
-        self._deadline = deadline
+        self._code.adopt(sent.code_digest, deadline)
         workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
         self._set_status(EnrollmentStatus.AWAITING_ACTIVATION)
         return deadline
@@ -256,14 +307,18 @@ class EnrollmentWorkflow:
 
     @workflow.update
     async def activate(self, request: Activate) -> ActivationResult:
-        if self._code_digest is None or self._code_attempts >= self._params.max_code_attempts:
-            return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
-        if not digests_equal(request.code_digest, self._code_digest):
-            self._code_attempts += 1
+        match await self._code.judge(request.code_digest):
+            case Verdict.VOID:
+                return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
+            case Verdict.WRONG | Verdict.NONE:
+                return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+            case Verdict.EXPIRED:
+                raise _reject(Rejection.NOT_FOUND, "the activation window is over")
+        if self._busy or self._status is not EnrollmentStatus.AWAITING_ACTIVATION:
+            # Another activation won while this one waited for the code's delivery record.
             return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
         assert self._identifiers is not None and self._details is not None
         self._busy = True
-        self._code_digest = None  # single use
         try:
             created = await workflow.execute_activity_method(
                 SubscriberActivities.create_subscriber,
@@ -288,7 +343,7 @@ class EnrollmentWorkflow:
                 raise _reject(
                     Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed"
                 ) from None
-            self._code_digest = request.code_digest  # nothing was created: the code stays good
+            self._code.restore(request.code_digest)  # nothing was created: the code stays good
             raise
         self._subscriber_id = created.subscriber_id
         self._set_status(EnrollmentStatus.ACTIVATED)
@@ -306,8 +361,7 @@ class EnrollmentWorkflow:
     def _validate_activate(self, request: Activate) -> None:
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
             raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
-        assert self._deadline is not None
-        if workflow.now() >= self._deadline:
+        if self._code.expired():
             raise _reject(Rejection.NOT_FOUND, "the activation window is over")
 
     async def _render_recap(self, subscriber_id: int) -> None:
@@ -360,23 +414,29 @@ class EnrollmentWorkflow:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _check_draft(self, draft_key_digest: str, allowed: tuple[EnrollmentStatus, ...]) -> None:
+    def _check_draft(
+        self,
+        draft_key_digest: str,
+        allowed: tuple[EnrollmentStatus, ...],
+        *,
+        allow_busy: bool = False,
+    ) -> None:
         if not self._draft_key_digest or not digests_equal(
             draft_key_digest, self._draft_key_digest
         ):
             raise _reject(Rejection.NOT_FOUND, "unknown enrollment")
-        if self._status not in allowed or self._busy:
+        if self._status not in allowed or (self._busy and not allow_busy):
             raise _reject(Rejection.CONFLICT, f"not possible in status {self._status.value}")
 
     def _recap(self) -> Recap:
+        awaiting = self._status is EnrollmentStatus.AWAITING_ACTIVATION
         return Recap(
             status=self._status,
             email=self._identifiers.email if self._identifiers else "",
             details=self._details.details if self._details else None,
             company_name=self._details.company_name if self._details else None,
-            activation_deadline=self._deadline
-            if self._status is EnrollmentStatus.AWAITING_ACTIVATION
-            else None,
+            activation_deadline=self._code.expires_at if awaiting else None,
+            email_delivery=self._email_delivery() if awaiting else None,
         )
 
     def _set_status(self, status: EnrollmentStatus) -> None:
@@ -389,8 +449,7 @@ class EnrollmentWorkflow:
         """Expired or abandoned: drop everything the pre-registration held."""
         self._identifiers = None
         self._details = None
-        self._code_digest = None
-        self._deadline = None
+        self._code.void()
 
 
 def _count(event: EnrollmentEvent) -> None:

@@ -58,12 +58,20 @@ class SubmitDetails(BaseModel):
     trust_answer_hash: str | None
 
 
+class EmailDelivery(StrEnum):
+    """Where the activation e-mail stands once the enrollment is confirmed."""
+
+    PENDING = "pending"  # on its way: the workflow keeps sending while SMTP refuses it
+    SENT = "sent"  # the SMTP server accepted it
+
+
 class Recap(BaseModel):
     status: EnrollmentStatus
     email: str
     details: Details | None = None
     company_name: str | None = None
     activation_deadline: datetime | None = None
+    email_delivery: EmailDelivery | None = None
 
 
 class EnrollmentView(BaseModel):
@@ -76,7 +84,10 @@ class EnrollmentView(BaseModel):
 
 class Confirmed(BaseModel):
     status: EnrollmentStatus
+    # The earliest deadline: 48 h from the confirmation. The window runs from the e-mail's
+    # sending, so a delayed e-mail moves the real deadline later, never earlier.
     activation_deadline: datetime
+    email_delivery: EmailDelivery = EmailDelivery.SENT
 
 
 class Activate(BaseModel):

@@ -40,7 +40,11 @@ async def get_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> Enr
 )
 async def confirm(enrollment_id: str, enrollments: EnrollmentsDep) -> ConfirmOut:
     confirmed = await enrollments.confirm(enrollment_id)
-    return ConfirmOut(status=confirmed.status, activation_deadline=confirmed.activation_deadline)
+    return ConfirmOut(
+        status=confirmed.status,
+        activation_deadline=confirmed.activation_deadline,
+        email_delivery=confirmed.email_delivery,
+    )
 
 
 @router.delete("/{enrollment_id}", status_code=status.HTTP_204_NO_CONTENT)

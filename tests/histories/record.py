@@ -57,7 +57,9 @@ async def expired(service: EnrollmentService, sink: MailSink, env: WorkflowEnvir
     """Pre-registration, a resend, then the 48 hours pass: the draft is dropped."""
     enrollment_id = await _pre_register(service)
     await service.confirm(enrollment_id)
+    await sink.message_to(EMAIL)
     await service.resend(EMAIL)
+    await sink.message_to(EMAIL, 2)
     await env.sleep(timedelta(hours=49))
 
 

@@ -17,9 +17,10 @@ from temporalio.testing import ActivityEnvironment
 from activities.inputs import SendActivationCode
 from activities.mail import MailActivities
 from devstack.mail_sink import MailSink
+from domain.codes import CODE_ALPHABET
 from mail.activation import activation_message, french_datetime
 from mail.sender import MailSender
-from security.keyed_hash import CODE_ALPHABET, KeyedHasher
+from security.keyed_hash import KeyedHasher
 from settings import Settings
 from tests.support import unique_email
 

@@ -13,6 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum import luhn
 
+from domain.codes import is_code_shaped
 from domain.errors import InvalidFields
 from domain.models import DetailsForm, IdentifiersForm
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, country_codes
@@ -23,7 +24,6 @@ from domain.rules import (
     check_details,
     check_identifiers,
     check_password,
-    is_activation_code_shaped,
     normalise_email,
     normalise_trust_answer,
 )
@@ -550,10 +550,10 @@ def test_every_details_error_at_once() -> None:
 
 @given(code=st.text(alphabet=ALNUM, min_size=12, max_size=12))
 def test_activation_codes_are_12_letters_or_digits(code: str) -> None:
-    assert is_activation_code_shaped(code)
-    assert not is_activation_code_shaped(code + "\n")
-    assert not is_activation_code_shaped(code[:11])
-    assert not is_activation_code_shaped(code[:11] + "é")
+    assert is_code_shaped(code)
+    assert not is_code_shaped(code + "\n")
+    assert not is_code_shaped(code[:11])
+    assert not is_code_shaped(code[:11] + "é")
 
 
 def test_every_code_has_a_french_message() -> None:

@@ -20,16 +20,16 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from domain.models import DetailsForm, IdentifiersForm
+from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from orchestration.client import codec_from_settings, data_converter, register_search_attributes
 from orchestration.codec import ENCODING, EncryptionCodec
 from orchestration.search_attributes import ALL as CUSTOM_ATTRIBUTES
 from services.enrollments import EnrollmentService
-from services.errors import Unavailable
 from settings import Settings, parse_codec_keys
 from tests.live import enrollment_service
 from tests.privacy import leaks, payloads_in
 from tests.support import code_from, details, distinctive, identifiers, unique_email
+from workflows.enrollment import EnrollmentWorkflow
 
 
 @dataclass
@@ -217,21 +217,33 @@ async def test_failed_activity_leaves_nothing_in_clear(
     time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> None:
     person = Person.new()
-    no_smtp = settings.model_copy(update={"smtp_port": _closed_port()})
+    # A short window: the delivery retries in real time, for as long as the code is valid.
+    no_smtp = settings.model_copy(
+        update={"smtp_port": _closed_port(), "activation_window": timedelta(seconds=4)}
+    )
     async with enrollment_service(time_env, no_smtp, engine) as service:
         enrollment_id = await pre_register(service, person)
-        with pytest.raises(Unavailable):
-            await service.confirm(enrollment_id)
+        await service.confirm(enrollment_id)  # answers at once, whatever SMTP does
         workflow_id = service._keyed.workflow_id(person.email)
+        # The code cannot go out: the delivery retries for the code's validity, then gives up
+        # and the enrollment expires.
+        handle = time_env.client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
+        assert (await handle.result()).status is EnrollmentStatus.EXPIRED
 
     history = await assert_nothing_in_clear(time_env, workflow_id, person.values())
+    # The last attempt's failure: as the failure itself when the next retry would pass the
+    # schedule-to-close timeout, or as the cause of that timeout.
     failures = [
         event.activity_task_failed_event_attributes.failure
         for event in history.events
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED
+    ] + [
+        event.activity_task_timed_out_event_attributes.failure.cause
+        for event in history.events
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT
     ]
-    assert failures, "the mail activity was expected to fail"
-    for failure in failures:  # message and stack trace travel encrypted
+    assert failures, "the delivery activity was expected to give up"
+    for failure in failures:  # the last attempt's message and stack trace travel encrypted
         assert failure.message == "Encoded failure" and not failure.stack_trace
         assert failure.encoded_attributes.metadata["encoding"] == ENCODING
 

@@ -1,0 +1,34 @@
+"""Heartbeats while an activity waits on the outside world.
+
+With a short heartbeat timeout, Temporal notices within seconds that the worker running an
+attempt died and retries it on another worker, instead of waiting for the start-to-close timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from temporalio import activity
+
+HEARTBEAT_EVERY = timedelta(seconds=1)
+
+
+@contextlib.asynccontextmanager
+async def heartbeating(every: timedelta = HEARTBEAT_EVERY) -> AsyncIterator[None]:
+    """Heartbeat now and then every `every` until the block ends."""
+
+    async def beat() -> None:
+        while True:
+            activity.heartbeat()
+            await asyncio.sleep(every.total_seconds())
+
+    task = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

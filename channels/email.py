@@ -1,0 +1,37 @@
+"""The e-mail channel: one plain-text message per code purpose, sent over SMTP."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from channels import OutgoingCode
+from domain.codes import CodePurpose
+from mail.activation import activation_message
+from mail.sender import MailSender
+
+
+class EmailCodeChannel:
+    def __init__(self, sender: MailSender, mail_from: str) -> None:
+        self._sender = sender
+        self._mail_from = mail_from
+
+    def message_id(self, reference: str) -> str:
+        domain = self._mail_from.rpartition("@")[2] or "localhost"
+        return f"<{reference}@{domain}>"
+
+    async def deliver(self, outgoing: OutgoingCode) -> None:
+        await self._sender.send(self.message(outgoing))
+
+    def message(self, outgoing: OutgoingCode) -> EmailMessage:
+        """The text is chosen by the code's purpose (each purpose adds its own case here)."""
+        request = outgoing.request
+        match request.purpose:
+            case CodePurpose.ACTIVATION:
+                return activation_message(
+                    sender=self._mail_from,
+                    recipient=request.recipient,
+                    code=outgoing.code,
+                    sent_at=outgoing.sent_at,
+                    deadline=outgoing.deadline,
+                    message_id=outgoing.message_id,
+                )

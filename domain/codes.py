@@ -1,0 +1,50 @@
+"""The one code spec every code challenge uses (activation, password reset, e-mail change,
+adhésion letters): 12 characters from A-Z a-z 0-9, case-sensitive.
+
+Codes are never drawn at random: the delivery activity derives each one from a server-side key
+and the (process, run, generation) it belongs to (`security.keyed_hash.KeyedHasher.derive_code`),
+so a retried delivery can only ever produce the same code.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from enum import StrEnum
+
+CODE_LENGTH = 12
+CODE_ALPHABET = string.ascii_letters + string.digits
+
+# Bytes at or above this bound are skipped so that `byte % 62` is uniform (248 = 4 × 62).
+_UNBIASED_BOUND = 256 - 256 % len(CODE_ALPHABET)
+# fullmatch, not `$`: a trailing newline must not pass.
+_CODE = re.compile(f"[A-Za-z0-9]{{{CODE_LENGTH}}}")
+
+
+class CodePurpose(StrEnum):
+    """What a code is for: chooses the message's text and separates the keyed digests."""
+
+    ACTIVATION = "activation"
+
+
+class ChannelKind(StrEnum):
+    """How a code reaches its holder."""
+
+    EMAIL = "email"
+
+
+def is_code_shaped(value: str) -> bool:
+    return bool(_CODE.fullmatch(value))
+
+
+def code_from_bytes(stream: Iterable[int]) -> str | None:
+    """Map a stream of uniform random bytes onto the alphabet without bias (rejection
+    sampling); None if the stream ran out before 12 characters."""
+    characters: list[str] = []
+    for byte in stream:
+        if byte < _UNBIASED_BOUND:
+            characters.append(CODE_ALPHABET[byte % len(CODE_ALPHABET)])
+            if len(characters) == CODE_LENGTH:
+                return "".join(characters)
+    return None
