@@ -14,7 +14,17 @@ from temporalio.client import Client
 
 from api import problems
 from api.middleware import BodySizeLimit, RequestContext
-from api.routes import account, activations, codec, docs, enrollments, ops, reference, subscriber
+from api.routes import (
+    account,
+    activations,
+    codec,
+    docs,
+    enrollments,
+    ops,
+    password_resets,
+    reference,
+    subscriber,
+)
 from api.security_headers import SecurityHeaders
 from http_common.state import AppState
 from mail.sender import MailSender
@@ -24,8 +34,10 @@ from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.account import AccountService
+from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
+from services.password_resets import PasswordResetService
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from settings import Environment, Settings, get_settings
@@ -53,6 +65,10 @@ def build_state(
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     sessions = SessionRepository(engine)
     notifier = Notifier(client, settings.temporal_task_queue)
+    account = AccountService(
+        settings, client, repository, sessions, hasher, keyed, throttle, notifier
+    )
+    resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
     return AppState(
         settings=settings,
         engine=engine,
@@ -63,8 +79,10 @@ def build_state(
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
         subscribers=SubscriberService(settings, repository, sessions, hasher, throttle, client),
         throttle=throttle,
-        account=AccountService(
-            settings, client, repository, sessions, hasher, keyed, throttle, notifier
+        account=account,
+        password_resets=resets,
+        email_changes=EmailChangeService(
+            client, settings, repository, keyed, throttle, account, resets
         ),
     )
 
@@ -94,7 +112,8 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    for module in (enrollments, activations, subscriber, account, reference, ops, codec, docs):
+    routers = (enrollments, activations, subscriber, account, password_resets)
+    for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
     app.add_middleware(BodySizeLimit)

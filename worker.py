@@ -11,6 +11,7 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.account import AccountActivities
 from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
 from activities.mail import MailActivities
@@ -27,8 +28,10 @@ from settings import Settings, get_settings
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
 from storage.subscribers import SubscriberRepository
+from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
+from workflows.password_reset import PasswordResetWorkflow
 
 log = logging.getLogger("worker")
 
@@ -54,15 +57,19 @@ def build_worker(
         CodeDeliveryRepository(repository.engine),
         hasher,
     )
-    notifications = NotificationActivities(
-        sender or MailSender.from_settings(settings), settings.mail_from
-    )
+    notifications = NotificationActivities(sender, settings.mail_from)
     companies = CompanyActivities(registry or registry_from_settings(settings))
     subscribers = SubscriberActivities(repository)
+    account = AccountActivities(repository)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
-        workflows=[EnrollmentWorkflow, NotificationWorkflow],
+        workflows=[
+            EnrollmentWorkflow,
+            NotificationWorkflow,
+            PasswordResetWorkflow,
+            EmailChangeWorkflow,
+        ],
         activities=[
             codes.deliver_code,
             mail.send_activation_code,
@@ -70,6 +77,8 @@ def build_worker(
             subscribers.create_subscriber,
             subscribers.render_recap,
             notifications.send_notification,
+            account.apply_password_reset,
+            account.apply_email_change,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),

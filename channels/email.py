@@ -6,6 +6,7 @@ from email.message import EmailMessage
 
 from channels import OutgoingCode
 from domain.codes import CodePurpose
+from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_message
 from mail.sender import MailSender
 
@@ -28,6 +29,25 @@ class EmailCodeChannel:
         match request.purpose:
             case CodePurpose.ACTIVATION:
                 return activation_message(
+                    sender=self._mail_from,
+                    recipient=request.recipient,
+                    code=outgoing.code,
+                    sent_at=outgoing.sent_at,
+                    deadline=outgoing.deadline,
+                    message_id=outgoing.message_id,
+                )
+            case CodePurpose.PASSWORD_RESET:
+                return password_reset_message(
+                    sender=self._mail_from,
+                    recipient=request.recipient,
+                    code=outgoing.code,
+                    sent_at=outgoing.sent_at,
+                    deadline=outgoing.deadline,
+                    message_id=outgoing.message_id,
+                    question_label=request.extra.get("question_label", ""),
+                )
+            case CodePurpose.EMAIL_CHANGE:
+                return email_change_message(
                     sender=self._mail_from,
                     recipient=request.recipient,
                     code=outgoing.code,

@@ -26,6 +26,8 @@ class CodePurpose(StrEnum):
     """What a code is for: chooses the message's text and separates the keyed digests."""
 
     ACTIVATION = "activation"
+    PASSWORD_RESET = "password-reset"  # noqa: S105 - a purpose, not a password
+    EMAIL_CHANGE = "email-change"
 
 
 class ChannelKind(StrEnum):

@@ -10,8 +10,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from http_common.state import AppState
 from services.account import AccountService
+from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
+from services.password_resets import PasswordResetService
 from services.subscribers import SignedIn, SubscriberService
 from storage.tables import Subscriber
 
@@ -39,6 +41,18 @@ def get_account(state: StateDep) -> AccountService:
 EnrollmentsDep = Annotated[EnrollmentService, Depends(get_enrollments)]
 SubscribersDep = Annotated[SubscriberService, Depends(get_subscribers)]
 AccountDep = Annotated[AccountService, Depends(get_account)]
+
+
+def get_password_resets(state: StateDep) -> PasswordResetService:
+    return state.password_resets
+
+
+def get_email_changes(state: StateDep) -> EmailChangeService:
+    return state.email_changes
+
+
+PasswordResetsDep = Annotated[PasswordResetService, Depends(get_password_resets)]
+EmailChangesDep = Annotated[EmailChangeService, Depends(get_email_changes)]
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -34,6 +34,8 @@ from services.throttle import Throttle
 from settings import Settings
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
+from workflows.email_change_messages import WORKFLOW_ID_PREFIX as EMAIL_CHANGE_PREFIX
+from workflows.password_reset_messages import WORKFLOW_ID_PREFIX as RESET_PREFIX
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -206,14 +208,28 @@ class AccountService:
         log.info("space closed by its subscriber")
 
     async def forget_processes(self, subscriber: Subscriber) -> None:
-        """Delete the Temporal run that holds the subscriber's enrollment data.
+        """Delete the Temporal runs that hold the subscriber's data: their enrollment's run, and
+        every run of their password resets and e-mail changes (a pending one is terminated by
+        the deletion, so its code stops being good).
 
-        Only that run (the enrollment key names it): the address, now free, may already be
-        enrolling again under the same workflow ID. Best effort: the subscriber is already
-        erased from the database; a run left behind is logged (by ID) for ops to erase."""
+        Only the enrollment's own run (the enrollment key names it): the address, now free, may
+        already be enrolling again under the same workflow ID. Best effort: the subscriber is
+        already erased from the database; a run left behind is logged (by ID) for ops."""
         workflow_id, _, run_id = subscriber.enrollment_key.partition("/")
         if workflow_id.startswith(WORKFLOW_ID_PREFIX) and run_id:
             await self._delete_run(workflow_id, run_id)
+        for process_id in (
+            RESET_PREFIX + self._keyed.identifier_digest(subscriber.email),
+            EMAIL_CHANGE_PREFIX + self._keyed.subscriber_digest(subscriber.subscriber_number),
+        ):
+            runs = {""}  # the latest run, which visibility may not list yet
+            try:
+                async for execution in self._client.list_workflows(f'WorkflowId = "{process_id}"'):
+                    runs.add(execution.run_id)
+            except RPCError:
+                log.warning("runs not listed", extra={"workflow_id": process_id})
+            for run in runs:
+                await self._delete_run(process_id, run or None)
 
     async def _delete_run(self, workflow_id: str, run_id: str | None = None) -> None:
         """Delete one run (or the latest); the server terminates it first if it is running."""

@@ -35,6 +35,13 @@ class Unauthorized(ServiceError):
     status, code, title = 401, "unauthorized", "Authentification requise"
 
 
+class InvalidReset(ServiceError):
+    """« Mot de passe oublié ? »: wrong code, wrong answer, unknown identifier or expired code,
+    all told alike."""
+
+    status, code, title = 422, "invalid_reset", "Réinitialisation refusée"
+
+
 class Forbidden(ServiceError):
     status, code, title = 403, "invalid_secret", "Vérification refusée"
 

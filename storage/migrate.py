@@ -21,7 +21,8 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
+    # "heads": migrations written side by side on one base (before they are chained) all apply.
     command.upgrade(alembic_config(url), revision)
 
 
@@ -37,7 +38,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     url = get_settings().resolved_database_url
     if args.action == "upgrade":
-        upgrade(url, args.revision or "head")
+        upgrade(url, args.revision or "heads")
     elif args.action == "downgrade":
         downgrade(url, args.revision or "-1")
     else:

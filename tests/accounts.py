@@ -4,15 +4,34 @@ HTTP, authorised calls, the notice e-mails."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
+from sqlalchemy import Engine
+from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink, text_of
+from domain.rules import normalise_trust_answer
+from security.keyed_hash import KeyedHasher
+from security.passwords import SecretHasher
+from services.account import AccountService
+from services.email_changes import EmailChangeService
+from services.notifications import Notifier
+from services.password_resets import PasswordResetService
+from services.subscribers import SubscriberService
+from services.throttle import Throttle
+from settings import Settings
+from storage.attempts import AttemptRepository
+from storage.subscribers import SessionRepository, SubscriberRepository
+from storage.tables import Subscriber
 from tests.live import pre_register_and_confirm
 from tests.support import details
+from worker import build_worker
 
 API = "/api/v1"
 PASSWORD = "Zq9Account2026"  # no response may ever contain it
@@ -94,3 +113,73 @@ async def _nth_with_subject(
             if number == 0:
                 return message
         count += 1
+
+
+# -- the services over a real worker (workflow tests) ---------------------------------------------
+
+
+@dataclass
+class AccountServices:
+    subscribers: SubscriberService
+    account: AccountService
+    resets: PasswordResetService
+    changes: EmailChangeService
+    repository: SubscriberRepository
+    keyed: KeyedHasher
+
+
+@asynccontextmanager
+async def account_services(
+    env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> AsyncIterator[AccountServices]:
+    """The services the API uses, over a real worker (mail to the settings' SMTP server)."""
+    repository = SubscriberRepository(engine)
+    sessions = SessionRepository(engine)
+    hasher = SecretHasher(settings)
+    keyed = KeyedHasher(settings.identifier_hash_key)
+    throttle = Throttle(settings, AttemptRepository(engine), keyed)
+    notifier = Notifier(env.client, settings.temporal_task_queue)
+    account = AccountService(
+        settings, env.client, repository, sessions, hasher, keyed, throttle, notifier
+    )
+    resets = PasswordResetService(
+        env.client, settings, repository, hasher, keyed, throttle, account
+    )
+    worker = build_worker(env.client, settings, repository=repository)
+    async with worker:
+        yield AccountServices(
+            subscribers=SubscriberService(settings, repository, sessions, hasher, throttle),
+            account=account,
+            resets=resets,
+            changes=EmailChangeService(
+                env.client, settings, repository, keyed, throttle, account, resets
+            ),
+            repository=repository,
+            keyed=keyed,
+        )
+
+
+def make_subscriber(engine: Engine, settings: Settings, email: str) -> Subscriber:
+    """A subscriber straight in the database (the enrollment is tested elsewhere), with
+    PASSWORD and the answer « Tâta » to « Quel est votre surnom ? »."""
+    now = datetime.now(UTC)
+    hasher = SecretHasher(settings)
+    return SubscriberRepository(engine).create_once(
+        {
+            "enrollment_key": f"test/{email}",
+            "email": email,
+            "civility": "madame",
+            "last_name": "ROSEMONDE",
+            "first_name": "Lila",
+            "company_identifier": "732829320",
+            "phone": "+33123456789",
+            "city": "Paris",
+            "country": "FR",
+            "trust_question": "nickname",
+            "terms_version": settings.terms_version,
+            "terms_accepted_at": now,
+            "activated_at": now,
+            "password_hash": hasher.hash_sync(PASSWORD),
+            "trust_answer_hash": hasher.hash_sync(normalise_trust_answer(ANSWER)),
+        }
+    )

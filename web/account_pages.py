@@ -62,11 +62,6 @@ async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
     return page.redirect("/espace")
 
 
-@router.get("/mot-de-passe-oublie")
-async def forgotten_password(page: PageDep) -> Response:
-    return page.render("forgotten_password.html")
-
-
 @router.post("/deconnexion")
 async def sign_out(page: PageDep, subscribers: SubscribersDep) -> Response:
     await page.form()

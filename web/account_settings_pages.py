@@ -10,12 +10,25 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from domain.account_forms import PasswordChangeForm, SecretsForm
+from domain.account_forms import (
+    EmailChangeCodeForm,
+    EmailChangeForm,
+    PasswordChangeForm,
+    SecretsForm,
+)
 from domain.errors import InvalidFields
 from domain.models import ContactForm
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, countries
-from http_common.deps import AccountDep, SubscribersDep
-from services.errors import Forbidden, NotFound, TooManyAttempts, Unauthorized
+from http_common.deps import AccountDep, EmailChangesDep, SubscribersDep, client_address
+from services.errors import (
+    Conflict,
+    Expired,
+    Forbidden,
+    InvalidCode,
+    NotFound,
+    TooManyAttempts,
+    Unauthorized,
+)
 from services.subscribers import SignedIn
 from storage.tables import Subscriber
 from web.display import moment, phone
@@ -84,6 +97,82 @@ async def change_password(
         refused = secret_refused(error, "current_password", "trust_answer")
         return page.render("account_password.html", error.status, **refused, **context)
     return page.redirect("/espace?modification=mot-de-passe")
+
+
+# -- « Modifier mon adresse électronique » --------------------------------------------------------
+
+
+@router.get("/adresse-electronique")
+async def email_page(page: PageDep, subscribers: SubscribersDep) -> Response:
+    me = await signed_in(page, subscribers)
+    if me is None:
+        return page.redirect("/")
+    return page.render(
+        "account_email.html", question=question_label(me.subscriber), email=me.subscriber.email
+    )
+
+
+@router.post("/adresse-electronique")
+async def request_email_change(
+    page: PageDep, subscribers: SubscribersDep, changes: EmailChangesDep
+) -> Response:
+    data = await page.form()
+    me = await signed_in(page, subscribers)
+    if me is None:
+        return page.redirect("/")
+    form = EmailChangeForm(
+        password=text(data, "password"),
+        trust_answer=text(data, "trust_answer"),
+        new_email=text(data, "new_email"),
+        new_email_confirmation=text(data, "new_email_confirmation"),
+    )
+    context: dict[str, object] = {
+        "question": question_label(me.subscriber),
+        "email": me.subscriber.email,
+        "values": kept_values(data),
+    }
+    try:
+        requested = await changes.request(me, form, client_address=client_address(page.request))
+    except InvalidFields as error:
+        return page.render("account_email.html", 422, errors=by_field(error.errors), **context)
+    except (Forbidden, TooManyAttempts) as error:
+        refused = secret_refused(error, "password", "trust_answer")
+        return page.render("account_email.html", error.status, **refused, **context)
+    except Conflict as error:
+        errors = {"new_email": error.detail}
+        return page.render("account_email.html", error.status, errors=errors, **context)
+    return page.render(
+        "account_email_code.html",
+        sent_to=requested.new_email,
+        expires_at=moment(requested.expires_at),
+    )
+
+
+@router.get("/adresse-electronique/code")
+async def email_code_page(page: PageDep, subscribers: SubscribersDep) -> Response:
+    me = await signed_in(page, subscribers)
+    if me is None:
+        return page.redirect("/")
+    return page.render("account_email_code.html")
+
+
+@router.post("/adresse-electronique/code")
+async def confirm_email_change(
+    page: PageDep, subscribers: SubscribersDep, changes: EmailChangesDep
+) -> Response:
+    data = await page.form()
+    me = await signed_in(page, subscribers)
+    if me is None:
+        return page.redirect("/")
+    try:
+        await changes.confirm(me, EmailChangeCodeForm(code=text(data, "code")))
+    except InvalidCode as error:
+        return page.render("account_email_code.html", 422, errors={"code": error.detail})
+    except (Expired, TooManyAttempts, NotFound, Conflict) as error:
+        return page.render(
+            "account_email_code.html", error.status, alert=error.detail, offer_new_request=True
+        )
+    return page.redirect("/espace?modification=adresse-electronique")
 
 
 # -- « Mes coordonnées » --------------------------------------------------------------------------

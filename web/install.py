@@ -8,7 +8,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from settings import Environment, Settings
-from web import account_pages, account_settings_pages, codec_pages, enrollment_pages
+from web import (
+    account_pages,
+    account_settings_pages,
+    codec_pages,
+    enrollment_pages,
+    password_reset_pages,
+)
 from web.inbox import inbox_router
 from web.session import SessionCookies
 
@@ -19,6 +25,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.session_cookies = SessionCookies(settings)
     app.include_router(account_pages.router)
     app.include_router(account_settings_pages.router)
+    app.include_router(password_reset_pages.router)
     app.include_router(enrollment_pages.router)
     app.include_router(codec_pages.router)
     mail_folder = settings.data_dir / "mail"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.account_schemas import SessionItem
+from api.account_schemas import EmailChangeOut, SessionItem
 from api.schemas import ProfileOut
-from domain.account_forms import PasswordChangeForm, SecretsForm
+from domain.account_forms import (
+    EmailChangeCodeForm,
+    EmailChangeForm,
+    PasswordChangeForm,
+    SecretsForm,
+)
 from domain.errors import FieldError, InvalidFields
 from domain.models import ContactForm
-from http_common.deps import AccountDep, SignedInDep
+from http_common.deps import AccountDep, EmailChangesDep, SignedInDep, client_address
 
 router = APIRouter(prefix="/api/v1/me", tags=["account"])
 
@@ -23,6 +28,21 @@ async def change_password(
 ) -> Response:
     await account.change_password(signed_in, form)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/email-change", status_code=status.HTTP_202_ACCEPTED, response_model=EmailChangeOut)
+async def request_email_change(
+    form: EmailChangeForm, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
+) -> EmailChangeOut:
+    requested = await changes.request(signed_in, form, client_address=client_address(request))
+    return EmailChangeOut(new_email=requested.new_email, expires_at=requested.expires_at)
+
+
+@router.post("/email-change/confirm", response_model=ProfileOut)
+async def confirm_email_change(
+    form: EmailChangeCodeForm, signed_in: SignedInDep, changes: EmailChangesDep
+) -> ProfileOut:
+    return ProfileOut.from_subscriber(await changes.confirm(signed_in, form))
 
 
 @router.patch("/contact", response_model=ProfileOut)
