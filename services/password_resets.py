@@ -148,6 +148,8 @@ class PasswordResetService:
             raise TooManyAttempts(CODE_VOID, retry_after=60)
         if result.outcome is not ResetOutcome.RESET:
             raise InvalidReset(INVALID_RESET)
+        # Code and answer proved who asks: a sign-in lock on the identifier is lifted.
+        await asyncio.to_thread(self._throttle.sign_in_succeeded, identifier)
         log.info("password reset", extra={"workflow_id": workflow_id})
 
     # -- the identifier changed, or the space closed ------------------------------------------

@@ -6,16 +6,21 @@ the settings (the 30 minutes and 24 hours themselves are tested in tests/workflo
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import Engine
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from admin.cli import run
 from devstack.mail_sink import MailSink
+from security.keyed_hash import KeyedHasher
 from settings import Settings
+from storage.subscribers import SubscriberRepository
 from tests.accounts import (
     ANSWER,
     API,
@@ -351,3 +356,67 @@ async def test_email_change_confirm_410_once_the_code_expired(
     problem(late, 410, "code_expired")
     me_now = (await short_app.http.get(f"{API}/me", headers=me.auth)).json()
     assert me_now["email"] == me.email
+
+
+# -- what follows the identifier ----------------------------------------------------------------
+
+
+async def _gone(env: WorkflowEnvironment, workflow_id: str, run_id: str = "") -> bool:
+    """Deletions are asynchronous on the dev server: poll (seconds) until the run is gone."""
+    for _ in range(600):
+        try:
+            await env.client.get_workflow_handle(workflow_id, run_id=run_id or None).describe()
+        except RPCError as error:
+            assert error.status is RPCStatusCode.NOT_FOUND
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+async def test_closing_the_space_drops_pending_codes_and_their_runs(
+    app: LiveApp, mail_sink: MailSink, dev_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    me = await enroll(app.http, mail_sink, unique_email("fermeture"))
+    reset = await reset_code(app, mail_sink, me.email)
+    new = unique_email("nouvelle")
+    change = await change_code(app, mail_sink, me, new)
+
+    closed = await app.http.request(
+        "DELETE", f"{API}/me", json={"password": PASSWORD, "trust_answer": ANSWER}, headers=me.auth
+    )
+    assert closed.status_code == 204, closed.text
+
+    keyed = KeyedHasher(settings.identifier_hash_key)
+    assert await _gone(dev_env, "password-reset-" + keyed.identifier_digest(me.email))
+    assert await _gone(dev_env, "email-change-" + keyed.subscriber_digest(me.subscriber_number))
+    late = await app.http.post(f"{API}/password-resets/complete", json=reset_body(me.email, reset))
+    problem(late, 422, "invalid_reset")
+    assert change and (await sign_in(app.http, new, PASSWORD)).status_code == 401
+
+
+async def test_the_ops_erase_finds_the_enrollment_after_an_address_change(
+    app: LiveApp,
+    mail_sink: MailSink,
+    dev_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+) -> None:
+    me = await enroll(app.http, mail_sink, unique_email("ancienne"))
+    enrolled = SubscriberRepository(engine).by_email(me.email)
+    assert enrolled is not None
+    workflow_id, _, run_id = enrolled.enrollment_key.partition("/")
+    new = unique_email("nouvelle")
+    code = await change_code(app, mail_sink, me, new)
+    confirmed = await app.http.post(
+        f"{API}/me/email-change/confirm", json={"code": code}, headers=me.auth
+    )
+    assert confirmed.status_code == 200
+
+    out = io.StringIO()
+    status = await run(
+        ["erase-subscriber", new], settings, client=dev_env.client, engine=engine, out=out
+    )
+
+    assert status == 0 and "subscriber_erased: yes" in out.getvalue()
+    assert await _gone(dev_env, workflow_id, run_id)
+    assert SubscriberRepository(engine).is_retired(me.subscriber_number)
