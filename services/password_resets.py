@@ -64,6 +64,8 @@ class PasswordResetService:
         self._keyed = keyed
         self._throttle = throttle
         self._account = account
+        # Requests answered before their code is asked of Temporal (kept referenced until done).
+        self._background: set[asyncio.Task[None]] = set()
 
     def workflow_id(self, normalised_email: str) -> str:
         return WORKFLOW_ID_PREFIX + self._keyed.identifier_digest(normalised_email)
@@ -72,11 +74,19 @@ class PasswordResetService:
 
     async def request(self, email: str, *, client_address: str | None = None) -> None:
         """Send a code if the identifier is a subscriber's; silent either way. A new request
-        voids the previous code."""
+        voids the previous code.
+
+        Only the rate limits are answered here (429); the code itself is asked of Temporal in
+        the background, so that the answer takes the same time for any identifier."""
         identifier = normalise_email(email)
         await asyncio.to_thread(
             self._throttle.count, Action.RESET_REQUEST, identifier, client_address
         )
+        task = asyncio.create_task(self._send_code(identifier))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _send_code(self, identifier: str) -> None:
         if email_error(identifier):
             return
         subscriber = await asyncio.to_thread(self._subscribers.by_email, identifier)
@@ -107,7 +117,15 @@ class PasswordResetService:
             # The previous reset is finishing (just used, or withdrawn): nothing to send now.
             log.info("password reset not pending", extra={"workflow_id": workflow_id})
             return
+        except Unavailable:
+            log.warning("password reset code not requested", extra={"workflow_id": workflow_id})
+            return
         log.info("password reset code requested", extra={"workflow_id": workflow_id})
+
+    async def settled(self) -> None:
+        """Wait for the codes asked for in the background (tests, and a graceful shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     # -- step 2 -------------------------------------------------------------------------------
 

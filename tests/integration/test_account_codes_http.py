@@ -187,6 +187,39 @@ async def test_reset_requests_are_limited_per_identifier_and_per_address(
         assert blocked and int(other.headers["retry-after"]) > 0
 
 
+async def test_reset_attempts_and_email_changes_are_limited(
+    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
+) -> None:
+    limited = settings.model_copy(
+        update={
+            "reset_attempts_per_identifier": 2,
+            "reset_attempts_per_address": 3,
+            "email_changes_per_identifier": 1,
+            "identifier_hash_key": fresh_hash_key(),
+        }
+    )
+    async with live_app(dev_env.client, limited, engine) as app:
+        url = f"{API}/password-resets/complete"
+        email = unique_email("limit")
+        statuses = [
+            (await app.http.post(url, json=reset_body(email, "Abcdefgh1234"))).status_code
+            for _ in range(3)
+        ]
+        assert statuses == [422, 422, 429]
+        other = await app.http.post(url, json=reset_body(unique_email(), "Abcdefgh1234"))
+        problem(other, 429, "too_many_attempts")  # the address's 4th attempt
+
+        me = await enroll(app.http, mail_sink, unique_email("moi"))
+        first = await app.http.post(
+            f"{API}/me/email-change", json=change_body(unique_email()), headers=me.auth
+        )
+        assert first.status_code == 202
+        second = await app.http.post(
+            f"{API}/me/email-change", json=change_body(unique_email()), headers=me.auth
+        )
+        problem(second, 429, "too_many_attempts")
+
+
 # -- POST /password-resets/complete -------------------------------------------------------------
 
 

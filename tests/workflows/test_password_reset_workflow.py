@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink, text_of
@@ -171,7 +172,11 @@ async def test_the_same_answer_for_an_unknown_identifier(
 ) -> None:
     ghost = unique_email("ghost")
     await services.resets.request(ghost)  # silent: nothing tells it is unknown
+    await services.resets.settled()
     assert mail_sink.count_to(ghost) == 0
+    handle = services.resets._client.get_workflow_handle(services.resets.workflow_id(ghost))
+    with pytest.raises(RPCError):  # no process was started for it
+        await handle.describe()
     with pytest.raises(InvalidReset):
         await services.resets.complete(form(ghost, "Abcdefgh1234"))
 
