@@ -395,8 +395,9 @@ async def test_email_change_confirm_410_once_the_code_expired(
 
 
 async def _gone(env: WorkflowEnvironment, workflow_id: str, run_id: str = "") -> bool:
-    """Deletions are asynchronous on the dev server: poll (seconds) until the run is gone."""
-    for _ in range(600):
+    """Deletions are asynchronous on the dev server (a system workflow does them, seconds to a
+    minute on a busy machine): poll until the run is gone."""
+    for _ in range(1800):
         try:
             await env.client.get_workflow_handle(workflow_id, run_id=run_id or None).describe()
         except RPCError as error:

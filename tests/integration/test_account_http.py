@@ -325,7 +325,7 @@ async def test_close_204_erases_the_subscriber_retires_the_number_and_says_so(
     assert "numéro d'abonné ne sera attribué à personne" in text
     # The enrollment's runs, which held the personal data, are deleted from Temporal (the dev
     # server deletes a closed run once its visibility record is final: seconds).
-    for _ in range(600):
+    for _ in range(1800):
         try:
             await dev_env.client.get_workflow_handle(enrollment_workflow).describe()
         except RPCError as error:
