@@ -116,6 +116,9 @@ class EmailChangeService:
         """A subscriber's identifier, or the identifier of an enrollment still in progress."""
         if await asyncio.to_thread(self._subscribers.email_exists, email):
             return True
+        return await self._enrolling(email)
+
+    async def _enrolling(self, email: str) -> bool:
         handle = self._client.get_workflow_handle_for(
             EnrollmentWorkflow.run, self._keyed.workflow_id(email)
         )
@@ -138,6 +141,10 @@ class EmailChangeService:
             keep_session=signed_in.session_id,
         )
         handle = self._client.get_workflow_handle_for(EmailChangeWorkflow.run, workflow_id)
+        # An enrollment for the new address may have started since the request: it keeps it.
+        pending = await self._pending_address(workflow_id)
+        if pending is not None and await self._enrolling(pending):
+            raise Conflict(EMAIL_TAKEN, code="email_taken")
         try:
             result = await self._call(handle.execute_update(EmailChangeWorkflow.confirm, request))
         except NotFound:
@@ -169,6 +176,13 @@ class EmailChangeService:
         updated = await asyncio.to_thread(self._subscribers.get, subscriber.id)
         assert updated is not None
         return updated
+
+    async def _pending_address(self, workflow_id: str) -> str | None:
+        handle = self._client.get_workflow_handle_for(EmailChangeWorkflow.run, workflow_id)
+        try:
+            return await handle.query(EmailChangeWorkflow.pending_address)
+        except RPCError:
+            return None  # none pending: the update says so
 
     async def _status(self, workflow_id: str) -> EmailChangeStatus | None:
         handle = self._client.get_workflow_handle_for(EmailChangeWorkflow.run, workflow_id)

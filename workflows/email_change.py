@@ -158,6 +158,13 @@ class EmailChangeWorkflow:
     def status(self) -> EmailChangeStatus:
         return self._status
 
+    @workflow.query
+    def pending_address(self) -> str | None:
+        """The address awaiting its code (for the service, through the encrypted payload)."""
+        if self._status is not EmailChangeStatus.AWAITING_CODE or self._request is None:
+            return None
+        return self._request.new_email
+
     def _check_pending(self) -> None:
         if self._status is not EmailChangeStatus.AWAITING_CODE or self._busy:
             raise ApplicationError(

@@ -6,6 +6,7 @@ Temporal dev server, the SMTP sink."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -247,3 +248,45 @@ async def test_close_space(page: Page, me: Enrolled, mail_sink: MailSink) -> Non
     await expect(page.get_by_role("alert")).to_contain_text(
         "Identifiant ou mot de passe incorrect."
     )
+
+
+async def test_pages_fit_a_phone(browser: Browser, site: LiveApp, me: Enrolled) -> None:
+    context = await browser.new_context(
+        base_url=browser_url(site),
+        locale="fr-FR",
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = await context.new_page()
+    for path, name in (
+        ("/mot-de-passe-oublie", "mot-de-passe-oublie"),
+        ("/mot-de-passe-oublie/nouveau-mot-de-passe", "nouveau-mot-de-passe"),
+    ):
+        await page.goto(path)
+        await fits(page, f"42-telephone-{name}")
+    await sign_in(page, me.email)
+    await fits(page, "42-telephone-mon-espace")
+    for path, name in (
+        ("/espace/mot-de-passe", "mot-de-passe"),
+        ("/espace/adresse-electronique", "adresse-electronique"),
+        ("/espace/coordonnees", "coordonnees"),
+        ("/espace/fermer", "fermer"),
+    ):
+        await page.goto(path)
+        if name == "coordonnees":
+            await page.get_by_label("Ville").fill("")  # the form comes filled in
+        await page.get_by_role("button", name=re.compile("Valider|Fermer mon espace")).first.click()
+        await expect(page.get_by_role("alert")).to_be_visible()  # every error shown
+        await fits(page, f"42-telephone-{name}")
+    await page.goto("/espace/sessions")
+    await fits(page, "42-telephone-sessions")
+    await context.close()
+
+
+async def fits(page: Page, name: str) -> None:
+    overflow = await page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    await shot(page, name)
+    assert overflow <= 0, f"{name}: {overflow}px of horizontal scroll"

@@ -216,3 +216,26 @@ async def test_a_taken_address_is_refused_and_secrets_are_checked(
         await services.changes.request(me, change(unique_email("libre"), answer="toto"))
     with pytest.raises(NotFound):  # nothing pending
         await services.changes.confirm(me, EmailChangeCodeForm(code="Abcdefgh1234"))
+
+
+async def test_an_enrollment_started_meanwhile_keeps_the_address(
+    services: AccountServices,
+    mail_sink: MailSink,
+    settings: Settings,
+    engine: Engine,
+    time_env: WorkflowEnvironment,
+) -> None:
+    subscriber = make_subscriber(engine, settings, unique_email("moi"))
+    me = signed_in(services, subscriber)
+    new = unique_email("convoitee")
+    code = await code_sent_to(services, mail_sink, me, new)
+    enrollments = EnrollmentService(
+        time_env.client, settings, services.repository, SecretHasher(settings), services.keyed
+    )
+    await enrollments.start(IdentifiersForm(**identifiers(new)))
+
+    with pytest.raises(Conflict) as taken:
+        await services.changes.confirm(me, EmailChangeCodeForm(code=code))
+    assert taken.value.code == "email_taken"
+    stored = services.repository.get(subscriber.id or 0)
+    assert stored is not None and stored.email == subscriber.email
