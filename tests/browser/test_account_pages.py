@@ -17,7 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
-from tests.accounts import PASSWORD, Enrolled, enroll, notice_to
+from tests.accounts import PASSWORD, Enrolled, enroll, notice_to, own_dev_server
 from tests.live import LiveApp, live_app
 from tests.support import unique_email
 from tests.web import assert_plain, field, heading, shot
@@ -26,6 +26,13 @@ pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "Nouveau2027"
 ANSWER = "tâta"
+
+
+@pytest.fixture(scope="module")
+async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """This module's own dev server (tests.accounts.own_dev_server): its deletions stay here."""
+    async with own_dev_server(base_settings) as env:
+        yield env
 
 
 def browser_url(site: LiveApp) -> str:

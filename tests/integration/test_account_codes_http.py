@@ -29,6 +29,7 @@ from tests.accounts import (
     Enrolled,
     enroll,
     notice_to,
+    own_dev_server,
     sign_in,
     token_for,
 )
@@ -37,6 +38,13 @@ from tests.support import code_from, fresh_hash_key, identifiers, unique_email
 
 PROBLEM = "application/problem+json"
 SHORT = timedelta(seconds=3)
+
+
+@pytest.fixture(scope="module")
+async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """This module's own dev server (tests.accounts.own_dev_server): its deletions stay here."""
+    async with own_dev_server(base_settings) as env:
+        yield env
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from tests.accounts import (
     delete_with_body,
     enroll,
     notice_to,
+    own_dev_server,
     sign_in,
     token_for,
 )
@@ -34,6 +35,13 @@ from tests.live import LiveApp, live_app
 from tests.support import FakeClock, unique_email
 
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """This module's own dev server (tests.accounts.own_dev_server): its deletions stay here."""
+    async with own_dev_server(base_settings) as env:
+        yield env
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ API, services, worker, Temporal SDK, uvicorn: everything in this process."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Engine
@@ -13,11 +14,18 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.mail_sink import MailSink
 from observability.logs import JsonFormatter
 from settings import Settings
-from tests.accounts import ANSWER, API, PASSWORD, enroll, notice_to
+from tests.accounts import ANSWER, API, PASSWORD, enroll, notice_to, own_dev_server
 from tests.integration.test_log_privacy import PROJECT_LOGGERS
 from tests.live import live_app
 from tests.privacy import variants
 from tests.support import code_from, distinctive, unique_email
+
+
+@pytest.fixture(scope="module")
+async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """This module's own dev server (tests.accounts.own_dev_server): its deletions stay here."""
+    async with own_dev_server(base_settings) as env:
+        yield env
 
 
 async def test_account_flows_log_no_personal_data(
