@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: dev test lint format typecheck sync uv migrate bench bench-scale
+.PHONY: dev test lint format typecheck sync uv migrate bench bench-scale chaos
 
 uv:  ## install uv from PyPI when the machine lacks it
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv \
@@ -34,3 +34,6 @@ bench: sync  ## measure one node: throughput, latency, CPU and memory per enroll
 
 bench-scale: sync  ## hold BENCH_PENDING (10,000) enrollments awaiting activation; memory, disk, latency
 	@"$(UV)" run --frozen python -m bench scale
+
+chaos: sync  ## kill each part in turn (workers, Temporal, API, SMTP, PostgreSQL) during enrollments; lost/duplicated/refused
+	@"$(UV)" run --frozen python -m chaos $(CHAOS_ARGS)

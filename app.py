@@ -44,6 +44,7 @@ from settings import Environment, Settings, get_settings
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.subscribers import SessionRepository, SubscriberRepository
+from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
 
 
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
+    install_error_pages(app)  # after problems.install: wraps its handler for browsers
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestContext)
     app.add_middleware(SecurityHeaders, always_https=settings.app_env is Environment.PRODUCTION)

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     smtp_timeout: Duration = timedelta(seconds=10)
     mail_from: str = "ne-pas-repondre@espace-abonne.localhost"
 
+    # The assistance channel shown in every page's footer and in every e-mail's security lines
+    # (mail/support.py). The phone number and the hours are the sheet's (§5); the sheet names the
+    # contact form without an address, so the default address is the administration's site.
+    support_phone: str = "0 810 006 882"
+    support_url: str = "https://www.impots.gouv.fr/contacts"
+    support_hours: str = "du lundi au vendredi, de 8\u00a0h\u00a000 à 19\u00a0h\u00a030"
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # Where browsers reach the API, used for the Temporal UI's codec endpoint.

@@ -21,6 +21,7 @@ from channels.email import EmailCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
 from domain.codes import ChannelKind
 from mail.sender import MailSender
+from mail.support import SupportChannel
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
@@ -51,13 +52,14 @@ def build_worker(
     sender = sender or MailSender.from_settings(settings)
     hasher = KeyedHasher(settings.identifier_hash_key)
     # Enrollments confirmed before the code challenge still use the old mail activity.
-    mail = MailActivities(sender, hasher, settings.mail_from)
+    support = SupportChannel.from_settings(settings)
+    mail = MailActivities(sender, hasher, settings.mail_from, support)
     codes = CodeDeliveryActivities(
-        {ChannelKind.EMAIL: EmailCodeChannel(sender, settings.mail_from)},
+        {ChannelKind.EMAIL: EmailCodeChannel(sender, settings.mail_from, support)},
         CodeDeliveryRepository(repository.engine),
         hasher,
     )
-    notifications = NotificationActivities(sender, settings.mail_from)
+    notifications = NotificationActivities(sender, settings.mail_from, support)
     companies = CompanyActivities(registry or registry_from_settings(settings))
     subscribers = SubscriberActivities(repository)
     account = AccountActivities(repository)

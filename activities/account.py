@@ -76,6 +76,6 @@ class AccountActivities:
             raise ApplicationError(
                 "the new address is another subscriber's", type=EMAIL_TAKEN, non_retryable=True
             ) from None
-        pdf = render_recap_pdf(updated, printed_at=datetime.now(UTC))
+        pdf = render_recap_pdf(updated.view(), printed_at=datetime.now(UTC))
         self._repository.save_recap(request.subscriber_id, pdf)
         activity.logger.info("e-mail change applied")

@@ -6,6 +6,7 @@ import logging
 
 from temporalio import activity
 
+from activities.heartbeat import heartbeating
 from activities.inputs import CompanyFound, LookupCompany
 from companies.registry import CompanyRegistry
 
@@ -21,7 +22,10 @@ class CompanyActivities:
         if request.foreign:
             return CompanyFound(name=None)  # the registry knows French companies only
         try:
-            return CompanyFound(name=await self._registry.company_name(request.identifier))
+            # Heartbeats: if this worker dies, another one retries within seconds.
+            async with heartbeating():
+                name = await self._registry.company_name(request.identifier)
+            return CompanyFound(name=name)
         except Exception as error:  # any failure of the registry is "unknown"
             log.warning("company look-up failed: %s", type(error).__name__)
             return CompanyFound(name=None)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 
 from domain.codes import ChannelKind, CodePurpose
-from domain.models import Details
+from domain.models import NewSubscriber
 
 
 class SendActivationCode(BaseModel):
@@ -29,16 +29,8 @@ class CompanyFound(BaseModel):
     name: str | None
 
 
-class CreateSubscriber(BaseModel):
-    enrollment_key: str
-    email: str
-    password_hash: str
-    details: Details
-    company_name: str | None
-    trust_answer_hash: str
-    terms_version: str
-    terms_accepted_at: datetime
-    activated_at: datetime
+class CreateSubscriber(NewSubscriber):
+    """The subscriber the repository creates, as it is (its fields are in workflow histories)."""
 
 
 class SubscriberCreated(BaseModel):

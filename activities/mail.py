@@ -12,15 +12,23 @@ from activities.inputs import SendActivationCode, SentCode
 from domain.codes import CodePurpose
 from mail.activation import activation_message
 from mail.sender import MailSender
+from mail.support import DEFAULT_SUPPORT, SupportChannel
 from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
 from security.keyed_hash import KeyedHasher
 
 
 class MailActivities:
-    def __init__(self, sender: MailSender, hasher: KeyedHasher, mail_from: str) -> None:
+    def __init__(
+        self,
+        sender: MailSender,
+        hasher: KeyedHasher,
+        mail_from: str,
+        support: SupportChannel = DEFAULT_SUPPORT,
+    ) -> None:
         self._sender = sender
         self._hasher = hasher
         self._mail_from = mail_from
+        self._support = support
 
     @activity.defn
     async def send_activation_code(self, request: SendActivationCode) -> SentCode:
@@ -37,6 +45,7 @@ class MailActivities:
             sent_at=datetime.now(UTC),
             deadline=request.deadline,
             message_key=digest,
+            support=self._support,
         )
         meter = activity.metric_meter()
         try:

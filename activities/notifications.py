@@ -9,6 +9,7 @@ from temporalio import activity
 
 from mail.notifications import Change, notification_message
 from mail.sender import MailSender
+from mail.support import SupportChannel
 from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
 
 
@@ -22,9 +23,10 @@ class SendNotification(BaseModel):
 
 
 class NotificationActivities:
-    def __init__(self, sender: MailSender, mail_from: str) -> None:
+    def __init__(self, sender: MailSender, mail_from: str, support: SupportChannel) -> None:
         self._sender = sender
         self._mail_from = mail_from
+        self._support = support
 
     @activity.defn
     async def send_notification(self, request: SendNotification) -> None:
@@ -36,6 +38,7 @@ class NotificationActivities:
             sent_at=datetime.now(UTC),
             message_key=request.message_key,
             new_email=request.new_email,
+            support=self._support,
         )
         meter = activity.metric_meter()
         try:

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem
+from domain.problems import ProblemCode
 from observability.logs import request_id
 from observability.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -71,7 +72,7 @@ class BodySizeLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(
             413,
-            "payload_too_large",
+            ProblemCode.PAYLOAD_TOO_LARGE,
             "Requête trop volumineuse",
             _too_large_detail(self.limit),
         )

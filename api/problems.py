@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import FieldError, InvalidFields
+from domain.problems import ProblemCode
 from services.errors import ServiceError, TooManyAttempts, Unavailable
 
 PROBLEM_JSON = "application/problem+json"
@@ -29,30 +30,30 @@ _TYPE_MESSAGES = {
 _TYPE_CODES = {"missing": "required", "string_too_long": "too_long"}
 
 _HTTP_TITLES = {
-    400: ("malformed_request", "Requête mal formée"),
-    401: ("unauthorized", "Authentification requise"),
-    403: ("forbidden", "Accès refusé"),
-    404: ("not_found", "Ressource introuvable"),
-    405: ("method_not_allowed", "Méthode non autorisée"),
-    413: ("payload_too_large", "Requête trop volumineuse"),
-    415: ("unsupported_media_type", "Type de contenu non pris en charge"),
+    400: (ProblemCode.MALFORMED_REQUEST, "Requête mal formée"),
+    401: (ProblemCode.UNAUTHORIZED, "Authentification requise"),
+    403: (ProblemCode.FORBIDDEN, "Accès refusé"),
+    404: (ProblemCode.NOT_FOUND, "Ressource introuvable"),
+    405: (ProblemCode.METHOD_NOT_ALLOWED, "Méthode non autorisée"),
+    413: (ProblemCode.PAYLOAD_TOO_LARGE, "Requête trop volumineuse"),
+    415: (ProblemCode.UNSUPPORTED_MEDIA_TYPE, "Type de contenu non pris en charge"),
 }
 
 
 def problem(
     status: int,
-    code: str,
+    code: ProblemCode,
     title: str,
     detail: str,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
-        "type": TYPE_BASE + code,
+        "type": TYPE_BASE + code.value,
         "title": title,
         "status": status,
         "detail": detail,
-        "code": code,
+        "code": code.value,
     }
     if errors is not None:
         body["errors"] = [{"field": e.field, "code": e.code, "message": e.message} for e in errors]
@@ -62,7 +63,7 @@ def problem(
 def invalid_fields(errors: list[FieldError]) -> JSONResponse:
     return problem(
         422,
-        "invalid_fields",
+        ProblemCode.INVALID_FIELDS,
         "Informations invalides",
         "Certaines informations saisies ne sont pas valides : corrigez les champs signalés.",
         errors,
@@ -84,11 +85,17 @@ def install(app: FastAPI) -> None:
         raw = exc.errors()
         if any(e.get("type") == "json_invalid" for e in raw):
             return problem(
-                400, "malformed_request", "Requête mal formée", "Le corps n'est pas un JSON valide."
+                400,
+                ProblemCode.MALFORMED_REQUEST,
+                "Requête mal formée",
+                "Le corps n'est pas un JSON valide.",
             )
         if any(e.get("loc") == ("body",) for e in raw):
             return problem(
-                400, "malformed_request", "Requête mal formée", "Le corps doit être un objet JSON."
+                400,
+                ProblemCode.MALFORMED_REQUEST,
+                "Requête mal formée",
+                "Le corps doit être un objet JSON.",
             )
         errors = [
             FieldError(
@@ -111,6 +118,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, title = _HTTP_TITLES.get(exc.status_code, ("error", "Erreur"))
+        code, title = _HTTP_TITLES.get(exc.status_code, (ProblemCode.ERROR, "Erreur"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else title
         return problem(exc.status_code, code, title, detail, headers=getattr(exc, "headers", None))

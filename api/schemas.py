@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
 from domain.models import EnrollmentStatus, IdentifiersForm
-from domain.reference import TRUST_QUESTIONS, Civility
-from domain.rules import display_company_identifier
+from domain.reference import Civility
 from domain.subscriber_number import format_subscriber_number
-from storage.tables import Subscriber
+from domain.subscriber_view import SubscriberView
+from storage.tables import SubscriberBase
 from workflows.enrollment_messages import EmailDelivery, Recap
 
 
@@ -49,6 +50,25 @@ class TrustOut(BaseModel):
     question_label: str
 
 
+def subscriber_fields(view: SubscriberView) -> dict[str, Any]:
+    """Identity, company, contact and trust question: codes as stored, with their labels."""
+    details = view.details
+    return {
+        "civility": details.civility,
+        "last_name": details.last_name,
+        "first_name": details.first_name,
+        "company": CompanyOut(
+            foreign=details.company.foreign,
+            identifier=view.company_identifier,
+            name=view.company_name,
+        ),
+        "contact": ContactOut(email=view.email, **details.contact.model_dump()),
+        "trust": TrustOut(
+            question=details.trust_question, question_label=view.trust_question_label
+        ),
+    }
+
+
 class EnrollmentOut(BaseModel):
     enrollment_id: str
     status: EnrollmentStatus
@@ -65,29 +85,18 @@ class EnrollmentOut(BaseModel):
 
     @classmethod
     def from_recap(cls, enrollment_id: str, recap: Recap) -> EnrollmentOut:
-        out = cls(
+        subscriber: dict[str, Any] = {}
+        if recap.details is not None:
+            view = SubscriberView(recap.email, recap.details, recap.company_name)
+            subscriber = subscriber_fields(view)
+        return cls(
             enrollment_id=enrollment_id,
             status=recap.status,
             email=recap.email,
             activation_deadline=recap.activation_deadline,
             email_delivery=recap.email_delivery,
+            **subscriber,
         )
-        if (details := recap.details) is not None:
-            company = details.company
-            out.civility = details.civility
-            out.last_name = details.last_name
-            out.first_name = details.first_name
-            out.company = CompanyOut(
-                foreign=company.foreign,
-                identifier=display_company_identifier(company.foreign, company.identifier),
-                name=recap.company_name,
-            )
-            out.contact = ContactOut(email=recap.email, **details.contact.model_dump())
-            out.trust = TrustOut(
-                question=details.trust_question,
-                question_label=TRUST_QUESTIONS[details.trust_question],
-            )
-        return out
 
 
 class ConfirmOut(BaseModel):
@@ -139,35 +148,13 @@ class ProfileOut(BaseModel):
     activated_at: datetime
 
     @classmethod
-    def from_subscriber(cls, s: Subscriber) -> ProfileOut:
+    def from_subscriber(cls, subscriber: SubscriberBase) -> ProfileOut:
         return cls(
-            subscriber_number=s.subscriber_number,
-            subscriber_number_formatted=format_subscriber_number(s.subscriber_number),
-            email=s.email,
-            civility=Civility(s.civility),
-            last_name=s.last_name,
-            first_name=s.first_name,
-            company=CompanyOut(
-                foreign=s.company_foreign,
-                identifier=display_company_identifier(s.company_foreign, s.company_identifier),
-                name=s.company_name,
-            ),
-            contact=ContactOut(
-                phone=s.phone,
-                email=s.email,
-                street_number=s.street_number,
-                street_type=s.street_type,
-                street_name=s.street_name,
-                address_complement=s.address_complement,
-                postal_code=s.postal_code,
-                city=s.city,
-                country=s.country,
-            ),
-            trust=TrustOut(
-                question=s.trust_question,
-                question_label=TRUST_QUESTIONS.get(s.trust_question, ""),
-            ),
-            activated_at=s.activated_at,
+            subscriber_number=subscriber.subscriber_number,
+            subscriber_number_formatted=format_subscriber_number(subscriber.subscriber_number),
+            email=subscriber.email,
+            activated_at=subscriber.activated_at,
+            **subscriber_fields(subscriber.view()),
         )
 
 

@@ -202,9 +202,9 @@ def scale_report(run: dict[str, Any]) -> str:
 
 TEMPLATE = """# Benchmarks
 
-What one node of the embedded stack sustains, measured by `make bench` and `make bench-scale`
-(see the README's *Benchmarks* section). The sections between the markers are rewritten by each
-run; the tuning history below them is kept by hand.
+What one node of the embedded stack sustains, measured by `make bench` and `make bench-scale`.
+The sections between the markers are rewritten by each run; the rest of this page is kept by
+hand.
 
 ## Latest `make bench`
 

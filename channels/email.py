@@ -9,12 +9,17 @@ from domain.codes import CodePurpose
 from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_message
 from mail.sender import MailSender
+from mail.support import DEFAULT_SUPPORT, SupportChannel
 
 
 class EmailCodeChannel:
-    def __init__(self, sender: MailSender, mail_from: str) -> None:
+    def __init__(
+        self, sender: MailSender, mail_from: str, support: SupportChannel = DEFAULT_SUPPORT
+    ) -> None:
         self._sender = sender
         self._mail_from = mail_from
+        # Every e-mail says whom to call if the user did not ask for it.
+        self._support = support
 
     def message_id(self, reference: str) -> str:
         domain = self._mail_from.rpartition("@")[2] or "localhost"
@@ -35,6 +40,7 @@ class EmailCodeChannel:
                     sent_at=outgoing.sent_at,
                     deadline=outgoing.deadline,
                     message_id=outgoing.message_id,
+                    support=self._support,
                 )
             case CodePurpose.PASSWORD_RESET:
                 return password_reset_message(
@@ -45,6 +51,7 @@ class EmailCodeChannel:
                     deadline=outgoing.deadline,
                     message_id=outgoing.message_id,
                     question_label=request.extra.get("question_label", ""),
+                    support=self._support,
                 )
             case CodePurpose.EMAIL_CHANGE:
                 return email_change_message(

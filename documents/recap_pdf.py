@@ -1,99 +1,100 @@
 """The recap print-out (« formulaire d'inscription »), rendered with fpdf2.
 
-It holds what a subscriber needs to keep: never the password, the activation code or the trust
-answer. DejaVu Sans is embedded so every French character renders.
+It prints the subscriber's view (domain.subscriber_view) as the recap screen shows it: never the
+password, the activation code or the trust answer. DejaVu Sans is embedded so every French
+character renders.
 """
 
 from __future__ import annotations
 
+import copy
+import io
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 
-from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, country_label
-from domain.rules import display_company_identifier
-from domain.subscriber_number import format_subscriber_number
-from mail.activation import french_datetime
-from storage.tables import SubscriberBase
+from domain.formatting import french_datetime
+from domain.subscriber_view import Section, SubscriberView
 
 FONTS = Path(__file__).parent / "fonts"
-UNKNOWN_COMPANY = "Raison sociale inconnue"
-COMPANY_NOTE = (
-    "Si la raison sociale affichée est erronée, veuillez prendre contact avec votre Service des "
-    "Impôts des Entreprises."
-)
+FAMILY = "DejaVu"
+FACES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 
-def _rows(subscriber: SubscriberBase) -> list[tuple[str, list[tuple[str, str]]]]:
-    street = " ".join(
-        part
-        for part in (
-            subscriber.street_number,
-            STREET_TYPES.get(subscriber.street_type, subscriber.street_type),
-            subscriber.street_name,
-        )
-        if part
-    )
-    company_id = display_company_identifier(
-        subscriber.company_foreign, subscriber.company_identifier
-    )
-    space = [
-        ("Numéro d'abonné", format_subscriber_number(subscriber.subscriber_number)),
-        ("Date d'activation", french_datetime(subscriber.activated_at)),
-        ("Identifiant", subscriber.email),
-    ]
-    if subscriber.details_changed_at is not None:
-        space.append(("Dernière modification", french_datetime(subscriber.details_changed_at)))
-    return [
-        ("Espace abonné", space),
-        (
-            "Usager",
-            [
-                ("Civilité", Civility(subscriber.civility).label),
-                ("Nom", subscriber.last_name.upper()),
-                ("Prénom", subscriber.first_name),
-            ],
-        ),
-        (
-            "Entreprise d'appartenance",
-            [
-                ("Entreprise étrangère", "oui" if subscriber.company_foreign else "non"),
-                ("S.I.R.E.N. ou équivalent", company_id),
-                ("Raison sociale", subscriber.company_name or UNKNOWN_COMPANY),
-            ],
-        ),
-        (
-            "Contact",
-            [
-                ("Numéro de téléphone professionnel", subscriber.phone),
-                ("Adresse e-mail professionnelle", subscriber.email),
-                ("Adresse", street),
-                ("Complément d'adresse", subscriber.address_complement),
-                ("Code postal", subscriber.postal_code),
-                ("Ville", subscriber.city),
-                ("Pays", country_label(subscriber.country)),
-            ],
-        ),
-        (
-            "Questions de confiance",
-            [("Question", TRUST_QUESTIONS.get(subscriber.trust_question, ""))],
-        ),
-    ]
+# Tables fpdf2's subsetter drops on output anyway (fpdf/output.py), some of them large
+# (the OpenType layout tables): dropped once, they are not read again for every document.
+UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta")
 
 
-def render_recap_pdf(subscriber: SubscriberBase, printed_at: datetime) -> bytes:
+def _without_unused_tables(path: Path) -> bytes:
+    font = TTFont(path, recalcTimestamp=False, lazy=True)
+    for tag in UNUSED_TABLES:
+        if tag in font:
+            del font[tag]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@cache
+def _parsed_faces() -> dict[str, tuple[TTFFont, bytes]]:
+    """The faces as fpdf2 parses them (character map, widths, glyph IDs), once per process."""
+    prototype = FPDF()
+    faces = {}
+    for style, file_name in FACES.items():
+        path = FONTS / file_name
+        prototype.add_font(FAMILY, style, str(path))
+        font = prototype.fonts[f"{FAMILY.lower()}{style}"]
+        assert isinstance(font, TTFFont)
+        # Only layout tables go: the glyphs, their order and names stay those parsed here.
+        faces[font.fontkey] = (font, _without_unused_tables(path))
+    return faces
+
+
+def _add_fonts(pdf: FPDF) -> None:
+    """What `pdf.add_font` would do, from the parsed faces: the read-only metrics are shared;
+    what a document changes is its own (the glyphs it uses, and the font tables, which the
+    subsetter rewrites on output, opened again from the file's bytes and read lazily)."""
+    for key, (parsed, data) in _parsed_faces().items():
+        font = copy.copy(parsed)
+        font.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+        font.desc = copy.copy(parsed.desc)
+        font.cw = copy.copy(parsed.cw)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = SubsetMap(font)
+        pdf.fonts[key] = font
+
+
+def _section(pdf: FPDF, section: Section) -> None:
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.set_fill_color(230, 230, 245)
+    pdf.cell(0, 8, section.title, fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 10)
+    for row in section.rows:
+        pdf.cell(70, 6.5, row.label)
+        pdf.multi_cell(0, 6.5, row.value or "-", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if section.note:
+        pdf.set_font(FAMILY, "", 8)
+        pdf.multi_cell(0, 5, section.note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+
+
+def render_recap_pdf(view: SubscriberView, printed_at: datetime) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title("Espace abonné professionnel - formulaire d'inscription")
     pdf.set_creation_date(printed_at)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    _add_fonts(pdf)
     pdf.set_margins(18, 18, 18)
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 15)
+    pdf.set_font(FAMILY, "B", 15)
     pdf.cell(0, 9, "Espace abonné professionnel", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", "", 11)
+    pdf.set_font(FAMILY, "", 11)
     pdf.cell(
         0,
         7,
@@ -102,19 +103,10 @@ def render_recap_pdf(subscriber: SubscriberBase, printed_at: datetime) -> bytes:
         new_y=YPos.NEXT,
     )
     pdf.ln(4)
-    for title, rows in _rows(subscriber):
-        pdf.set_font("DejaVu", "B", 11)
-        pdf.set_fill_color(230, 230, 245)
-        pdf.cell(0, 8, title, fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("DejaVu", "", 10)
-        for label, value in rows:
-            pdf.cell(70, 6.5, label)
-            pdf.multi_cell(0, 6.5, value or "-", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        if title == "Entreprise d'appartenance":
-            pdf.set_font("DejaVu", "", 8)
-            pdf.multi_cell(0, 5, COMPANY_NOTE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(3)
-    pdf.set_font("DejaVu", "", 8)
+    account = view.account_section()
+    for section in (account, *view.sections()) if account else view.sections():
+        _section(pdf, section)
+    pdf.set_font(FAMILY, "", 8)
     pdf.multi_cell(
         0,
         5,

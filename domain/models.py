@@ -6,6 +6,7 @@ parser, decide what is wrong and report every field at once, in French.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -89,3 +90,17 @@ class Details(BaseModel):
     company: Company
     contact: Contact
     trust_question: str
+
+
+class NewSubscriber(BaseModel):
+    """A subscriber to create at activation: the enrollment's details and hashed secrets."""
+
+    enrollment_key: str  # workflow ID / run ID: a retried creation finds its row again
+    email: str
+    password_hash: str
+    details: Details
+    company_name: str | None
+    trust_answer_hash: str
+    terms_version: str
+    terms_accepted_at: datetime
+    activated_at: datetime

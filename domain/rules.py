@@ -75,9 +75,9 @@ _VAT_PREFIXES = {"GR": "EL"}
 MESSAGES: dict[str, str] = {
     "required": "Ce champ est obligatoire.",
     "terms_not_accepted": "Vous devez accepter les conditions générales pour continuer.",
-    "invalid_email": "L'adresse e-mail n'est pas valide.",
-    "email_too_long": f"L'adresse e-mail ne doit pas dépasser {EMAIL_MAX} caractères.",
-    "email_mismatch": "Les deux adresses e-mail ne sont pas identiques.",
+    "invalid_email": "L'adresse électronique n'est pas valide.",
+    "email_too_long": f"L'adresse électronique ne doit pas dépasser {EMAIL_MAX} caractères.",
+    "email_mismatch": "Les deux adresses électroniques ne sont pas identiques.",
     "password_too_short": f"Le mot de passe doit comporter au moins {PASSWORD_MIN} caractères.",
     "password_too_long": f"Le mot de passe ne doit pas dépasser {PASSWORD_MAX} caractères.",
     "password_invalid_characters": (

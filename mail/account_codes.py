@@ -11,14 +11,15 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from mail.activation import PARIS, french_datetime
+from domain.formatting import PARIS, french_datetime
+from mail.support import DEFAULT_SUPPORT, SupportChannel
 
-RESET_SUBJECT = "Espace abonné des professionnels : réinitialisation de votre mot de passe"
-EMAIL_CHANGE_SUBJECT = "Espace abonné des professionnels : confirmez votre nouvelle adresse"
+RESET_SUBJECT = "Espace abonné des professionnels\u00a0: réinitialisation de votre mot de passe"
+EMAIL_CHANGE_SUBJECT = "Espace abonné des professionnels\u00a0: confirmez votre nouvelle adresse"
 
 _FOOTER = """\
 Ce code doit être saisi en respectant les majuscules et les minuscules. Il ne peut servir \
-qu'une fois ; une nouvelle demande le remplace.
+qu'une fois\u202f; une nouvelle demande le remplace.
 
 L'Administration Fiscale vous remercie de l'intérêt que vous portez à ses services.
 
@@ -32,18 +33,19 @@ _PASSWORD_RESET = (
 ESPACE ABONNE DES PROFESSIONNELS
 
 Vous avez demandé à réinitialiser le mot de passe de votre espace abonné professionnel \
-(« Mot de passe oublié ? »). Saisissez le code suivant sur la page de réinitialisation :
+(«\u00a0Mot de passe oublié\u202f?\u00a0»). Saisissez le code suivant sur la page de \
+réinitialisation\u00a0:
 
 {code}
 
 Ce code est valable {validity}, soit jusqu'au {deadline}. La page vous demandera aussi la \
-réponse à votre question de confiance :
+réponse à votre question de confiance\u00a0:
 
 {question}
 
-Si vous n'êtes pas à l'origine de cette demande, ne communiquez ce code à personne : votre mot \
-de passe actuel reste valable. Si vous recevez ce message sans l'avoir demandé à plusieurs \
-reprises, contactez l'assistance aux usagers des téléprocédures.
+Si vous n'êtes pas à l'origine de cette demande, ne communiquez ce code à personne\u00a0: votre \
+mot de passe actuel reste valable. Si vous recevez ce message sans l'avoir demandé à plusieurs \
+reprises, contactez {support}
 
 """
     + _FOOTER
@@ -55,14 +57,14 @@ ESPACE ABONNE DES PROFESSIONNELS
 
 Vous avez demandé que cette adresse électronique devienne l'identifiant de votre espace abonné \
 professionnel. Pour le confirmer, saisissez le code suivant dans votre espace, rubrique \
-« Modifier mon adresse électronique » :
+«\u00a0Modifier mon adresse électronique\u00a0»\u00a0:
 
 {code}
 
 Ce code est valable {validity}, soit jusqu'au {deadline}. Tant qu'il n'a pas été saisi, votre \
 identifiant reste votre adresse actuelle.
 
-Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : sans ce code, rien ne \
+Si vous n'êtes pas à l'origine de cette demande, ignorez ce message\u00a0: sans ce code, rien ne \
 change.
 
 """
@@ -74,9 +76,9 @@ def validity_text(validity: timedelta) -> str:
     """« 30 minutes », « 24 heures »: how long a code lasts, in words."""
     minutes = round(validity.total_seconds() / 60)
     if minutes % 60:
-        return f"{minutes} minutes"
+        return f"{minutes}\u00a0minutes"
     hours = minutes // 60
-    return f"{hours} heure" if hours == 1 else f"{hours} heures"
+    return f"{hours}\u00a0heure" if hours == 1 else f"{hours}\u00a0heures"
 
 
 def _message(
@@ -101,12 +103,14 @@ def password_reset_message(
     deadline: datetime,
     message_id: str,
     question_label: str,
+    support: SupportChannel = DEFAULT_SUPPORT,
 ) -> EmailMessage:
     body = _PASSWORD_RESET.format(
         code=code,
         validity=validity_text(deadline - sent_at),
         deadline=french_datetime(deadline),
         question=question_label,
+        support=support.mail_lines(),
     )
     return _message(
         subject=RESET_SUBJECT,

@@ -1,69 +1,77 @@
-"""The activation e-mail, word for word from the procedure's sheet: plain text, no link, no logo."""
+"""The activation e-mail, from the procedure's sheet: plain text, no link, no logo."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
-SUBJECT = "Espace abonné des professionnels : votre code d'activation"
+from domain.formatting import PARIS, french_datetime
+from mail.support import DEFAULT_SUPPORT, SupportChannel
 
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+SUBJECT = "Espace abonné des professionnels\u00a0: votre code d'activation"
 
+# The sheet's e-mail, in French typography (a no-break space before « : ? ! », inside « »).
+# The steps name the same places as the « Courriel envoyé » page: both read ACTIVATION_STEPS.
 _BODY = """\
 ESPACE ABONNE DES PROFESSIONNELS
 
 Vous avez demandé la création d'un espace abonné professionnel, cette demande a bien été prise \
-en compte. Votre espace abonné sera activé lorsque vous aurez saisi le code suivant :
+en compte. Votre espace abonné sera activé lorsque vous aurez saisi le code suivant\u00a0:
 
 {code}
 
 Ce code doit être saisi en respectant les majuscules et les minuscules. Vous disposez d'un délai \
-de {window_hours} heures à compter de l'envoi de ce message pour activer votre compte, soit \
+de {window_hours}\u00a0heures à compter de l'envoi de ce message pour activer votre compte, soit \
 jusqu'au {deadline}. Au-delà de ce délai, votre pré-inscription sera supprimée et vous devrez \
 recommencer toute la procédure.
 
-Pour activer votre compte, veuillez suivre la procédure suivante :
+Pour activer votre compte, veuillez suivre la procédure suivante\u00a0:
 
-1. Connectez-vous au site impots.gouv.fr.
-2. Cliquez sur "Professionnels" puis sur "Espace abonné (création, accès)"
-3. Cliquez sur le lien " Vous souhaitez activer votre espace abonné ? Cliquez sur ce lien pour \
-l'activer"
-4. Saisissez votre identifiant puis le code ci-dessus et validez.
+{steps}
 
 L'Administration Fiscale vous remercie de l'intérêt que vous portez à ses services.
 
 Si vous avez une question particulière, nous vous invitons à ne pas répondre à l'adresse \
-électronique de ce message mais à vous connecter sur notre site impots.gouv.fr où vous trouverez \
+électronique de ce message mais à vous connecter sur notre site, où vous trouverez \
 les réponses aux questions les plus fréquentes.
+
+Si vous n'êtes pas à l'origine de cette demande, ne saisissez pas ce code et contactez \
+{support}
 
 Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messages contenant un \
 logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
 utiliser ce lien.
 """
 
+# The places the user goes to, named once: the e-mail and the « Courriel envoyé » page both list
+# them (imperative in the e-mail, infinitive on the page, as in the sheet), and the pages show them
+# (« Professionnels » in the breadcrumb, « Espace abonné (création, accès) » in the header, the
+# link on the home page).
+SITE = "le site de l'espace abonné professionnel"
+SECTION = "Professionnels"
+SPACE_LINK = "Espace abonné (création, accès)"
+ACTIVATE_LINK = (
+    "Vous souhaitez activer votre espace abonné\u202f? cliquez sur ce lien pour l'activer"
+)
 
-def french_datetime(moment: datetime) -> str:
-    """E.g. « 29 novembre 2026 à 14 h 05 (heure de Paris) », « 1er décembre 2026 à … »."""
-    local = moment.astimezone(PARIS)
-    day_number = "1er" if local.day == 1 else str(local.day)
-    day = f"{day_number} {_MONTHS[local.month - 1]} {local.year}"
-    return f"{day} à {local:%H} h {local:%M} (heure de Paris)"
+
+def _quoted(text: str) -> str:
+    return f"«\u00a0{text}\u00a0»"
+
+
+ACTIVATION_STEPS = (
+    f"Connectez-vous sur {SITE}.",
+    f"Cliquez sur {_quoted(SECTION)} puis sur {_quoted(SPACE_LINK)}.",
+    f"Cliquez sur le lien {_quoted(ACTIVATE_LINK)}.",
+    "Saisissez votre identifiant puis le code ci-dessus et validez.",
+)
+PAGE_STEPS = (
+    f"vous connecter sur {SITE}\u00a0;",
+    f"cliquer sur {_quoted(SECTION)} puis sur {_quoted(SPACE_LINK)}\u00a0;",
+    f"cliquer sur le lien {_quoted(ACTIVATE_LINK)}\u00a0;",
+    "puis saisir votre identifiant puis le code que vous avez reçu et valider.",
+)
 
 
 def activation_message(
@@ -75,6 +83,7 @@ def activation_message(
     deadline: datetime,
     message_key: str = "",
     message_id: str | None = None,
+    support: SupportChannel = DEFAULT_SUPPORT,
 ) -> EmailMessage:
     """Build the e-mail. The Message-ID is stable per code (`message_id` as the code delivery
     chose it, or one built from `message_key`), so a retried send is recognisable as the same
@@ -89,6 +98,12 @@ def activation_message(
         message_id = f"<activation.{message_key[:32]}@{domain}>"
     message["Message-ID"] = message_id
     window_hours = round((deadline - sent_at).total_seconds() / 3600)
-    body = _BODY.format(code=code, window_hours=window_hours, deadline=french_datetime(deadline))
+    body = _BODY.format(
+        code=code,
+        window_hours=window_hours,
+        deadline=french_datetime(deadline),
+        steps="\n".join(f"{n}. {step}" for n, step in enumerate(ACTIVATION_STEPS, 1)),
+        support=support.mail_lines(),
+    )
     message.set_content(body, charset="utf-8")
     return message

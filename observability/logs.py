@@ -48,6 +48,9 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # fontTools reports each step of every PDF's font subsetting at INFO (dozens of lines a
+    # document); its warnings still pass.
+    logging.getLogger("fontTools").setLevel(max(level, logging.WARNING))
     # The IDs go into their own JSON fields; the SDK would otherwise repeat them in the message.
     activity.logger.activity_info_on_message = False
     workflow.logger.workflow_info_on_message = False

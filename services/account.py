@@ -159,7 +159,7 @@ class AccountService:
         assert subscriber.id is not None
         try:
             pdf = await asyncio.to_thread(
-                render_recap_pdf, subscriber, printed_at=datetime.now(UTC)
+                render_recap_pdf, subscriber.view(), printed_at=datetime.now(UTC)
             )
         except Exception:
             log.exception("recap rendering failed; it will be rendered on demand")

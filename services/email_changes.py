@@ -21,6 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.account_forms import EmailChangeCodeForm, EmailChangeForm
 from domain.codes import CodePurpose
+from domain.problems import ProblemCode
 from domain.rules import check_new_email
 from security.keyed_hash import KeyedHasher
 from services.account import AccountService
@@ -89,7 +90,7 @@ class EmailChangeService:
         )
         await self._account.check_secrets(subscriber, form.password, form.trust_answer)
         if await self.taken(new_email):
-            raise Conflict(EMAIL_TAKEN, code="email_taken")
+            raise Conflict(EMAIL_TAKEN, code=ProblemCode.EMAIL_TAKEN)
         assert subscriber.id is not None
         start = WithStartWorkflowOperation(
             EmailChangeWorkflow.run,
@@ -144,7 +145,7 @@ class EmailChangeService:
         # An enrollment for the new address may have started since the request: it keeps it.
         pending = await self._pending_address(workflow_id)
         if pending is not None and await self._enrolling(pending):
-            raise Conflict(EMAIL_TAKEN, code="email_taken")
+            raise Conflict(EMAIL_TAKEN, code=ProblemCode.EMAIL_TAKEN)
         try:
             result = await self._call(handle.execute_update(EmailChangeWorkflow.confirm, request))
         except NotFound:
@@ -166,7 +167,7 @@ class EmailChangeService:
                     retry_after=60,
                 )
             case ConfirmOutcome.TAKEN:
-                raise Conflict(EMAIL_TAKEN, code="email_taken")
+                raise Conflict(EMAIL_TAKEN, code=ProblemCode.EMAIL_TAKEN)
         old_email = subscriber.email
         assert result.new_email is not None and subscriber.id is not None
         # Everything keyed on the old identifier follows or ends.

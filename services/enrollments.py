@@ -20,6 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.codes import is_code_shaped
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.problems import ProblemCode
 from domain.rules import check_details, check_identifiers, normalise_email
 from security.keyed_hash import (
     KeyedHasher,
@@ -51,13 +52,23 @@ from workflows.enrollment_messages import (
     DraftRef,
     EnrollmentParams,
     Recap,
-    Rejection,
     SetIdentifiers,
     SubmitDetails,
 )
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# What each refusal of the procedure tells the user (409).
+_CONFLICTS = {
+    ProblemCode.ALREADY_SUBSCRIBED: "Cet identifiant est déjà celui d'un espace abonné.",
+    ProblemCode.ACTIVATION_PENDING: (
+        "Une inscription pour cet identifiant attend son activation : utilisez le code "
+        "reçu par courriel ou demandez-en un nouveau."
+    ),
+    ProblemCode.DETAILS_MISSING: "Renseignez vos informations avant de confirmer.",
+    ProblemCode.CONFLICT: "Cette étape n'est plus possible pour cette inscription.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +121,7 @@ class EnrollmentService:
         email = check_identifiers(form)
         if await asyncio.to_thread(self._subscribers.email_exists, email):
             raise Conflict(
-                "Cet identifiant est déjà celui d'un espace abonné.", code="already_subscribed"
+                _CONFLICTS[ProblemCode.ALREADY_SUBSCRIBED], code=ProblemCode.ALREADY_SUBSCRIBED
             )
         password_hash = await self._hasher.hash(form.password)
         draft_key = new_draft_key()
@@ -293,25 +304,12 @@ class EnrollmentService:
 
 
 def _from_rejection(cause: BaseException | None) -> Exception:
+    """The service's error for an update the workflow refused (its type is a ProblemCode)."""
     reason = cause.type if isinstance(cause, ApplicationError) else None
-    match reason:
-        case Rejection.NOT_FOUND:
-            return NotFound("Inscription introuvable.")
-        case Rejection.ACTIVATION_PENDING:
-            return Conflict(
-                "Une inscription pour cet identifiant attend son activation : utilisez le code "
-                "reçu par courriel ou demandez-en un nouveau.",
-                code="activation_pending",
-            )
-        case Rejection.ALREADY_SUBSCRIBED:
-            return Conflict(
-                "Cet identifiant est déjà celui d'un espace abonné.", code="already_subscribed"
-            )
-        case Rejection.DETAILS_MISSING:
-            return Conflict(
-                "Renseignez vos informations avant de confirmer.", code="details_missing"
-            )
-        case Rejection.CONFLICT:
-            return Conflict("Cette étape n'est plus possible pour cette inscription.")
+    if reason == ProblemCode.NOT_FOUND:
+        return NotFound("Inscription introuvable.")
+    if reason in _CONFLICTS:
+        code = ProblemCode(reason)
+        return Conflict(_CONFLICTS[code], code=code)
     log.warning("update failed: %s", type(cause).__name__)
     return Unavailable("Le service est momentanément indisponible.")

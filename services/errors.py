@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from domain.problems import ProblemCode
+
 
 class ServiceError(Exception):
     status = 400
-    code = "error"
+    code = ProblemCode.ERROR
     title = "Erreur"
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(self, detail: str, *, code: ProblemCode | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         if code:
@@ -16,46 +18,46 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    status, code, title = 404, "not_found", "Ressource introuvable"
+    status, code, title = 404, ProblemCode.NOT_FOUND, "Ressource introuvable"
 
 
 class Conflict(ServiceError):
-    status, code, title = 409, "conflict", "Opération impossible dans l'état actuel"
+    status, code, title = 409, ProblemCode.CONFLICT, "Opération impossible dans l'état actuel"
 
 
 class Expired(ServiceError):
-    status, code, title = 410, "code_expired", "Délai dépassé"
+    status, code, title = 410, ProblemCode.CODE_EXPIRED, "Délai dépassé"
 
 
 class InvalidCode(ServiceError):
-    status, code, title = 422, "invalid_code", "Code d'activation refusé"
+    status, code, title = 422, ProblemCode.INVALID_CODE, "Code d'activation refusé"
 
 
 class Unauthorized(ServiceError):
-    status, code, title = 401, "unauthorized", "Authentification requise"
+    status, code, title = 401, ProblemCode.UNAUTHORIZED, "Authentification requise"
 
 
 class InvalidReset(ServiceError):
     """« Mot de passe oublié ? »: wrong code, wrong answer, unknown identifier or expired code,
     all told alike."""
 
-    status, code, title = 422, "invalid_reset", "Réinitialisation refusée"
+    status, code, title = 422, ProblemCode.INVALID_RESET, "Réinitialisation refusée"
 
 
 class Forbidden(ServiceError):
-    status, code, title = 403, "invalid_secret", "Vérification refusée"
+    status, code, title = 403, ProblemCode.INVALID_SECRET, "Vérification refusée"
 
 
 class TooManyAttempts(ServiceError):
-    status, code, title = 429, "too_many_attempts", "Trop de tentatives"
+    status, code, title = 429, ProblemCode.TOO_MANY_ATTEMPTS, "Trop de tentatives"
 
-    def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
-        super().__init__(detail, code=code)
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
         self.retry_after = retry_after
 
 
 class Unavailable(ServiceError):
-    status, code, title = 503, "unavailable", "Service momentanément indisponible"
+    status, code, title = 503, ProblemCode.UNAVAILABLE, "Service momentanément indisponible"
 
     def __init__(self, detail: str, *, retry_after: int = 5) -> None:
         super().__init__(detail)

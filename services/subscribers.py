@@ -10,6 +10,7 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.service import RPCError
 
 from documents.recap_pdf import render_recap_pdf
+from domain.problems import ProblemCode
 from domain.rules import normalise_email
 from security.passwords import SecretHasher
 from security.tokens import new_token, token_digest
@@ -85,7 +86,9 @@ class SubscriberService:
         if not await self._hasher.verify(hashed, password) or subscriber is None:
             if throttle is not None:
                 await asyncio.to_thread(throttle.sign_in_failed, identifier)
-            raise Unauthorized("Identifiant ou mot de passe incorrect.", code="invalid_credentials")
+            raise Unauthorized(
+                "Identifiant ou mot de passe incorrect.", code=ProblemCode.INVALID_CREDENTIALS
+            )
         if throttle is not None:
             await asyncio.to_thread(throttle.sign_in_succeeded, identifier)
         assert subscriber.id is not None
@@ -115,7 +118,7 @@ class SubscriberService:
             pdf = await asyncio.to_thread(self._subscribers.recap, subscriber.id)
         if pdf is None:  # rendering failed in the worker: render it here and keep it
             pdf = await asyncio.to_thread(
-                render_recap_pdf, subscriber, printed_at=datetime.now(UTC)
+                render_recap_pdf, subscriber.view(), printed_at=datetime.now(UTC)
             )
             await asyncio.to_thread(self._subscribers.save_recap, subscriber.id, pdf)
         return pdf

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, Table, case, delete, literal
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,16 +49,14 @@ class AttemptRepository:
         )
         with session_scope(self.engine) as session:
             count, started_at, blocked_until = session.execute(statement).one()
-        return Count(count, _aware(started_at), _aware_or_none(blocked_until))
+        return Count(count, started_at, blocked_until)
 
     def get(self, key: str) -> Count | None:
         with Session(self.engine) as session:
             found = session.get(AttemptCounter, key)
             if found is None:
                 return None
-            return Count(
-                found.count, _aware(found.window_started_at), _aware_or_none(found.blocked_until)
-            )
+            return Count(found.count, found.window_started_at, found.blocked_until)
 
     def block(self, key: str, until: datetime) -> None:
         with session_scope(self.engine) as session:
@@ -78,12 +76,3 @@ class AttemptRepository:
                 delete(AttemptCounter).where(col(AttemptCounter.updated_at) < before)
             )
             return int(result.rowcount or 0)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time stored here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _aware_or_none(moment: datetime | None) -> datetime | None:
-    return None if moment is None else _aware(moment)

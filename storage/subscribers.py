@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
+from domain.models import NewSubscriber
 from domain.subscriber_number import BODY_DIGITS, make_subscriber_number
 from storage.engine import session_scope
 from storage.tables import RecapDocument, RetiredSubscriberNumber, SessionToken, Subscriber
@@ -40,13 +40,13 @@ class SubscriberRepository:
             found = session.exec(select(Subscriber.id).where(Subscriber.email == email)).first()
             return found is not None
 
-    def create_once(self, fields: dict[str, Any]) -> Subscriber:
+    def create_once(self, new: NewSubscriber) -> Subscriber:
         """Insert the subscriber of an enrollment, or return the one a previous try inserted.
 
-        `fields` are the columns but the subscriber number, which is drawn at random here
-        (random, not sequential, so that numbers tell nothing about how many exist).
+        The subscriber number is drawn at random here (random, not sequential, so that numbers
+        tell nothing about how many exist).
         """
-        enrollment_key = fields["enrollment_key"]
+        enrollment_key = new.enrollment_key
         for _ in range(5):
             existing = self._by_enrollment(enrollment_key)
             if existing is not None:
@@ -54,7 +54,7 @@ class SubscriberRepository:
             number = make_subscriber_number(secrets.randbelow(10**BODY_DIGITS))
             if self._retired(number):
                 continue  # the number of a closed space is never given again
-            subscriber = Subscriber(**fields, subscriber_number=number)
+            subscriber = Subscriber.create(new, number)
             try:
                 with session_scope(self.engine) as session:
                     session.add(subscriber)
@@ -62,7 +62,7 @@ class SubscriberRepository:
                     session.refresh(subscriber)
                     return subscriber
             except IntegrityError:
-                if self.email_exists(fields["email"]) and not self._by_enrollment(enrollment_key):
+                if self.email_exists(new.email) and not self._by_enrollment(enrollment_key):
                     raise EmailTaken from None
                 # Otherwise the random number collided, or a concurrent try won: go round.
         raise RuntimeError("could not allocate a unique subscriber number")
@@ -208,9 +208,9 @@ class SessionRepository:
         """The live session of a token, its last use brought up to date."""
         with Session(self.engine, expire_on_commit=False) as session:
             token = session.get(SessionToken, token_digest)
-            if token is None or _aware(token.expires_at) <= now:
+            if token is None or token.expires_at <= now:
                 return None
-            if _aware(token.last_used_at) + LAST_USE_PRECISION <= now:
+            if token.last_used_at + LAST_USE_PRECISION <= now:
                 token.last_used_at = now
                 session.add(token)
                 session.commit()
@@ -252,8 +252,3 @@ def _end_sessions(session: Session, subscriber_id: int, keep_session: str | None
     if keep_session is not None:
         statement = statement.where(col(SessionToken.session_id) != keep_session)
     return int(session.exec(statement).rowcount or 0)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time stored here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

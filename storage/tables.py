@@ -1,4 +1,8 @@
-"""Database tables (SQLModel). The schema itself is managed by the Alembic migrations."""
+"""Database tables (SQLModel). The schema itself is managed by the Alembic migrations.
+
+Every datetime column is SQLModel's UTCDateTime: it refuses naive values, stores UTC and reads
+back aware UTC times, SQLite included, so no reader has to repair a naive time.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
+
+from domain.models import Company, Contact, Details, NewSubscriber
+from domain.reference import Civility
+from domain.subscriber_view import Account, SubscriberView
 
 
 def utcnow() -> datetime:
@@ -37,6 +45,28 @@ class SubscriberBase(SQLModel):
     # When the subscriber last changed their contact details or identifier (shown on the recap).
     details_changed_at: datetime | None = None
 
+    def details(self) -> Details:
+        """The typed details back from their columns (the inverse of `Subscriber.create`)."""
+        return Details(
+            civility=Civility(self.civility),
+            last_name=self.last_name,
+            first_name=self.first_name,
+            company=Company(foreign=self.company_foreign, identifier=self.company_identifier),
+            contact=Contact.model_validate(self.model_dump(include=_CONTACT_COLUMNS)),
+            trust_question=self.trust_question,
+        )
+
+    def view(self) -> SubscriberView:
+        return SubscriberView(
+            email=self.email,
+            details=self.details(),
+            company_name=self.company_name,
+            account=Account(self.subscriber_number, self.activated_at, self.details_changed_at),
+        )
+
+
+_CONTACT_COLUMNS = set(Contact.model_fields)
+
 
 class Subscriber(SubscriberBase, table=True):
     __tablename__ = "subscribers"
@@ -47,6 +77,28 @@ class Subscriber(SubscriberBase, table=True):
     password_hash: str = Field(max_length=200)
     trust_answer_hash: str = Field(max_length=200)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @classmethod
+    def create(cls, new: NewSubscriber, subscriber_number: str) -> Subscriber:
+        details = new.details
+        return cls(
+            subscriber_number=subscriber_number,
+            enrollment_key=new.enrollment_key,
+            email=new.email,
+            password_hash=new.password_hash,
+            trust_answer_hash=new.trust_answer_hash,
+            civility=details.civility.value,
+            last_name=details.last_name,
+            first_name=details.first_name,
+            company_foreign=details.company.foreign,
+            company_identifier=details.company.identifier,
+            company_name=new.company_name,
+            trust_question=details.trust_question,
+            terms_version=new.terms_version,
+            terms_accepted_at=new.terms_accepted_at,
+            activated_at=new.activated_at,
+            **details.contact.model_dump(),
+        )
 
 
 class RecapDocument(SQLModel, table=True):

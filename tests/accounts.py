@@ -8,7 +8,6 @@ import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -33,7 +32,7 @@ from storage.attempts import AttemptRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 from tests.live import pre_register_and_confirm
-from tests.support import details
+from tests.support import details, new_subscriber
 from worker import build_worker
 
 API = "/api/v1"
@@ -97,12 +96,17 @@ async def notice_to(sink: MailSink, email: str, subject_part: str, number: int =
     every notice (plain text, no link, the time in Paris time); returns its text."""
     message = await _nth_with_subject(sink, email, subject_part, number)
     assert not message.is_multipart() or message.get_body(("html",)) is None
-    text = text_of(message)
+    text = plain(text_of(message))
     assert "ESPACE ABONNE DES PROFESSIONNELS" in text
     assert PARIS_TIME.search(text), text
     assert "http" not in text.lower() and "www." not in text.lower()
     assert "assistance" in text
     return text
+
+
+def plain(text: str) -> str:
+    """French typography's no-break spaces as plain spaces, to search the text as words."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 async def _nth_with_subject(
@@ -186,24 +190,12 @@ async def account_services(
 def make_subscriber(engine: Engine, settings: Settings, email: str) -> Subscriber:
     """A subscriber straight in the database (the enrollment is tested elsewhere), with
     PASSWORD and the answer « Tâta » to « Quel est votre surnom ? »."""
-    now = datetime.now(UTC)
     hasher = SecretHasher(settings)
     return SubscriberRepository(engine).create_once(
-        {
-            "enrollment_key": f"test/{email}",
-            "email": email,
-            "civility": "madame",
-            "last_name": "ROSEMONDE",
-            "first_name": "Lila",
-            "company_identifier": "732829320",
-            "phone": "+33123456789",
-            "city": "Paris",
-            "country": "FR",
-            "trust_question": "nickname",
-            "terms_version": settings.terms_version,
-            "terms_accepted_at": now,
-            "activated_at": now,
-            "password_hash": hasher.hash_sync(PASSWORD),
-            "trust_answer_hash": hasher.hash_sync(normalise_trust_answer(ANSWER)),
-        }
+        new_subscriber(
+            email,
+            password_hash=hasher.hash_sync(PASSWORD),
+            answer_hash=hasher.hash_sync(normalise_trust_answer(ANSWER)),
+            terms_version=settings.terms_version,
+        )
     )

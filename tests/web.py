@@ -10,20 +10,21 @@ from playwright.async_api import Locator, Page, expect
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 TERMS_LABEL = (
-    "Je reconnais avoir pris connaissance des conditions générales et les accepte sans "
-    "restriction. *"
+    "Je reconnais avoir pris connaissance des conditions générales et les accepte sans restriction."
 )
 
 
 def field(page: Page, label: str) -> Locator:
-    """The input labelled exactly `label`, with or without the required-field asterisk."""
-    return page.get_by_label(re.compile("^" + re.escape(label) + r"( \*)?$"))
+    """The input labelled exactly `label`, with or without the required-field mark."""
+    return page.get_by_label(re.compile("^" + re.escape(label) + r"(\s+\*)?(\s+\(obligatoire\))?$"))
 
 
-async def shot(page: Page, name: str) -> None:
-    """A full-page screenshot of the screen, kept as a test artifact."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+async def shot(page: Page, name: str, folder: Path = SCREENSHOTS) -> Path:
+    """A full-page screenshot of the screen, kept as a test artifact (Playwright makes the
+    folder)."""
+    path = folder / f"{name}.png"
+    await page.screenshot(path=path, full_page=True)
+    return path
 
 
 async def assert_plain(page: Page) -> None:

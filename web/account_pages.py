@@ -9,9 +9,9 @@ from starlette.responses import Response
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
 from http_common.responses import recap_pdf_response
-from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
+from services.activation import activate_and_open_session
+from services.errors import Expired, InvalidCode, ServiceError, TooManyAttempts, Unauthorized
 from storage.tables import Subscriber
-from web.display import moment, recap_of_subscriber
 from web.forms import text
 from web.page import Page, PageDep, PageRoute
 from web.session import WebSession
@@ -30,6 +30,19 @@ async def _signed_in(page: Page, subscribers: SubscribersDep) -> Subscriber | No
     except Unauthorized:
         page.session.access_token = None
         return None
+
+
+def _refused(page: Page, template: str, error: ServiceError, field: str, email: str) -> Response:
+    """The form again, with the service's refusal at `field` and the identifier kept."""
+    return page.render(
+        template, status_code=error.status, errors={field: error.detail}, values={"email": email}
+    )
+
+
+def _signed_in_to(page: Page, access_token: str, url: str) -> Response:
+    """Keep the new session in the cookie (with a fresh CSRF token too), then go on to `url`."""
+    page.session = WebSession(access_token=access_token)
+    return page.redirect(url)
 
 
 # -- « Espace abonné » and sign-in ----------------------------------------------------------------
@@ -52,14 +65,8 @@ async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
             user_agent=user_agent(page.request),
         )
     except (Unauthorized, TooManyAttempts) as error:
-        return page.render(
-            "home.html",
-            status_code=error.status,
-            errors={"password": error.detail},
-            values={"email": email},
-        )
-    page.session = WebSession(access_token=session.access_token)  # a fresh CSRF token too
-    return page.redirect("/espace")
+        return _refused(page, "home.html", error, "password", email)
+    return _signed_in_to(page, session.access_token, "/espace")
 
 
 @router.post("/deconnexion")
@@ -86,16 +93,16 @@ async def activate(
     data = await page.form()
     email = text(data, "email")
     try:
-        activated = await enrollments.activate(
-            email, text(data, "code").strip(), client_address=client_address(page.request)
+        activation = await activate_and_open_session(
+            enrollments,
+            subscribers,
+            email,
+            text(data, "code"),
+            client_address=client_address(page.request),
+            user_agent=user_agent(page.request),
         )
     except InvalidCode as error:
-        return page.render(
-            "activation.html",
-            status_code=422,
-            errors={"code": error.detail},
-            values={"email": email},
-        )
+        return _refused(page, "activation.html", error, "code", email)
     except (Expired, TooManyAttempts) as error:
         return page.render(
             "activation.html",
@@ -104,11 +111,7 @@ async def activate(
             offer_new_code=isinstance(error, TooManyAttempts),
             values={"email": email},
         )
-    session = await run_in_threadpool(
-        subscribers.open_session, activated.subscriber_id, user_agent(page.request)
-    )
-    page.session = WebSession(access_token=session.access_token)
-    return page.redirect("/activation/confirmee")
+    return _signed_in_to(page, activation.session.access_token, "/activation/confirmee")
 
 
 @router.get("/activation/nouveau-code")
@@ -146,13 +149,7 @@ async def space(page: PageDep, subscribers: SubscribersDep) -> Response:
     subscriber = await _signed_in(page, subscribers)
     if subscriber is None:
         return page.redirect("/")
-    return page.render(
-        "space.html",
-        subscriber_number=format_subscriber_number(subscriber.subscriber_number),
-        activated_at=moment(subscriber.activated_at),
-        recap=recap_of_subscriber(subscriber),
-        recap_pdf=RECAP_PDF,
-    )
+    return page.render("space.html", view=subscriber.view(), recap_pdf=RECAP_PDF)
 
 
 @router.get(RECAP_PDF)

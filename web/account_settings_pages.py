@@ -17,6 +17,7 @@ from domain.account_forms import (
     SecretsForm,
 )
 from domain.errors import InvalidFields
+from domain.formatting import display_phone, french_datetime
 from domain.models import ContactForm
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, countries
 from http_common.deps import AccountDep, EmailChangesDep, SubscribersDep, client_address
@@ -31,7 +32,6 @@ from services.errors import (
 )
 from services.subscribers import SignedIn
 from storage.tables import Subscriber
-from web.display import moment, phone
 from web.forms import CONTACT_FIELDS, by_field, kept_values, text
 from web.page import Page, PageDep, PageRoute
 from web.session import WebSession
@@ -144,7 +144,7 @@ async def request_email_change(
     return page.render(
         "account_email_code.html",
         sent_to=requested.new_email,
-        expires_at=moment(requested.expires_at),
+        expires_at=french_datetime(requested.expires_at),
     )
 
 
@@ -180,7 +180,7 @@ async def confirm_email_change(
 
 def contact_values(subscriber: Subscriber) -> dict[str, str]:
     values = {f"contact.{name}": str(getattr(subscriber, name)) for name in CONTACT_FIELDS}
-    values["contact.phone"] = phone(subscriber.phone, subscriber.country)
+    values["contact.phone"] = display_phone(subscriber.phone, subscriber.country)
     return values
 
 
@@ -191,7 +191,7 @@ def _contact_page(page: Page, me: SignedIn, status_code: int = 200, **context: o
         status_code=status_code,
         street_types=list(STREET_TYPES.items()),
         countries=countries(),
-        changed_at=moment(changed_at) if changed_at else None,
+        changed_at=french_datetime(changed_at) if changed_at else None,
         **context,
     )
 
@@ -255,8 +255,8 @@ async def sessions_page(
                 "id": s.session_id,
                 "browser": browser_name(s.user_agent),
                 "user_agent": s.user_agent,
-                "created_at": moment(s.created_at),
-                "last_used_at": moment(s.last_used_at),
+                "created_at": french_datetime(s.created_at),
+                "last_used_at": french_datetime(s.last_used_at),
                 "current": s.current,
             }
             for s in sessions

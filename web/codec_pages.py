@@ -12,8 +12,8 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from domain.formatting import french_datetime
 from http_common.deps import StateDep, client_address
-from mail.activation import french_datetime
 from security.codec_pass import COOKIE_NAME, COOKIE_PATH
 from services.throttle import Action
 from settings import Environment

@@ -8,12 +8,16 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from domain.errors import InvalidFields
+from domain.formatting import french_datetime, full_name
 from domain.models import EnrollmentStatus
+from domain.problems import ProblemCode
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, countries
 from domain.rules import MESSAGES
+from domain.subscriber_view import SubscriberView
 from http_common.deps import EnrollmentsDep
+from mail.activation import PAGE_STEPS
 from services.errors import Conflict, NotFound
-from web.display import details_values, full_name, moment, recap_of_details
+from web.display import details_values
 from web.forms import by_field, details_form, identifiers_form, kept_values
 from web.page import PageDep, PageRoute
 from workflows.enrollment_messages import EmailDelivery, Recap
@@ -34,6 +38,16 @@ async def _current(page: PageDep, enrollments: EnrollmentsDep) -> Recap | None:
         return None
 
 
+async def _editable(page: PageDep, enrollments: EnrollmentsDep) -> Recap | Response:
+    """The browser's draft while it can still be edited, or where the browser goes instead."""
+    recap = await _current(page, enrollments)
+    if recap is None:
+        return page.redirect("/inscription")
+    if recap.status not in EDITABLE:
+        return page.redirect("/inscription/courriel-envoye")
+    return recap
+
+
 def _terms_accepted(page: PageDep) -> bool:
     return page.session.terms_version == page.settings.terms_version
 
@@ -44,6 +58,12 @@ def _terms_accepted(page: PageDep) -> bool:
 @router.get("")
 async def terms(page: PageDep) -> Response:
     return page.render("terms.html", terms_version=page.settings.terms_version)
+
+
+@router.get("/conditions-generales")
+async def terms_text(page: PageDep) -> Response:
+    """The terms alone, opened from « Lire les conditions générales » in a new window."""
+    return page.render("terms_text.html", terms_version=page.settings.terms_version)
 
 
 @router.post("")
@@ -95,7 +115,7 @@ async def submit_identifiers(page: PageDep, enrollments: EnrollmentsDep) -> Resp
             status_code=409,
             errors={"email": error.detail},
             values=kept_values(data),
-            activation_pending=error.code == "activation_pending",
+            activation_pending=error.code is ProblemCode.ACTIVATION_PENDING,
         )
     page.session.enrollment_id = started.enrollment_id
     return page.redirect("/inscription/informations")
@@ -135,11 +155,9 @@ def _details_page(
 
 @router.get("/informations")
 async def details(page: PageDep, enrollments: EnrollmentsDep) -> Response:
-    recap = await _current(page, enrollments)
-    if recap is None:
-        return page.redirect("/inscription")
-    if recap.status not in EDITABLE:
-        return page.redirect("/inscription/courriel-envoye")
+    recap = await _editable(page, enrollments)
+    if isinstance(recap, Response):
+        return recap
     values = details_values(recap.details) if recap.details else {"contact.country": "FR"}
     return _details_page(page, recap, values=values)
 
@@ -169,16 +187,13 @@ async def submit_details(page: PageDep, enrollments: EnrollmentsDep) -> Response
 
 @router.get("/recapitulatif")
 async def recap(page: PageDep, enrollments: EnrollmentsDep) -> Response:
-    current = await _current(page, enrollments)
-    if current is None:
-        return page.redirect("/inscription")
-    if current.status not in EDITABLE:
-        return page.redirect("/inscription/courriel-envoye")
+    current = await _editable(page, enrollments)
+    if isinstance(current, Response):
+        return current
     if current.details is None:
         return page.redirect("/inscription/informations")
-    return page.render(
-        "recap.html", recap=recap_of_details(current.details, current.email, current.company_name)
-    )
+    view = SubscriberView(current.email, current.details, current.company_name)
+    return page.render("recap.html", view=view)
 
 
 @router.post("/recapitulatif")
@@ -189,7 +204,7 @@ async def confirm(page: PageDep, enrollments: EnrollmentsDep) -> Response:
     try:
         await enrollments.confirm(page.session.enrollment_id)
     except Conflict as error:
-        if error.code == "details_missing":
+        if error.code is ProblemCode.DETAILS_MISSING:
             return page.redirect("/inscription/informations")
         raise
     # Confirmed: nothing is edited any more; a new enrollment starts again from the terms.
@@ -210,7 +225,11 @@ async def mail_sent(page: PageDep, enrollments: EnrollmentsDep) -> Response:
     return page.render(
         "mail_sent.html",
         name=full_name(d.civility, d.last_name, d.first_name),
-        window=f"{hours}h" if hours else f"{int(window.total_seconds() // 60)} min",
-        deadline=moment(current.activation_deadline) if current.activation_deadline else None,
+        steps=PAGE_STEPS,
+        # « 48 h »: a no-break space between the number and its unit.
+        window=f"{hours}\u00a0h" if hours else f"{int(window.total_seconds() // 60)}\u00a0min",
+        deadline=(
+            french_datetime(current.activation_deadline) if current.activation_deadline else None
+        ),
         pending=current.email_delivery is EmailDelivery.PENDING,
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from mail.support import SupportChannel
 from settings import Environment, Settings
 from web import (
     account_pages,
@@ -16,6 +17,7 @@ from web import (
     password_reset_pages,
 )
 from web.inbox import inbox_router
+from web.page import TEMPLATES
 from web.session import SessionCookies
 
 STATIC = Path(__file__).parent / "static"
@@ -23,6 +25,8 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.session_cookies = SessionCookies(settings)
+    # Every page's footer names the assistance channel.
+    TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
     app.include_router(account_pages.router)
     app.include_router(account_settings_pages.router)
     app.include_router(password_reset_pages.router)

@@ -17,9 +17,21 @@ from http_common.deps import StateDep
 from services.errors import ServiceError
 from settings import Settings
 from web.session import CSRF_FIELD, SessionCookies, WebSession
+from web.typography import french_spacing
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters["field_id"] = lambda name: str(name).replace(".", "-").replace("_", "-")
+
+
+def in_page_order(errors: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+    """Field errors in the order the page shows its fields (`labels` is written in that order),
+    not the order the rules reported them; errors of fields without a label come last."""
+    ordered = {name: errors[name] for name in labels if name in errors}
+    return ordered | {name: message for name, message in errors.items() if name not in ordered}
+
+
+TEMPLATES.env.filters["in_page_order"] = in_page_order
+TEMPLATES.env.filters["fr"] = french_spacing
 
 
 class CsrfRejected(Exception):

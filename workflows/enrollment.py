@@ -23,9 +23,10 @@ with workflow.unsafe.imports_passed_through():
         SendActivationCode,
     )
     from activities.mail import MailActivities
-    from activities.subscribers import ALREADY_SUBSCRIBED, SubscriberActivities
+    from activities.subscribers import SubscriberActivities
     from domain.codes import CodePurpose
     from domain.models import EnrollmentStatus
+    from domain.problems import ProblemCode
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
     from security.keyed_hash import digests_equal
@@ -42,7 +43,6 @@ with workflow.unsafe.imports_passed_through():
         EnrollmentParams,
         EnrollmentView,
         Recap,
-        Rejection,
         ResendResult,
         SetIdentifiers,
         SubmitDetails,
@@ -77,7 +77,11 @@ _COUNTED = {
 }
 
 
-def _reject(reason: Rejection, message: str) -> ApplicationError:
+# The type create_subscriber failed with before the one ProblemCode: recorded histories hold it.
+_RECORDED_ALREADY_SUBSCRIBED = "AlreadySubscribed"
+
+
+def _reject(reason: ProblemCode, message: str) -> ApplicationError:
     return ApplicationError(message, type=reason.value, non_retryable=True)
 
 
@@ -101,6 +105,10 @@ class EnrollmentWorkflow:
         # Confirmation asked for; the first answer to it, given again to a retried confirm.
         self._confirm_requested = False
         self._confirmed: Confirmed | None = None
+        # The code being used to activate, and the answer: the same code sent again while the
+        # activation runs gets the same answer.
+        self._accepted_digest: str | None = None
+        self._activation: ActivationResult | None = None
         self._subscriber_id: int | None = None
         # Bumped by every message that touches the draft: restarts the idle clock.
         self._touches = 0
@@ -174,11 +182,11 @@ class EnrollmentWorkflow:
     @set_identifiers.validator
     def _validate_set_identifiers(self, request: SetIdentifiers) -> None:
         if self._status is EnrollmentStatus.AWAITING_ACTIVATION:
-            raise _reject(Rejection.ACTIVATION_PENDING, "an enrollment awaits activation")
+            raise _reject(ProblemCode.ACTIVATION_PENDING, "an enrollment awaits activation")
         if self._status is EnrollmentStatus.ACTIVATED:
-            raise _reject(Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed")
+            raise _reject(ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed")
         if self._status not in DRAFTING or self._busy:
-            raise _reject(Rejection.CONFLICT, "the enrollment cannot be replaced now")
+            raise _reject(ProblemCode.CONFLICT, "the enrollment cannot be replaced now")
 
     # -- step 2: details ----------------------------------------------------------------------
 
@@ -199,7 +207,7 @@ class EnrollmentWorkflow:
             self._details.trust_answer_hash if self._details else None
         )
         if answer_hash is None:
-            raise _reject(Rejection.CONFLICT, "the trust answer is missing")
+            raise _reject(ProblemCode.CONFLICT, "the trust answer is missing")
         self._details = DraftDetails(
             details=request.details, trust_answer_hash=answer_hash, company_name=found.name
         )
@@ -254,14 +262,14 @@ class EnrollmentWorkflow:
             return
         self._check_draft(request.draft_key_digest, DRAFTING)
         if self._details is None:
-            raise _reject(Rejection.DETAILS_MISSING, "details are missing")
+            raise _reject(ProblemCode.DETAILS_MISSING, "details are missing")
 
     @workflow.update
     async def resend_code(self) -> ResendResult:
         """A new code voids the previous one and restarts the window; resends are limited.
         While a code is still on its way (for longer than a moment), asking again sends nothing
         more: the code on its way is the one to use."""
-        if not self._code.can_resend or not await self._code.settled():
+        if not self._code.can_resend or not await self._code.settled(CONFIRM_WAIT):
             return ResendResult(sent=False, activation_deadline=self._code.expires_at)
         if not workflow.patched(CODE_CHALLENGE):
             self._code.resends += 1
@@ -274,7 +282,7 @@ class EnrollmentWorkflow:
     @resend_code.validator
     def _validate_resend_code(self) -> None:
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
-            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+            raise _reject(ProblemCode.NOT_FOUND, "no enrollment awaits activation")
 
     def _email_delivery(self) -> EmailDelivery:
         return EmailDelivery.PENDING if self._code.pending else EmailDelivery.SENT
@@ -307,18 +315,26 @@ class EnrollmentWorkflow:
 
     @workflow.update
     async def activate(self, request: Activate) -> ActivationResult:
+        if self._busy and self._is_accepted_code(request.code_digest):
+            # The same code while its activation runs (a client retrying after a timeout, a
+            # double click): the answer of that activation, once it is known. Once it is over
+            # the code is spent (single use) and a retry is refused like any used code.
+            await workflow.wait_condition(lambda: not self._busy)
+            if self._activation is not None:
+                return self._activation
         match await self._code.judge(request.code_digest):
             case Verdict.VOID:
                 return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
             case Verdict.WRONG | Verdict.NONE:
                 return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
             case Verdict.EXPIRED:
-                raise _reject(Rejection.NOT_FOUND, "the activation window is over")
+                raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
         if self._busy or self._status is not EnrollmentStatus.AWAITING_ACTIVATION:
             # Another activation won while this one waited for the code's delivery record.
             return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
         assert self._identifiers is not None and self._details is not None
         self._busy = True
+        self._accepted_digest = request.code_digest
         try:
             created = await workflow.execute_activity_method(
                 SubscriberActivities.create_subscriber,
@@ -338,31 +354,38 @@ class EnrollmentWorkflow:
             )
         except ActivityError as error:
             self._busy = False
-            if isinstance(error.cause, ApplicationError) and error.cause.type == ALREADY_SUBSCRIBED:
+            self._accepted_digest = None
+            if isinstance(error.cause, ApplicationError) and error.cause.type in (
+                ProblemCode.ALREADY_SUBSCRIBED,
+                _RECORDED_ALREADY_SUBSCRIBED,
+            ):
                 self._set_status(EnrollmentStatus.ABANDONED)
                 raise _reject(
-                    Rejection.ALREADY_SUBSCRIBED, "the identifier is subscribed"
+                    ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed"
                 ) from None
             self._code.restore(request.code_digest)  # nothing was created: the code stays good
             raise
         self._subscriber_id = created.subscriber_id
         self._set_status(EnrollmentStatus.ACTIVATED)
         self._busy = False
-        if not workflow.patched(RECAP_AFTER_ANSWER):
-            # Histories from before the patch rendered the recap before answering.
-            await self._render_recap(created.subscriber_id)
-        return ActivationResult(
+        self._activation = ActivationResult(
             outcome=ActivationOutcome.ACTIVATED,
             subscriber_id=created.subscriber_id,
             subscriber_number=created.subscriber_number,
         )
+        if not workflow.patched(RECAP_AFTER_ANSWER):
+            # Histories from before the patch rendered the recap before answering.
+            await self._render_recap(created.subscriber_id)
+        return self._activation
 
     @activate.validator
     def _validate_activate(self, request: Activate) -> None:
+        if self._busy and self._is_accepted_code(request.code_digest):
+            return  # answered like the activation in progress
         if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
-            raise _reject(Rejection.NOT_FOUND, "no enrollment awaits activation")
+            raise _reject(ProblemCode.NOT_FOUND, "no enrollment awaits activation")
         if self._code.expired():
-            raise _reject(Rejection.NOT_FOUND, "the activation window is over")
+            raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
 
     async def _render_recap(self, subscriber_id: int) -> None:
         try:
@@ -424,9 +447,14 @@ class EnrollmentWorkflow:
         if not self._draft_key_digest or not digests_equal(
             draft_key_digest, self._draft_key_digest
         ):
-            raise _reject(Rejection.NOT_FOUND, "unknown enrollment")
+            raise _reject(ProblemCode.NOT_FOUND, "unknown enrollment")
         if self._status not in allowed or (self._busy and not allow_busy):
-            raise _reject(Rejection.CONFLICT, f"not possible in status {self._status.value}")
+            raise _reject(ProblemCode.CONFLICT, f"not possible in status {self._status.value}")
+
+    def _is_accepted_code(self, code_digest: str) -> bool:
+        return self._accepted_digest is not None and digests_equal(
+            code_digest, self._accepted_digest
+        )
 
     def _recap(self) -> Recap:
         awaiting = self._status is EnrollmentStatus.AWAITING_ACTIVATION

@@ -116,13 +116,3 @@ class EnrollmentOutcome(BaseModel):
 
     status: EnrollmentStatus
     subscriber_id: int | None = None
-
-
-class Rejection(StrEnum):
-    """Why an update was refused; the API maps each to its HTTP answer."""
-
-    NOT_FOUND = "not_found"
-    CONFLICT = "conflict"
-    ACTIVATION_PENDING = "activation_pending"
-    ALREADY_SUBSCRIBED = "already_subscribed"
-    DETAILS_MISSING = "details_missing"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from api.schemas import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
+from services.activation import activate_and_open_session
 
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 
@@ -16,19 +16,21 @@ router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 async def activate(
     body: ActivationIn, request: Request, enrollments: EnrollmentsDep, subscribers: SubscribersDep
 ) -> ActivationOut:
-    activated = await enrollments.activate(
-        body.email, body.code.strip(), client_address=client_address(request)
-    )
-    session = await run_in_threadpool(
-        subscribers.open_session, activated.subscriber_id, user_agent(request)
+    activation = await activate_and_open_session(
+        enrollments,
+        subscribers,
+        body.email,
+        body.code,
+        client_address=client_address(request),
+        user_agent=user_agent(request),
     )
     return ActivationOut(
-        subscriber_number=activated.subscriber_number,
-        subscriber_number_formatted=format_subscriber_number(activated.subscriber_number),
-        email=activated.email,
+        subscriber_number=activation.subscriber_number,
+        subscriber_number_formatted=format_subscriber_number(activation.subscriber_number),
+        email=activation.email,
         recap_pdf_url="/api/v1/me/recap.pdf",
-        access_token=session.access_token,
-        expires_at=session.expires_at,
+        access_token=activation.session.access_token,
+        expires_at=activation.session.expires_at,
     )
 
 

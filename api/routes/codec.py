@@ -17,6 +17,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
 from api.problems import problem
+from domain.problems import ProblemCode
 from http_common.deps import StateDep
 from http_common.state import AppState
 from security.codec_pass import COOKIE_NAME
@@ -80,13 +81,15 @@ def _refusal(request: Request, state: AppState) -> Response | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token:
         if not state.codec_pass.token_matches(token):
-            return problem(403, "forbidden", "Accès refusé", "Jeton d'accès au codec refusé.")
+            return problem(
+                403, ProblemCode.FORBIDDEN, "Accès refusé", "Jeton d'accès au codec refusé."
+            )
     elif not (
         _from_ui(request, state) and state.codec_pass.valid(request.cookies.get(COOKIE_NAME))
     ):
         return problem(
             401,
-            "unauthorized",
+            ProblemCode.UNAUTHORIZED,
             "Authentification requise",
             "Le jeton d'accès au codec est requis (Authorization: Bearer …), ou une session "
             "de décodage ouverte sur /codec/session.",
@@ -94,7 +97,9 @@ def _refusal(request: Request, state: AppState) -> Response | None:
         )
     namespace = request.headers.get("x-namespace")
     if namespace and namespace != state.settings.temporal_namespace:
-        return problem(403, "forbidden", "Accès refusé", "Ce codec ne sert pas cet espace de noms.")
+        return problem(
+            403, ProblemCode.FORBIDDEN, "Accès refusé", "Ce codec ne sert pas cet espace de noms."
+        )
     return None
 
 
@@ -125,4 +130,4 @@ def _cors_headers(request: Request, state: AppState, preflight: bool = False) ->
 
 
 def _bad_request(detail: str, headers: dict[str, str]) -> Response:
-    return problem(400, "invalid_payloads", "Données illisibles", detail, headers=headers)
+    return problem(400, ProblemCode.INVALID_PAYLOADS, "Données illisibles", detail, headers=headers)

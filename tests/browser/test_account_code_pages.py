@@ -4,17 +4,13 @@ errors, and the codes read from the mail the SMTP sink received."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
-from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
+from playwright.async_api import Page, expect
 
 from devstack.mail_sink import MailSink
-from settings import Settings
 from tests.accounts import PASSWORD, Enrolled, enroll, notice_to
-from tests.live import LiveApp, live_app
+from tests.browser.test_sheet_french import assert_french_spacing
+from tests.live import LiveApp
 from tests.support import code_from, unique_email
 from tests.web import assert_plain, field, heading, shot
 
@@ -22,34 +18,6 @@ pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "Nouveau2027"
 ANSWER = "tâta"
-
-
-def browser_url(site: LiveApp) -> str:
-    # Outside development the cookie is `Secure`: Chromium keeps it over HTTP for localhost only.
-    return site.base_url.replace("127.0.0.1", "localhost")
-
-
-@pytest.fixture
-async def site(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
-
-
-@pytest.fixture
-async def context(browser: Browser, site: LiveApp) -> AsyncIterator[BrowserContext]:
-    context = await browser.new_context(
-        base_url=browser_url(site), locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    yield context
-    await context.close()
-
-
-@pytest.fixture
-async def page(context: BrowserContext) -> Page:
-    return await context.new_page()
 
 
 @pytest.fixture
@@ -74,6 +42,7 @@ async def test_forgotten_password(page: Page, me: Enrolled, mail_sink: MailSink)
     await page.get_by_role("link", name="Mot de passe oublié ?").click()
     await heading(page, "Mot de passe oublié")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "50-mot-de-passe-oublie")
     await page.get_by_role("button", name="Valider").click()
     await expect(page.locator("#email-error")).to_contain_text("obligatoire")
@@ -87,6 +56,7 @@ async def test_forgotten_password(page: Page, me: Enrolled, mail_sink: MailSink)
     )
     await expect(field(page, "Votre identifiant")).to_have_value(me.email)
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "51-courriel-envoye")
     code = code_from(await mail_sink.message_to(me.email, before + 1))
 
@@ -136,6 +106,7 @@ async def test_change_email(page: Page, me: Enrolled, mail_sink: MailSink) -> No
     await heading(page, "Modifier mon adresse électronique")
     await expect(page.get_by_role("main")).to_contain_text(me.email)
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "54-modifier-mon-adresse")
 
     await field(page, "Votre mot de passe").fill(PASSWORD)

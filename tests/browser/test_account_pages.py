@@ -12,13 +12,14 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
-from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
 from tests.accounts import PASSWORD, Enrolled, enroll, notice_to, own_dev_server
-from tests.live import LiveApp, live_app
+from tests.browser.conftest import browser_url
+from tests.browser.test_sheet_french import assert_french_spacing
+from tests.live import LiveApp
 from tests.support import unique_email
 from tests.web import assert_plain, field, heading, shot
 
@@ -35,19 +36,6 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
         yield env
 
 
-def browser_url(site: LiveApp) -> str:
-    # Outside development the cookie is `Secure`: Chromium keeps it over HTTP for localhost only.
-    return site.base_url.replace("127.0.0.1", "localhost")
-
-
-@pytest.fixture
-async def site(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
-
-
 async def new_context(
     browser: Browser, site: LiveApp, user_agent: str | None = None
 ) -> BrowserContext:
@@ -59,18 +47,6 @@ async def new_context(
     )
     context.set_default_timeout(15_000)
     return context
-
-
-@pytest.fixture
-async def context(browser: Browser, site: LiveApp) -> AsyncIterator[BrowserContext]:
-    context = await new_context(browser, site)
-    yield context
-    await context.close()
-
-
-@pytest.fixture
-async def page(context: BrowserContext) -> Page:
-    return await context.new_page()
 
 
 @pytest.fixture
@@ -101,6 +77,7 @@ async def test_change_password(page: Page, me: Enrolled, mail_sink: MailSink) ->
     await heading(page, "Modifier mon mot de passe")
     await expect(page.get_by_role("main")).to_contain_text("Quel est votre surnom ?")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "30-modifier-mon-mot-de-passe")
 
     # A wrong answer: one message, at the top and beside both secrets; nothing typed back.
@@ -158,6 +135,7 @@ async def test_change_contact(page: Page, me: Enrolled, mail_sink: MailSink) -> 
     )
     await expect(page.get_by_label("Ville")).to_have_value("Paris")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "34-mes-coordonnees")
 
     await page.get_by_label("Code postal").fill("6900")
@@ -203,6 +181,7 @@ async def test_sessions(browser: Browser, site: LiveApp, page: Page, me: Enrolle
     await expect(main).to_contain_text("Firefox")
     await expect(main).to_contain_text("Dernière utilisation")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "37-mes-sessions")
 
     firefox = main.locator("section.card", has_text="Firefox/140.0")
@@ -230,6 +209,7 @@ async def test_close_space(page: Page, me: Enrolled, mail_sink: MailSink) -> Non
     await page.get_by_role("link", name="Fermer mon espace").click()
     await heading(page, "Fermer mon espace")
     await assert_plain(page)
+    await assert_french_spacing(page)
     await shot(page, "39-fermer-mon-espace")
 
     await page.get_by_role("button", name="Fermer mon espace").click()

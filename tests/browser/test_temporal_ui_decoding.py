@@ -1,9 +1,8 @@
 """The real Temporal UI (from the `temporal` CLI) shows the workflows' payloads encrypted, and
-decoded once the browser holds the codec pass: the procedure the README gives ops."""
+decoded once the browser holds the codec pass: the procedure docs/security.md gives ops."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 
 import pytest
@@ -15,7 +14,7 @@ from orchestration.client import codec_from_settings, data_converter
 from orchestration.search_attributes import dev_server_flags
 from settings import Settings
 from tests.live import live_app
-from tests.support import details, free_port, identifiers, unique_email
+from tests.support import binary, details, free_port, identifiers, unique_email
 from tests.web import field, shot
 
 pytestmark = pytest.mark.browser
@@ -25,8 +24,7 @@ pytestmark = pytest.mark.browser
 async def ui_env(settings: Settings) -> AsyncIterator[tuple[WorkflowEnvironment, int]]:
     """A dev server of its own, with its web UI on a free port."""
     ui_port = free_port()
-    path = shutil.which("temporal")
-    assert path, "the temporal CLI comes with `uv sync`"
+    path = binary("temporal")
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=path,
         data_converter=data_converter(codec_from_settings(settings)),

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
-from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.models import EnrollmentStatus
+from mail.activation import ACTIVATION_STEPS, PAGE_STEPS
 from security.keyed_hash import KeyedHasher
 from settings import Settings
-from tests.live import LiveApp, live_app
+from tests.browser.conftest import PHONE, browser_url
+from tests.live import LiveApp
 from tests.support import code_from, unique_email
 from tests.web import (
     TERMS_LABEL,
@@ -33,37 +33,6 @@ from workflows.enrollment import EnrollmentWorkflow
 
 pytestmark = pytest.mark.browser
 
-PHONE: ViewportSize = {"width": 375, "height": 740}
-
-
-def browser_url(site: LiveApp) -> str:
-    """Outside development the cookie is `Secure`; Chromium keeps such a cookie over plain HTTP
-    for `localhost` only (a trustworthy origin), so the browser uses that name for loopback."""
-    return site.base_url.replace("127.0.0.1", "localhost")
-
-
-@pytest.fixture
-async def site(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
-
-
-@pytest.fixture
-async def context(browser: Browser, site: LiveApp) -> AsyncIterator[BrowserContext]:
-    context = await browser.new_context(
-        base_url=browser_url(site), locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    yield context
-    await context.close()
-
-
-@pytest.fixture
-async def page(context: BrowserContext) -> Page:
-    return await context.new_page()
-
 
 async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None:
     email = unique_email("rosemonde")
@@ -75,8 +44,11 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     await shot(page, "01-espace-abonne")
     await page.get_by_role("link", name="cliquez sur ce lien pour vous inscrire").click()
     await heading(page, "Abonnement à votre espace")
-    await page.get_by_text("Lire les conditions générales").click()
-    await expect(page.get_by_text("Version 2026-01", exact=False)).to_be_visible()
+    async with page.expect_popup() as terms_info:
+        await page.get_by_role("link", name="Lire les conditions générales").click()
+    terms = await terms_info.value
+    await expect(terms.get_by_text("Version 2026-01", exact=False)).to_be_visible()
+    await terms.close()
     await page.get_by_label(TERMS_LABEL).check()
     await assert_plain(page)
     await shot(page, "02-abonnement-conditions-generales")
@@ -138,12 +110,21 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     main = page.get_by_role("main")
     await expect(main).to_contain_text("Madame ROSEMONDE Lila")
     await expect(main).to_contain_text(
-        "Vous disposez d'un délai de 48h pour activer votre compte à compter de l'envoi de ce "
+        "Vous disposez d'un délai de 48 h pour activer votre compte à compter de l'envoi de ce "
         "message."
     )
     await expect(main.locator("ol.steps--numbered li")).to_have_count(4)
+    # The page and the e-mail name the same places (mail.activation holds them once).
+    await expect(main.locator("ol.steps--numbered li")).to_have_text(list(PAGE_STEPS))
+    await expect(page.get_by_role("button", name="Quitter")).to_be_visible()
     await shot(page, "06-courriel-envoye")
-    code = code_from(await mail_sink.message_to(email))
+    message = await mail_sink.message_to(email)
+    code = code_from(message)
+    mail_text = " ".join(str(message.get_content()).split())
+    for step in ACTIVATION_STEPS:
+        assert " ".join(step.split()) in mail_text
+    assert "contactez l'assistance aux usagers des téléprocédures" in mail_text
+    assert "0 810 006 882" in mail_text
     await page.get_by_role("link", name="OK").click()
 
     # Activation
@@ -163,6 +144,14 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     await expect(page.get_by_role("main")).to_contain_text(
         "Vous devez sauvegarder et imprimer les informations récapitulatives"
     )
+    await expect(page.get_by_role("main")).to_contain_text(
+        "Vous pouvez dès maintenant accéder à votre espace pour effectuer autant de demandes "
+        "d'adhésion que d'entreprises que vous avez dans votre portefeuille clients afin de "
+        "bénéficier de l'ensemble des services offerts pour chacune de celles-ci."
+    )
+    await expect(page.get_by_role("link", name="Demander une adhésion")).to_have_attribute(
+        "href", "/espace/adhesions/nouvelle"
+    )
     await shot(page, "08-espace-cree")
 
     # Impression des informations récapitulatives
@@ -176,7 +165,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     pdf = await page.request.get(href)  # the browser's cookies: its signed-in session
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(await pdf.body())).pages)
-    assert number in text and "ROSEMONDE" in text and "ATELIERS FICTIFS DE LA PAIX" in text
+    assert number in text and "Nom Rosemonde" in text and "ATELIERS FICTIFS DE LA PAIX" in text
 
     # Signed in with the new identifiers
     await page.get_by_role("link", name="Accéder à votre espace").click()
@@ -245,7 +234,7 @@ async def test_bad_password_is_shown_next_to_its_field_and_never_echoed(page: Pa
     await page.get_by_role("button", name="Valider").click()
 
     await heading(page, "Créer vos identifiants")
-    assert (await page.title()).startswith("Erreur : ")
+    assert (await page.title()).startswith("Erreur\u00a0: ")
     password = field(page, "Votre mot de passe")
     await expect(password).to_have_attribute("aria-invalid", "true")
     await expect(password).to_have_value("")
@@ -399,7 +388,7 @@ async def test_pages_fit_a_phone(browser: Browser, site: LiveApp) -> None:
         await _fits(page, f"20-telephone-{name}")
     await page.goto("/inscription")
     await _fits(page, "20-telephone-conditions")
-    await page.get_by_text("Lire les conditions générales").click()
+    await page.goto("/inscription/conditions-generales")
     await _fits(page, "20-telephone-conditions-lues")
     await page.goto("/inscription/identifiants")
     await page.get_by_role("button", name="Valider").click()

@@ -3,14 +3,13 @@
 Runs each scenario in Temporal's time-skipping server with the real worker, a real SMTP server
 and a throw-away SQLite database, then writes `<scenario>.json` beside this file. Record again
 (and keep the old files as long as such runs may still be open in production) whenever the
-workflow changes on purpose; see README "Changing the workflow".
+workflow changes on purpose; see docs/workflows.md, "Changing a workflow".
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -30,7 +29,7 @@ from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.subscribers import SubscriberRepository
 from tests.histories import HISTORIES, REPLAY_CODEC_KEYS, REPLAY_IDENTIFIER_KEY
-from tests.support import code_from, details, identifiers, make_settings
+from tests.support import binary, code_from, details, identifiers, make_settings
 from worker import build_worker
 
 EMAIL = "replay.lila@exemple.fr"  # fictitious
@@ -79,7 +78,7 @@ async def record(name: str, scenario: Scenario, directory: Path) -> Path:
     )
     upgrade(settings.resolved_database_url)
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=shutil.which("temporal-test-server"),
+        test_server_existing_path=binary("temporal-test-server"),
         data_converter=data_converter(codec_from_settings(settings)),
     )
     try:

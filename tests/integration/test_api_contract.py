@@ -514,8 +514,7 @@ async def test_activation_410_after_the_window(
     assert expired["status"] == "expired" and expired["company"] is None
     # The pre-registration is gone: the identifier enrolls again.
     again = await start(http, email)
-    # Leave no timer running: the time-skipping server is shared, and a timer firing for a
-    # worker that has gone would hold its clock for the next test.
+    # ... as a live draft, which « Quitter » deletes.
     assert (await http.delete(f"{API}/enrollments/{again}")).status_code == 204
 
 

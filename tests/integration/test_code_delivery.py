@@ -16,7 +16,7 @@ from channels import CodeChannel, OutgoingCode
 from channels.email import EmailCodeChannel
 from devstack.mail_sink import MailSink
 from domain.codes import ChannelKind, CodePurpose
-from mail.activation import french_datetime
+from domain.formatting import french_datetime
 from mail.sender import MailSender
 from security.keyed_hash import KeyedHasher
 from settings import Settings

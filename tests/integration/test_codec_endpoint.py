@@ -9,7 +9,6 @@ import html
 import json
 import os
 import re
-import shutil
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from temporalio.testing import WorkflowEnvironment
 from security.codec_pass import CodecPass
 from settings import Settings
 from tests.live import LiveApp, live_app
-from tests.support import unique_email
+from tests.support import binary, unique_email
 from tests.web import assert_plain, field
 
 UI = "http://127.0.0.1:8233"
@@ -154,12 +153,11 @@ async def test_cli_reads_a_history_through_the_endpoint(
     )
     assert created.status_code == 201, created.text
     workflow_id = "enrollment-" + created.json()["enrollment_id"].split(".")[0]
-    binary = shutil.which("temporal")
-    assert binary
+    cli = binary("temporal")
 
     async def show(*extra: str) -> str:
         process = await asyncio.create_subprocess_exec(
-            binary, "workflow", "show", "--workflow-id", workflow_id, "--output", "json",
+            cli, "workflow", "show", "--workflow-id", workflow_id, "--output", "json",
             "--address", dev_env.client.service_client.config.target_host,
             "--namespace", settings.temporal_namespace, *extra,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

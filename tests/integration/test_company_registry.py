@@ -29,7 +29,7 @@ from activities.company import CompanyActivities
 from activities.inputs import LookupCompany
 from companies.registry import EmbeddedRegistry, HttpRegistry, registry_from_settings
 from devstack.mail_sink import MailSink
-from documents.recap_pdf import UNKNOWN_COMPANY
+from domain.subscriber_view import UNKNOWN_COMPANY
 from settings import Settings
 from tests.live import live_app
 from tests.support import code_from, details, identifiers, unique_email
@@ -104,8 +104,9 @@ async def serving(registry: Registry) -> AsyncIterator[str]:
         sock.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def registry() -> AsyncIterator[Registry]:
+    """A server per test: its scripts start over and it counts only this test's calls."""
     server = Registry()
     async with serving(server) as base_url:
         server.base_url = base_url
@@ -118,39 +119,41 @@ def client(registry: Registry, timeout: float = 2.0, attempts: int = 2) -> HttpR
 
 async def test_found_in_the_public_format(registry: Registry) -> None:
     assert await client(registry).company_name("732829320") == "ATELIERS DU RÉSEAU"
-    assert registry.queries[-1]["q"] == "732829320"
+    assert [query["q"] for query in registry.queries] == ["732829320"]
     # No « nom_raison_sociale » (a sole trader): the full name stands in.
     assert await client(registry).company_name("123456782") == "CABINET NOM COMPLET"
+    assert registry.hits == {"732829320": 1, "123456782": 1}
 
 
 @pytest.mark.parametrize("siren", ["987654324", "555444330", "800123457"])
 async def test_not_found_is_unknown(registry: Registry, siren: str) -> None:
-    before = registry.hits[siren]
     assert await client(registry).company_name(siren) is None
-    assert registry.hits[siren] == before + 1  # an answer is final: no retry
+    assert registry.hits == {siren: 1}  # an answer is final: no retry
 
 
 async def test_5xx_then_success_is_retried(registry: Registry) -> None:
     assert await client(registry).company_name("111222337") == "REPRISE APRÈS PANNE"
     assert registry.hits["111222337"] == 2
     assert await client(registry).company_name("404040404") == "APRÈS LIMITE"
+    assert registry.hits["404040404"] == 2
 
 
 async def test_5xx_every_time_gives_up_after_the_configured_attempts(registry: Registry) -> None:
-    before = registry.hits["130025265"]
     assert await client(registry, attempts=3).company_name("130025265") is None
-    assert registry.hits["130025265"] == before + 3
+    assert registry.hits == {"130025265": 3}
 
 
 async def test_a_server_slower_than_the_timeout_is_unknown(registry: Registry) -> None:
     started = time.monotonic()
     assert await client(registry, timeout=0.1, attempts=2).company_name("356000000") is None
     assert time.monotonic() - started < SLOW  # both attempts gave up before one answer came
+    assert registry.hits == {"356000000": 2}
 
 
 @pytest.mark.parametrize("siren", ["542051180", "552100554", "775672272"])
 async def test_malformed_answers_are_unknown(registry: Registry, siren: str) -> None:
     assert await client(registry).company_name(siren) is None
+    assert registry.hits == {siren: 1}  # a malformed answer is final too
 
 
 async def test_an_unreachable_registry_is_unknown() -> None:
@@ -167,9 +170,9 @@ async def test_the_activity_never_fails(registry: Registry) -> None:
     assert slow.name is None
     good = await activities.lookup_company(LookupCompany(identifier="732829320", foreign=False))
     assert good.name == "ATELIERS DU RÉSEAU"
-    before = len(registry.queries)
     foreign = await activities.lookup_company(LookupCompany(identifier="DE136695976", foreign=True))
-    assert foreign.name is None and len(registry.queries) == before  # French registry only
+    assert foreign.name is None
+    assert registry.hits == {"356000000": 2, "732829320": 1}  # French registry only
 
 
 async def test_the_settings_choose_the_registry(settings: Settings, registry: Registry) -> None:
@@ -180,6 +183,7 @@ async def test_the_settings_choose_the_registry(settings: Settings, registry: Re
     http = registry_from_settings(configured)
     assert isinstance(http, HttpRegistry)
     assert await http.company_name("732829320") == "ATELIERS DU RÉSEAU"
+    assert registry.hits == {"732829320": 1}
     assert await EmbeddedRegistry().company_name("732829320") == "ATELIERS FICTIFS DE LA PAIX"
     assert await EmbeddedRegistry().company_name("130025265") is None
 
@@ -216,3 +220,5 @@ async def test_a_failed_look_up_never_blocks_the_enrollment(
         pdf = await http.get(f"{API}/me/recap.pdf", headers=token)
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
         assert UNKNOWN_COMPANY in text and "356 000 000" in text
+    # The configured registry was asked (and failed), not the embedded dataset.
+    assert set(registry.hits) == {"130025265", "356000000"}

@@ -75,7 +75,7 @@ async def test_full_enrollment_over_http(app: LiveApp, mail_sink: MailSink) -> N
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     for expected in (
         result["subscriber_number_formatted"],
-        "ROSEMONDE",
+        "Nom Rosemonde",  # as on the recap screen
         "Lila",
         "732 829 320",
         "ATELIERS FICTIFS DE LA PAIX",

@@ -17,7 +17,7 @@ from devstack.mail_sink import MailSink
 from settings import Settings
 from storage.engine import make_engine
 from tests.live import LiveApp, live_app, pre_register_and_confirm
-from tests.support import details, fresh_hash_key, unique_email
+from tests.support import code_from, details, fresh_hash_key, unique_email
 
 LiveFactory = Callable[..., AbstractAsyncContextManager[LiveApp]]
 
@@ -115,12 +115,16 @@ async def test_resend_is_always_accepted_and_limited(
     app_with: LiveFactory, mail_sink: MailSink
 ) -> None:
     async with app_with(resends_per_identifier=2) as app:
-        pending = unique_email()
-        await pre_register_and_confirm(app.http, mail_sink, pending, "Abcd1234", details())
-        for email in (pending, unique_email(), "not an e-mail"):
+        pending, stranger = unique_email(), unique_email()
+        _, first_code = await pre_register_and_confirm(
+            app.http, mail_sink, pending, "Abcd1234", details()
+        )
+        for email in (pending, stranger, "not an e-mail"):
             answer = await app.http.post("/api/v1/activations/resend", json={"email": email})
             assert answer.status_code == 202 and answer.content == b""
-        assert (await mail_sink.message_to(pending, 2)) is not None  # the new code went out
+        # A new code went out to the pending identifier, and nothing to the unknown one.
+        assert code_from(await mail_sink.message_to(pending, 2)) != first_code
+        assert mail_sink.count_to(stranger) == 0
         unknown = unique_email()
         statuses = [
             (await app.http.post("/api/v1/activations/resend", json={"email": e})).status_code

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -17,7 +17,7 @@ from security.passwords import SecretHasher
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from tests.live import LiveApp, live_app
-from tests.support import FakeClock, fresh_hash_key, unique_email
+from tests.support import FakeClock, fresh_hash_key, new_subscriber, unique_email
 
 PASSWORD = "Secret2026"
 
@@ -38,25 +38,14 @@ async def app(
 def subscriber(engine: Engine, settings: Settings) -> str:
     """A subscriber straight in the database (the enrollment itself is tested elsewhere)."""
     email = unique_email("session")
-    now = datetime.now(UTC)
+    hasher = SecretHasher(settings)
     SubscriberRepository(engine).create_once(
-        {
-            "enrollment_key": f"test/{email}",
-            "email": email,
-            "civility": "madame",
-            "last_name": "ROSEMONDE",
-            "first_name": "Lila",
-            "company_identifier": "732829320",
-            "phone": "+33123456789",
-            "city": "Paris",
-            "country": "FR",
-            "trust_question": "nickname",
-            "terms_version": settings.terms_version,
-            "terms_accepted_at": now,
-            "activated_at": now,
-            "password_hash": SecretHasher(settings).hash_sync(PASSWORD),
-            "trust_answer_hash": SecretHasher(settings).hash_sync("tata"),
-        }
+        new_subscriber(
+            email,
+            password_hash=hasher.hash_sync(PASSWORD),
+            answer_hash=hasher.hash_sync("tata"),
+            terms_version=settings.terms_version,
+        )
     )
     return email
 

@@ -18,8 +18,18 @@ from activities.inputs import SendActivationCode
 from activities.mail import MailActivities
 from devstack.mail_sink import MailSink
 from domain.codes import CODE_ALPHABET
-from mail.activation import activation_message, french_datetime
+from domain.formatting import french_datetime
+from mail.activation import (
+    ACTIVATE_LINK,
+    ACTIVATION_STEPS,
+    PAGE_STEPS,
+    SECTION,
+    SITE,
+    SPACE_LINK,
+    activation_message,
+)
 from mail.sender import MailSender
+from mail.support import SupportChannel
 from security.keyed_hash import KeyedHasher
 from settings import Settings
 from tests.support import unique_email
@@ -30,10 +40,10 @@ SHEET_LINES = [
     "Vous avez demandé la création d'un espace abonné professionnel, cette demande a bien été "
     "prise en compte. Votre espace abonné sera activé lorsque vous aurez saisi le code suivant :",
     "Pour activer votre compte, veuillez suivre la procédure suivante :",
-    '2. Cliquez sur "Professionnels" puis sur "Espace abonné (création, accès)"',
+    "2. Cliquez sur « Professionnels » puis sur « Espace abonné (création, accès) ».",
     "L'Administration Fiscale vous remercie de l'intérêt que vous portez à ses services.",
     "Si vous avez une question particulière, nous vous invitons à ne pas répondre à l'adresse "
-    "électronique de ce message",
+    "électronique de ce message mais à vous connecter sur notre site",
     "Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messages contenant "
     "un logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de "
     "ne pas utiliser ce lien.",
@@ -103,9 +113,10 @@ def test_plain_text_only_without_link_or_image() -> None:
     ],
 )
 def test_the_deadline_as_a_french_date_and_time_in_paris(deadline: datetime, expected: str) -> None:
-    assert french_datetime(deadline) == expected
+    # « 14 h 05 » never split across lines: no-break spaces around the « h ».
+    assert french_datetime(deadline) == expected.replace(" h ", "\u00a0h\u00a0")
     message = parsed(build(sent_at=deadline - timedelta(hours=48), deadline=deadline))
-    assert f"jusqu'au {expected}" in body_of(message)
+    assert " ".join(f"jusqu'au {expected}".split()) in body_of(message)
     assert "délai de 48 heures" in body_of(message)
 
 
@@ -140,8 +151,38 @@ async def test_the_sent_message_through_a_real_smtp_server(
     (code,) = re.findall(r"^([A-Za-z0-9]{12})$", text, re.MULTILINE)
     assert sent.code_digest == hasher.activation_code_digest("enrollment-test", code)
     assert code not in sent.code_digest
-    assert french_datetime(deadline) in " ".join(text.split())
+    assert " ".join(french_datetime(deadline).split()) in " ".join(text.split())
     expected_id = build(message_key=sent.code_digest, sender=settings.mail_from)["Message-ID"]
     assert str(received["Message-ID"]).strip() == expected_id  # long headers arrive folded
     for forbidden in FORBIDDEN:
         assert forbidden not in text.lower()
+
+
+def test_the_support_channel_is_in_the_security_lines_without_a_link() -> None:
+    support = SupportChannel("01 23 45 67 89", "https://assistance.exemple.fr/", "en semaine")
+    text = body_of(parsed(build(support=support)))
+    assert (
+        "Si vous n'êtes pas à l'origine de cette demande, ne saisissez pas ce code et contactez "
+        "l'assistance aux usagers des téléprocédures, joignable en semaine : par téléphone au "
+        "01 23 45 67 89, ou par le formulaire de contact indiqué en bas de chaque page"
+    ) in text
+    assert "assistance.exemple.fr" not in text  # the form's address is a link: never in a mail
+    # By default, the sheet's channel (§5): « le n° 0 810 006 882 », from 8 h 00 to 19 h 30.
+    default = body_of(parsed(build()))
+    assert "0 810 006 882" in default and "de 8 h 00 à 19 h 30" in default
+
+
+def test_french_typography() -> None:
+    text = str(parsed(build()).get_content())
+    assert not re.search(r" [:;?!]", text), "a breakable space before a high sign"
+    assert "« " not in text and " »" not in text
+    assert "48\u00a0heures" in text
+
+
+def test_the_mail_and_the_page_name_the_same_places() -> None:
+    for place in (SITE, SECTION, SPACE_LINK, ACTIVATE_LINK):
+        assert sum(place in step for step in ACTIVATION_STEPS) == 1, place
+        assert sum(place in step for step in PAGE_STEPS) == 1, place
+    text = str(parsed(build()).get_content())
+    for number, step in enumerate(ACTIVATION_STEPS, 1):
+        assert f"{number}. {step}" in text

@@ -35,13 +35,14 @@ def test_every_notice_is_plain_text_without_link_with_the_paris_time(change: Cha
     message = build(change, new_email="nouvelle.adresse@exemple.fr")
     assert not message.is_multipart()
     assert message.get_content_type() == "text/plain"
-    text = message.get_content()
+    text = message.get_content().replace("\u00a0", " ").replace("\u202f", " ")
     for forbidden in FORBIDDEN:
         assert forbidden not in text.lower()
     assert text.startswith("ESPACE ABONNE DES PROFESSIONNELS")
     assert "Date de la modification : le 1er juillet 2026 à 14 h 05 (heure de Paris)." in text
     assert "Si vous n'êtes pas à l'origine de cette modification" in text
-    assert "contactez sans attendre l'assistance" in text
+    assert "Contactez sans attendre l'assistance aux usagers des téléprocédures" in text
+    assert "0 810 006 882" in text  # the assistance channel, by phone: no link
     assert message["Subject"] == subject_of(change)
     assert message["To"] == "lila@exemple.fr"
 
@@ -54,7 +55,7 @@ def test_the_old_address_is_told_the_new_one_masked() -> None:
 
 def test_winter_time_and_a_stable_message_id() -> None:
     first = build(Change.PASSWORD_CHANGED, changed_at=datetime(2026, 12, 24, 23, 30, tzinfo=UTC))
-    assert "25 décembre 2026 à 00 h 30 (heure de Paris)" in first.get_content()
+    assert "25 décembre 2026 à 00\u00a0h\u00a030 (heure de Paris)" in first.get_content()
     again = build(Change.PASSWORD_CHANGED, sent_at=datetime(2026, 12, 25, 9, 0, tzinfo=UTC))
     assert first["Message-ID"] == again["Message-ID"]
     other = build(Change.PASSWORD_CHANGED, message_key="notification-" + "b" * 32)

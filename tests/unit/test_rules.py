@@ -562,9 +562,9 @@ def test_every_code_has_a_french_message() -> None:
         assert message.endswith(".") and any(ch in message for ch in "éèàùêç ")
 
 
-def test_the_readme_lists_every_code_with_its_message() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+def test_the_rules_page_lists_every_code_with_its_message() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
     for code, message in MESSAGES.items():
         assert any(
             row.startswith(f"| `{code}` |") and f"| 422 | {message} |" in row for row in rows

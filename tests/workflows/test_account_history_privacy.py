@@ -26,7 +26,7 @@ from settings import Settings
 from storage.subscribers import SubscriberRepository
 from tests.accounts import AccountServices, account_services
 from tests.privacy import leaks, payloads_in
-from tests.support import code_from, distinctive, unique_email
+from tests.support import code_from, distinctive, new_subscriber, typed_details, unique_email
 from tests.workflows.test_history_privacy import raw_history
 from workflows.notification_messages import WORKFLOW_ID_PREFIX as NOTICE_PREFIX
 
@@ -68,23 +68,13 @@ class Holder:
     def create(self, engine: Engine, settings: Settings) -> int:
         hasher = SecretHasher(settings)
         subscriber = SubscriberRepository(engine).create_once(
-            {
-                "enrollment_key": f"test/{self.email}",
-                "email": self.email,
-                "civility": "madame",
-                "last_name": self.last_name,
-                "first_name": "Lila",
-                "company_identifier": "732829320",
-                "phone": "+33123456789",
-                "city": "Paris",
-                "country": "FR",
-                "trust_question": "nickname",
-                "terms_version": settings.terms_version,
-                "terms_accepted_at": datetime.now(UTC),
-                "activated_at": datetime.now(UTC),
-                "password_hash": hasher.hash_sync(self.password),
-                "trust_answer_hash": hasher.hash_sync(normalise_trust_answer(self.trust_answer)),
-            }
+            new_subscriber(
+                self.email,
+                of=typed_details(last_name=self.last_name),
+                password_hash=hasher.hash_sync(self.password),
+                answer_hash=hasher.hash_sync(normalise_trust_answer(self.trust_answer)),
+                terms_version=settings.terms_version,
+            )
         )
         assert subscriber.id is not None
         return subscriber.id

@@ -16,12 +16,13 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.mail_sink import MailSink
 from domain.errors import InvalidFields
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.problems import ProblemCode
 from services.enrollments import EnrollmentService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from tests.live import enrollment_service
-from tests.support import code_from, details, identifiers, unique_email
+from tests.support import code_from, details, identifiers, new_subscriber, unique_email
 from workflows.enrollment import EnrollmentWorkflow
 
 
@@ -179,6 +180,22 @@ async def test_a_new_draft_replaces_an_unconfirmed_one(service: EnrollmentServic
     assert recap.status is EnrollmentStatus.IDENTIFIERS_SET and recap.details is None
 
 
+async def test_an_identifier_taken_meanwhile_refuses_the_activation(
+    service: EnrollmentService, mail_sink: MailSink, engine: Engine
+) -> None:
+    """create_subscriber's refusal travels as one ProblemCode: activity, workflow, service."""
+    email = unique_email()
+    enrollment_id = await _pre_register(service, email)
+    code = await _confirm(service, mail_sink, enrollment_id, email)
+    SubscriberRepository(engine).create_once(new_subscriber(email))  # by another way
+
+    with pytest.raises(Conflict) as refused:
+        await service.activate(email, code)
+
+    assert refused.value.code is ProblemCode.ALREADY_SUBSCRIBED
+    assert (await service.view(enrollment_id)).status is EnrollmentStatus.ABANDONED
+
+
 async def test_pending_activation_blocks_a_new_draft(
     service: EnrollmentService, mail_sink: MailSink
 ) -> None:
@@ -187,7 +204,7 @@ async def test_pending_activation_blocks_a_new_draft(
     await _confirm(service, mail_sink, enrollment_id, email)
     with pytest.raises(Conflict) as refused:
         await service.start(IdentifiersForm(**identifiers(email)))
-    assert refused.value.code == "activation_pending"
+    assert refused.value.code is ProblemCode.ACTIVATION_PENDING
 
 
 async def test_unknown_identifier_and_wrong_code_look_the_same(

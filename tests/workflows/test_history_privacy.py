@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 import socket
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +19,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
-from orchestration.client import codec_from_settings, data_converter, register_search_attributes
 from orchestration.codec import ENCODING, EncryptionCodec
 from orchestration.search_attributes import ALL as CUSTOM_ATTRIBUTES
 from services.enrollments import EnrollmentService
@@ -176,23 +173,9 @@ async def test_full_enrollment_leaves_nothing_in_clear(
         await stranger.decode(encrypted[:1])
 
 
-@pytest.fixture
-async def own_time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of its own: skipping 48 h on the shared one would also fire the
-    timers of other tests' workflows, whose workers are gone, and wait for them in vain."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=shutil.which("temporal-test-server"),
-        data_converter=data_converter(codec_from_settings(base_settings)),
-    )
-    await register_search_attributes(env.client)
-    yield env
-    await env.shutdown()
-
-
 async def test_expired_enrollment_leaves_nothing_in_clear(
-    own_time_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
+    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
 ) -> None:
-    time_env = own_time_env
     person = Person.new()
     async with enrollment_service(time_env, settings, engine) as service:
         enrollment_id = await pre_register(service, person)

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import shutil
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -34,7 +33,15 @@ from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
 from settings import Settings
 from storage.subscribers import SubscriberRepository
-from tests.support import code_from, details, free_port, identifiers, scrape, unique_email
+from tests.support import (
+    binary,
+    code_from,
+    details,
+    free_port,
+    identifiers,
+    scrape,
+    unique_email,
+)
 from worker import build_worker
 
 
@@ -56,7 +63,7 @@ async def metered(settings: Settings) -> AsyncIterator[MeteredEnv]:
     """A time-skipping server whose client runtime exports metrics, as the worker's does."""
     address = f"127.0.0.1:{free_port()}"
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=shutil.which("temporal-test-server"),
+        test_server_existing_path=binary("temporal-test-server"),
         data_converter=data_converter(codec_from_settings(settings)),
         runtime=metrics_runtime(address),
     )

@@ -1,6 +1,6 @@
 """Replay the recorded histories against today's workflow code: a change that would make running
 enrollments take a different path (non-determinism) fails here before it reaches production.
-Record new histories with `uv run python -m tests.histories.record` (README)."""
+Record new histories with `uv run python -m tests.histories.record` (docs/workflows.md)."""
 
 from __future__ import annotations
 

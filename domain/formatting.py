@@ -1,0 +1,59 @@
+"""How values read for people, on the pages, in the PDF and in the e-mails: French dates in Paris
+time, phone numbers as the country writes them, names as the sheet addresses the user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+from domain.reference import FRANCE, Civility
+
+PARIS = ZoneInfo("Europe/Paris")
+
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def french_datetime(moment: datetime) -> str:
+    """E.g. « 29 novembre 2026 à 14 h 05 (heure de Paris) », « 1er décembre 2026 à … ».
+
+    `moment` is aware: the database hands back UTC (SQLModel's UTCDateTime columns, SQLite too)
+    and Temporal does as well.
+    """
+    local = moment.astimezone(PARIS)
+    day_number = "1er" if local.day == 1 else str(local.day)
+    day = f"{day_number} {_MONTHS[local.month - 1]} {local.year}"
+    return f"{day} à {local:%H}\u00a0h\u00a0{local:%M} (heure de Paris)"
+
+
+def display_phone(e164: str, country: str) -> str:
+    """« 01 23 45 67 89 » for a French number of a French address, else « +49 30 123456 »."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if country == FRANCE and number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def full_name(civility: Civility, last_name: str, first_name: str) -> str:
+    """« Madame ROSEMONDE Lila », as the sheet addresses the user."""
+    return f"{civility.label} {last_name.upper()} {first_name}"
