@@ -235,6 +235,9 @@ async def test_reset_complete_204_ends_every_session(app: LiveApp, mail_sink: Ma
     me = await enroll(app.http, mail_sink, unique_email("reset"))
     other = await token_for(app.http, me.email, PASSWORD, "Autre")
     code = await reset_code(app, mail_sink, me.email)
+    # Asking for a code changes nothing yet: the password and the sessions still work.
+    assert (await app.http.get(f"{API}/me", headers=me.auth)).status_code == 200
+    assert (await sign_in(app.http, me.email, PASSWORD)).status_code == 201
 
     done = await app.http.post(f"{API}/password-resets/complete", json=reset_body(me.email, code))
 
@@ -307,7 +310,10 @@ async def test_email_change_202_then_confirm_200_with_the_new_identifier(
     other = await token_for(app.http, me.email, PASSWORD, "Autre")
     new = unique_email("nouvelle")
     code = await change_code(app, mail_sink, me, new)
-    assert (await sign_in(app.http, me.email, PASSWORD)).status_code == 201  # not yet
+    # Not before the code: the old address signs in, the other session still works.
+    assert (await sign_in(app.http, me.email, PASSWORD)).status_code == 201
+    other_headers = {"Authorization": f"Bearer {other}"}
+    assert (await app.http.get(f"{API}/me", headers=other_headers)).status_code == 200
 
     confirmed = await app.http.post(
         f"{API}/me/email-change/confirm", json={"code": code}, headers=me.auth
@@ -316,7 +322,6 @@ async def test_email_change_202_then_confirm_200_with_the_new_identifier(
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["email"] == new and confirmed.json()["contact"]["email"] == new
     assert (await app.http.get(f"{API}/me", headers=me.auth)).json()["email"] == new
-    other_headers = {"Authorization": f"Bearer {other}"}
     assert (await app.http.get(f"{API}/me", headers=other_headers)).status_code == 401
     assert (await sign_in(app.http, me.email, PASSWORD)).status_code == 401
     assert (await sign_in(app.http, new, PASSWORD)).status_code == 201
