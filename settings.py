@@ -116,6 +116,13 @@ class Settings(BaseSettings):
     # Each request e-mails a code to an address the subscriber chose: limited like a resend.
     email_changes_per_identifier: int = Field(default=5, ge=1)
     email_changes_per_address: int = Field(default=20, ge=1)
+    # Step 1 costs an argon2id hash and confirm sends an e-mail: both limited per client address.
+    enrollments_per_address: int = Field(default=20, ge=1)
+    confirms_per_address: int = Field(default=20, ge=1)
+    # Code e-mails to one recipient, whatever enrollment asks for them (no mail-bombing a third
+    # party), counted over their own window.
+    code_emails_per_recipient: int = Field(default=6, ge=1)
+    code_email_window: Duration = timedelta(hours=1)
     sign_in_lockout_after: int = Field(default=5, ge=1)
     sign_in_lockout_delay: Duration = timedelta(minutes=1)
     sign_in_lockout_max: Duration = timedelta(hours=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,7 +12,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import FieldError, InvalidFields
 from domain.problems import ProblemCode
-from services.errors import ServiceError, TooManyAttempts, Unavailable
+from services.errors import (
+    DATABASE_OUTAGES,
+    ServiceError,
+    TooManyAttempts,
+    Unavailable,
+    database_unavailable,
+)
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "/problems/"
@@ -75,6 +84,15 @@ def _field_path(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _service_problem(exc: ServiceError) -> JSONResponse:
+    headers = None
+    if isinstance(exc, TooManyAttempts | Unavailable):
+        headers = {"Retry-After": str(exc.retry_after)}
+    if exc.status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return problem(exc.status, exc.code, exc.title, exc.detail, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidFields)
     async def _invalid(_: Request, exc: InvalidFields) -> JSONResponse:
@@ -109,12 +127,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def _service(_: Request, exc: ServiceError) -> JSONResponse:
-        headers = None
-        if isinstance(exc, TooManyAttempts | Unavailable):
-            headers = {"Retry-After": str(exc.retry_after)}
-        if exc.status == 401:
-            headers = {"WWW-Authenticate": "Bearer"}
-        return problem(exc.status, exc.code, exc.title, exc.detail, headers=headers)
+        return _service_problem(exc)
+
+    for outage in DATABASE_OUTAGES:
+        # The database down answers 503 + Retry-After like any dependency, never a bare 500.
+        @app.exception_handler(outage)
+        async def _database(_: Request, exc: Exception) -> JSONResponse:
+            log.warning("database unavailable: %s", type(exc).__name__)
+            return _service_problem(database_unavailable())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -91,6 +91,8 @@ class EmailChangeService:
         await self._account.check_secrets(subscriber, form.password, form.trust_answer)
         if await self.taken(new_email):
             raise Conflict(EMAIL_TAKEN, code=ProblemCode.EMAIL_TAKEN)
+        # Code e-mails to one recipient are limited whatever process asks for them.
+        await asyncio.to_thread(self._throttle.count, Action.CODE_EMAIL, new_email, None)
         assert subscriber.id is not None
         start = WithStartWorkflowOperation(
             EmailChangeWorkflow.run,

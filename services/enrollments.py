@@ -23,6 +23,7 @@ from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from domain.problems import ProblemCode
 from domain.rules import check_details, check_identifiers, normalise_email
 from security.keyed_hash import (
+    WORKFLOW_ID_PREFIX,
     KeyedHasher,
     draft_key_digest,
     make_enrollment_id,
@@ -115,9 +116,18 @@ class EnrollmentService:
 
     # -- step 1 -------------------------------------------------------------------------------
 
-    async def start(self, form: IdentifiersForm, replaces: str | None = None) -> StartedEnrollment:
+    async def start(
+        self,
+        form: IdentifiersForm,
+        replaces: str | None = None,
+        *,
+        client_address: str | None = None,
+    ) -> StartedEnrollment:
         """Step 1. `replaces` is the enrollment ID of the draft being edited (« Étape
-        précédente »): its details are kept, even when the identifier changes."""
+        précédente »): its details are kept, even when the identifier changes.
+
+        Limited per client address: each try costs an argon2id hash."""
+        await self._count(Action.ENROLLMENT_START, "", client_address)
         email = check_identifiers(form)
         if await asyncio.to_thread(self._subscribers.email_exists, email):
             raise Conflict(
@@ -191,8 +201,14 @@ class EnrollmentService:
 
     # -- step 3 -------------------------------------------------------------------------------
 
-    async def confirm(self, enrollment_id: str) -> Confirmed:
+    async def confirm(self, enrollment_id: str, *, client_address: str | None = None) -> Confirmed:
+        """Limited per client address, and per recipient across enrollments: each confirmation
+        sends an e-mail to an address nobody has verified yet."""
+        await self._count(Action.CONFIRM, "", client_address)
         workflow_id, ref = self._parse(enrollment_id)
+        if self._throttle is not None:
+            digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
+            await asyncio.to_thread(self._throttle.count_code_email, digest)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         confirmed = await self._call(handle.execute_update(EnrollmentWorkflow.confirm, ref))
         log.info("enrollment confirmed, code sent", extra={"workflow_id": workflow_id})
@@ -244,6 +260,7 @@ class EnrollmentService:
         await self._count(Action.RESEND, normalised, client_address)
         if not normalised:
             return
+        await self._count(Action.CODE_EMAIL, normalised, None)
         workflow_id = self._keyed.workflow_id(normalised)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         try:

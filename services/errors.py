@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from domain.problems import ProblemCode
 
 
@@ -62,3 +65,21 @@ class Unavailable(ServiceError):
     def __init__(self, detail: str, *, retry_after: int = 5) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+# The database's own outage errors (not a constraint violation, which is a bug or a race the
+# repositories handle): the server is down, restarting or refusing connections.
+DATABASE_OUTAGES: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeout,
+)
+
+
+def database_unavailable() -> Unavailable:
+    return Unavailable(
+        "Le service est momentanément indisponible : réessayez dans quelques instants. "
+        "Rien n'a été enregistré.",
+        retry_after=5,
+    )

@@ -93,6 +93,12 @@ class PasswordResetService:
         if subscriber is None or subscriber.id is None:
             return
         workflow_id = self.workflow_id(identifier)
+        try:
+            # Code e-mails to one recipient are limited whatever process asks for them.
+            await asyncio.to_thread(self._throttle.count, Action.CODE_EMAIL, identifier, None)
+        except TooManyAttempts:
+            log.info("password reset code not sent: too many", extra={"workflow_id": workflow_id})
+            return
         params = PasswordResetParams(
             subscriber_id=subscriber.id,
             email=identifier,

@@ -34,12 +34,16 @@ class Action(StrEnum):
     RESET_REQUEST = "password-reset"  # « Mot de passe oublié ? »: a code asked for
     RESET_ATTEMPT = "password-reset-attempt"  # code + answer + new password tried
     EMAIL_CHANGE = "email-change"  # a code sent to a new address
+    ENROLLMENT_START = "enrollment-start"
+    CONFIRM = "confirm"
+    CODE_EMAIL = "code-email"  # per recipient: confirm and resend each send one
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     per_identifier: int | None  # None: the identifier is guarded otherwise (sign-in lockout)
-    per_address: int
+    per_address: int | None  # None: counted per identifier only
+    window: timedelta | None = None  # None: the settings' rate_limit_window
 
 
 class Throttle:
@@ -71,6 +75,11 @@ class Throttle:
             Action.EMAIL_CHANGE: Limits(
                 settings.email_changes_per_identifier, settings.email_changes_per_address
             ),
+            Action.ENROLLMENT_START: Limits(None, settings.enrollments_per_address),
+            Action.CONFIRM: Limits(None, settings.confirms_per_address),
+            Action.CODE_EMAIL: Limits(
+                settings.code_emails_per_recipient, None, settings.code_email_window
+            ),
         }
 
     def count(self, action: Action, identifier: str, address: str | None) -> None:
@@ -79,10 +88,19 @@ class Throttle:
         Counted whether or not the identifier exists, so the answer tells nothing about it.
         """
         limits = self._limits[action]
-        if address:
-            self._hit(self._address_key(action, address), limits.per_address)
+        if address and limits.per_address is not None:
+            self._hit(self._address_key(action, address), limits.per_address, limits.window)
         if limits.per_identifier is not None:
-            self._hit(self._identifier_key(action, identifier), limits.per_identifier)
+            digest = self._keyed.identifier_digest(identifier)
+            self._hit(f"{action}:id:{digest}", limits.per_identifier, limits.window)
+
+    def count_code_email(self, identifier_digest: str) -> None:
+        """One more code e-mail to the recipient whose keyed hash is given (confirm knows only
+        that hash: the enrollment ID carries it, never the address)."""
+        limits = self._limits[Action.CODE_EMAIL]
+        assert limits.per_identifier is not None
+        key = f"{Action.CODE_EMAIL}:id:{identifier_digest}"
+        self._hit(key, limits.per_identifier, limits.window)
 
     # -- sign-in lockout ----------------------------------------------------------------------
 
@@ -118,17 +136,14 @@ class Throttle:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _hit(self, key: str, limit: int) -> None:
+    def _hit(self, key: str, limit: int, window: timedelta | None = None) -> None:
         now = self._clock()
-        window = self._settings.rate_limit_window
+        window = window or self._settings.rate_limit_window
         counted = self._attempts.hit(key, now, window)
         if counted.count > limit:
             raise TooManyAttempts(
                 TOO_MANY, retry_after=_seconds(counted.window_started_at + window - now)
             )
-
-    def _identifier_key(self, action: Action, identifier: str) -> str:
-        return f"{action}:id:{self._keyed.identifier_digest(identifier)}"
 
     def _address_key(self, action: Action, address: str) -> str:
         return f"{action}:ip:{self._keyed.address_digest(address)}"

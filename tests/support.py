@@ -53,6 +53,8 @@ def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:
         "activation_attempts_per_address": 100_000,
         "resends_per_address": 100_000,
         "sign_ins_per_address": 100_000,
+        "enrollments_per_address": 100_000,
+        "confirms_per_address": 100_000,
         "codec_sessions_per_address": 100_000,
         "password_resets_per_address": 100_000,
         "reset_attempts_per_address": 100_000,

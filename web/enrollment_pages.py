@@ -14,7 +14,7 @@ from domain.problems import ProblemCode
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, countries
 from domain.rules import MESSAGES
 from domain.subscriber_view import SubscriberView
-from http_common.deps import EnrollmentsDep
+from http_common.deps import EnrollmentsDep, client_address
 from mail.activation import PAGE_STEPS
 from services.errors import Conflict, NotFound
 from web.display import details_values
@@ -101,7 +101,11 @@ async def submit_identifiers(page: PageDep, enrollments: EnrollmentsDep) -> Resp
     data = await page.form()
     form = identifiers_form(data, terms_accepted=_terms_accepted(page))
     try:
-        started = await enrollments.start(form, replaces=page.session.enrollment_id)
+        started = await enrollments.start(
+            form,
+            replaces=page.session.enrollment_id,
+            client_address=client_address(page.request),
+        )
     except InvalidFields as error:
         errors = by_field(error.errors)
         if "terms_accepted" in errors:
@@ -202,7 +206,9 @@ async def confirm(page: PageDep, enrollments: EnrollmentsDep) -> Response:
     if page.session.enrollment_id is None:
         return page.redirect("/inscription")
     try:
-        await enrollments.confirm(page.session.enrollment_id)
+        await enrollments.confirm(
+            page.session.enrollment_id, client_address=client_address(page.request)
+        )
     except Conflict as error:
         if error.code is ProblemCode.DETAILS_MISSING:
             return page.redirect("/inscription/informations")

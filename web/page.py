@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +15,12 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from http_common.deps import StateDep
-from services.errors import ServiceError
+from services.errors import DATABASE_OUTAGES, ServiceError, database_unavailable
 from settings import Settings
 from web.session import CSRF_FIELD, SessionCookies, WebSession
 from web.typography import french_spacing
 
+log = logging.getLogger(__name__)
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.filters["field_id"] = lambda name: str(name).replace(".", "-").replace("_", "-")
 
@@ -108,10 +110,17 @@ class PageRoute(APIRoute):
                     "Ce formulaire a expiré ou ne provient pas de ce site. Revenez à la page "
                     "précédente, rechargez-la et recommencez.",
                 )
+            except DATABASE_OUTAGES as outage:
+                log.warning("database unavailable: %s", type(outage).__name__)
+                return _service_error_page(request, database_unavailable())
             except ServiceError as error:
-                response = error_page(request, error.status, error.title, error.detail)
-                if retry_after := getattr(error, "retry_after", None):
-                    response.headers["Retry-After"] = str(retry_after)
-                return response
+                return _service_error_page(request, error)
 
         return handle
+
+
+def _service_error_page(request: Request, error: ServiceError) -> HTMLResponse:
+    response = error_page(request, error.status, error.title, error.detail)
+    if retry_after := getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(retry_after)
+    return response

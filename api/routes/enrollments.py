@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.schemas import ConfirmOut, EnrollmentCreated, EnrollmentOut, EnrollmentStart
 from domain.models import DetailsForm
-from http_common.deps import EnrollmentsDep
+from http_common.deps import EnrollmentsDep, client_address
 
 router = APIRouter(prefix="/api/v1/enrollments", tags=["enrollment"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=EnrollmentCreated)
 async def create_enrollment(
-    form: EnrollmentStart, enrollments: EnrollmentsDep, response: Response
+    form: EnrollmentStart, enrollments: EnrollmentsDep, request: Request, response: Response
 ) -> EnrollmentCreated:
-    started = await enrollments.start(form, replaces=form.replaces)
+    started = await enrollments.start(
+        form, replaces=form.replaces, client_address=client_address(request)
+    )
     response.headers["Location"] = f"/api/v1/enrollments/{started.enrollment_id}"
     return EnrollmentCreated(
         enrollment_id=started.enrollment_id, status=started.status, email=started.email
@@ -38,8 +40,8 @@ async def get_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> Enr
 @router.post(
     "/{enrollment_id}/confirm", status_code=status.HTTP_202_ACCEPTED, response_model=ConfirmOut
 )
-async def confirm(enrollment_id: str, enrollments: EnrollmentsDep) -> ConfirmOut:
-    confirmed = await enrollments.confirm(enrollment_id)
+async def confirm(enrollment_id: str, enrollments: EnrollmentsDep, request: Request) -> ConfirmOut:
+    confirmed = await enrollments.confirm(enrollment_id, client_address=client_address(request))
     return ConfirmOut(
         status=confirmed.status,
         activation_deadline=confirmed.activation_deadline,

@@ -87,7 +87,7 @@ async def test_a_delivery_sends_one_code_and_records_it(
     code = code_from(received)
     assert delivered.code_digest == hasher.activation_code_digest(request.process_id, code)
     assert str(received["Message-ID"]).strip() == delivered.message_id
-    # Compared as words: the date's no-break spaces (French typography) count as spaces.
+    # Compared with white space folded, no-break spaces included.
     deadline = " ".join(french_datetime(delivered.sent_at + timedelta(hours=48)).split())
     assert deadline in " ".join(str(received.get_content()).split())
     record = CodeDeliveryRepository(engine).get(_key(request))

@@ -17,7 +17,7 @@ from devstack.mail_sink import MailSink
 from settings import Settings
 from storage.engine import make_engine
 from tests.live import LiveApp, live_app, pre_register_and_confirm
-from tests.support import code_from, details, fresh_hash_key, unique_email
+from tests.support import code_from, details, fresh_hash_key, identifiers, unique_email
 
 LiveFactory = Callable[..., AbstractAsyncContextManager[LiveApp]]
 
@@ -157,3 +157,46 @@ async def test_limits_hold_across_api_processes(
             assert_too_many(await second.http.post("/api/v1/activations", json=body))
     finally:
         other_engine.dispose()
+
+
+async def test_enrollment_starts_are_limited_per_address(app_with: LiveFactory) -> None:
+    # Each step 1 costs an argon2id hash: a client cannot spend the API's CPU without end.
+    async with app_with(enrollments_per_address=2, identifier_hash_key=fresh_hash_key()) as app:
+        answers = [
+            await app.http.post(
+                "/api/v1/enrollments",
+                json=identifiers(unique_email("start")),
+            )
+            for _ in range(3)
+        ]
+    assert [a.status_code for a in answers[:2]] == [201, 201]
+    assert_too_many(answers[2])
+
+
+async def test_code_emails_are_limited_per_recipient(
+    app_with: LiveFactory, mail_sink: MailSink
+) -> None:
+    # However many enrollments ask for it, one address gets a few code e-mails an hour: the
+    # confirmation and each resend count, and nothing more is sent once the limit is reached.
+    async with app_with(code_emails_per_recipient=2, identifier_hash_key=fresh_hash_key()) as app:
+        email = unique_email("bombed")
+        await pre_register_and_confirm(app.http, mail_sink, email, "Abcd1234", details())
+        resent = await app.http.post("/api/v1/activations/resend", json={"email": email})
+        assert resent.status_code == 202
+        await mail_sink.message_to(email, 2)
+        refused = await app.http.post("/api/v1/activations/resend", json={"email": email})
+    assert_too_many(refused)
+    assert mail_sink.count_to(email) == 2
+
+
+async def test_confirms_are_limited_per_address(app_with: LiveFactory, mail_sink: MailSink) -> None:
+    async with app_with(confirms_per_address=1, identifier_hash_key=fresh_hash_key()) as app:
+        await pre_register_and_confirm(app.http, mail_sink, unique_email(), "Abcd1234", details())
+        email = unique_email()
+        created = await app.http.post("/api/v1/enrollments", json=identifiers(email))
+        enrollment_id = created.json()["enrollment_id"]
+        put = await app.http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details())
+        assert put.status_code == 200, put.text
+        refused = await app.http.post(f"/api/v1/enrollments/{enrollment_id}/confirm")
+    assert_too_many(refused)
+    assert mail_sink.count_to(email) == 0
