@@ -203,6 +203,7 @@ async def test_reset_attempts_and_email_changes_are_limited(
             "reset_attempts_per_identifier": 2,
             "reset_attempts_per_address": 3,
             "email_changes_per_identifier": 1,
+            "code_emails_per_recipient": 1,
             "identifier_hash_key": fresh_hash_key(),
         }
     )
@@ -226,6 +227,19 @@ async def test_reset_attempts_and_email_changes_are_limited(
             f"{API}/me/email-change", json=change_body(unique_email()), headers=me.auth
         )
         problem(second, 429, "too_many_attempts")
+        # Code e-mails to one recipient are limited whoever asks: no mail-bombing a third party.
+        target = unique_email("cible")
+        first_asker = await enroll(app.http, mail_sink, unique_email("un"))
+        second_asker = await enroll(app.http, mail_sink, unique_email("deux"))
+        assert (
+            await app.http.post(
+                f"{API}/me/email-change", json=change_body(target), headers=first_asker.auth
+            )
+        ).status_code == 202
+        third = await app.http.post(
+            f"{API}/me/email-change", json=change_body(target), headers=second_asker.auth
+        )
+        problem(third, 429, "too_many_attempts")
 
 
 # -- POST /password-resets/complete -------------------------------------------------------------
