@@ -12,7 +12,8 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from temporalio.client import Client
 
-from api import problems
+from api import openapi, problems
+from api.idempotency import IdempotencyKeys
 from api.middleware import BodySizeLimit, RequestContext
 from api.routes import (
     account,
@@ -117,7 +118,9 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
+    openapi.install(app)  # once every API route is in
     install_error_pages(app)  # after problems.install: wraps its handler for browsers
+    app.add_middleware(IdempotencyKeys)  # inside the size limit: it reads whole bodies
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestContext)
     app.add_middleware(SecurityHeaders, always_https=settings.app_env is Environment.PRODUCTION)

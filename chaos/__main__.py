@@ -47,6 +47,8 @@ def say(text: str) -> None:
 @dataclass
 class Tally:
     server_errors: Counter[str] = field(default_factory=Counter)  # 5xx answers per step
+    # 503 + Retry-After: a dependency is down and the server says when to come back.
+    retry_later: Counter[str] = field(default_factory=Counter)
     unreachable: Counter[str] = field(default_factory=Counter)  # no answer (API down)
     confirm_409: int = 0
     slow_confirms: int = 0  # confirm answered in more than 2 s
@@ -95,6 +97,10 @@ async def call(
         else:
             if answer.status_code < 500:
                 return answer
+            if answer.status_code == 503 and "retry-after" in answer.headers:
+                tally.retry_later[step] += 1
+                await asyncio.sleep(min(int(answer.headers["retry-after"]), 2))
+                continue
             tally.server_errors[f"{step} {answer.status_code}"] += 1
         await asyncio.sleep(0.5)
     return None
@@ -280,7 +286,13 @@ async def _report(
     second_codes = [e for e in emails if len(set(inbox.codes.get(e, []))) > 1]
     repeated_mails = sum(max(len(inbox.codes.get(e, [])) - 1, 0) for e in emails)
     still_running = await running_workflows(topology.settings)
-    ok = not lost and not second_codes and not tally.confirm_409 and not still_running
+    ok = (
+        not lost
+        and not second_codes
+        and not tally.confirm_409
+        and not still_running
+        and not tally.server_errors
+    )
     lines = [
         "",
         f"Enrollments:                 {len(emails)}",
@@ -292,8 +304,10 @@ async def _report(
         f"Workflows still running:     {still_running}",
         f"Confirm answered 409:        {tally.confirm_409}",
         f"Confirm slower than 2 s:     {tally.slow_confirms}",
-        f"Server 5xx answers:          {sum(tally.server_errors.values())}  "
+        f"Server errors (5xx):         {sum(tally.server_errors.values())}  "
         f"{dict(tally.server_errors) or ''}",
+        f"503 + Retry-After (refused): {sum(tally.retry_later.values())}  "
+        f"{dict(tally.retry_later) or ''}",
         f"No answer (API down):        {sum(tally.unreachable.values())}  "
         f"{dict(tally.unreachable) or ''}",
     ]

@@ -20,6 +20,10 @@ class ProblemCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     UNAVAILABLE = "unavailable"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+    # The Idempotency-Key header (api/idempotency.py).
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_REQUEST_IN_FLIGHT = "idempotency_request_in_flight"
+    IDEMPOTENT_ANSWER_NOT_KEPT = "idempotent_answer_not_kept"
     # The procedure's refusals (services/, and the enrollment workflow's updates).
     CONFLICT = "conflict"
     ALREADY_SUBSCRIBED = "already_subscribed"

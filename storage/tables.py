@@ -171,3 +171,23 @@ class CodeDelivery(SQLModel, table=True):
     attempts: int = 1
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
+
+
+class IdempotentRequest(SQLModel, table=True):
+    """A POST sent with an `Idempotency-Key` header, and its first answer, for 24 hours.
+
+    The key is stored as a digest scoped to its client; the request body only as a fingerprint
+    (a hash: bodies carry passwords). An answer holding a session token is not kept.
+    """
+
+    __tablename__ = "idempotent_requests"
+
+    key_digest: str = Field(primary_key=True, max_length=64)
+    fingerprint: str = Field(max_length=64)
+    # in_flight until the first answer is known; done once it is stored.
+    state: str = Field(max_length=10)
+    status: int | None = None
+    headers: str = Field(default="[]", max_length=2000)  # JSON list of [name, value]
+    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    body_kept: bool = True
+    expires_at: datetime = Field(index=True)

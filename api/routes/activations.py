@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request, status
 
+from api.openapi import problems
 from api.schemas import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
@@ -12,7 +13,12 @@ from services.activation import activate_and_open_session
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ActivationOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActivationOut,
+    responses=problems(410, 429),
+)
 async def activate(
     body: ActivationIn, request: Request, enrollments: EnrollmentsDep, subscribers: SubscribersDep
 ) -> ActivationOut:
@@ -34,7 +40,7 @@ async def activate(
     )
 
 
-@router.post("/resend", status_code=status.HTTP_202_ACCEPTED)
-async def resend(body: ResendIn, request: Request, enrollments: EnrollmentsDep) -> Response:
+@router.post("/resend", status_code=status.HTTP_202_ACCEPTED, responses=problems(429))
+async def resend(body: ResendIn, request: Request, enrollments: EnrollmentsDep) -> dict[str, str]:
     await enrollments.resend(body.email, client_address=client_address(request))
-    return Response(status_code=status.HTTP_202_ACCEPTED)
+    return {}  # the same empty answer whether or not an enrollment awaits activation

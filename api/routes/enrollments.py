@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from api.openapi import problems
 from api.schemas import ConfirmOut, EnrollmentCreated, EnrollmentOut, EnrollmentStart
 from domain.models import DetailsForm
 from http_common.deps import EnrollmentsDep, client_address
@@ -11,7 +12,12 @@ from http_common.deps import EnrollmentsDep, client_address
 router = APIRouter(prefix="/api/v1/enrollments", tags=["enrollment"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=EnrollmentCreated)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EnrollmentCreated,
+    responses=problems(409, 429),
+)
 async def create_enrollment(
     form: EnrollmentStart, enrollments: EnrollmentsDep, request: Request, response: Response
 ) -> EnrollmentCreated:
@@ -24,7 +30,7 @@ async def create_enrollment(
     )
 
 
-@router.put("/{enrollment_id}/details", response_model=EnrollmentOut)
+@router.put("/{enrollment_id}/details", response_model=EnrollmentOut, responses=problems(409))
 async def submit_details(
     enrollment_id: str, form: DetailsForm, enrollments: EnrollmentsDep
 ) -> EnrollmentOut:
@@ -38,7 +44,10 @@ async def get_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> Enr
 
 
 @router.post(
-    "/{enrollment_id}/confirm", status_code=status.HTTP_202_ACCEPTED, response_model=ConfirmOut
+    "/{enrollment_id}/confirm",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ConfirmOut,
+    responses=problems(409, 429),
 )
 async def confirm(enrollment_id: str, enrollments: EnrollmentsDep, request: Request) -> ConfirmOut:
     confirmed = await enrollments.confirm(enrollment_id, client_address=client_address(request))
@@ -49,7 +58,7 @@ async def confirm(enrollment_id: str, enrollments: EnrollmentsDep, request: Requ
     )
 
 
-@router.delete("/{enrollment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{enrollment_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(409))
 async def quit_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> Response:
     await enrollments.abandon(enrollment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.openapi import problems
 from api.schemas import ProfileOut, SessionIn, SessionOut
 from http_common.deps import SubscriberDep, SubscribersDep, client_address, user_agent
 from http_common.responses import recap_pdf_response
@@ -15,7 +16,12 @@ from http_common.responses import recap_pdf_response
 router = APIRouter(prefix="/api/v1", tags=["subscriber"])
 
 
-@router.post("/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
+@router.post(
+    "/sessions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionOut,
+    responses=problems(401, 429),
+)
 async def sign_in(body: SessionIn, request: Request, subscribers: SubscribersDep) -> SessionOut:
     session = await subscribers.sign_in(
         body.email,
@@ -41,6 +47,15 @@ async def me(subscriber: SubscriberDep) -> ProfileOut:
     return ProfileOut.from_subscriber(subscriber)
 
 
-@router.get("/me/recap.pdf", response_class=Response)
+@router.get(
+    "/me/recap.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Le formulaire d'inscription (PDF).",
+            "content": {"application/pdf": {}},
+        }
+    },
+)
 async def recap_pdf(subscriber: SubscriberDep, subscribers: SubscribersDep) -> Response:
     return recap_pdf_response(await subscribers.recap_pdf(subscriber))
