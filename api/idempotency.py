@@ -28,6 +28,7 @@ from storage.idempotency import IN_FLIGHT, IdempotencyRepository
 from storage.tables import IdempotentRequest
 
 HEADER = b"idempotency-key"
+SIGNED_IN_PATHS = "/api/v1/me"
 KEPT_FOR = timedelta(hours=24)
 _MAX_KEY_LENGTH = 255
 _REPLAYED_HEADERS = (b"content-type", b"location", b"retry-after")
@@ -48,10 +49,14 @@ class IdempotencyKeys:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", ())) if scope["type"] == "http" else {}
         key = headers.get(HEADER)
+        path = str(scope.get("path", ""))
         if (
             key is None
             or scope["method"] != "POST"
-            or not str(scope.get("path", "")).startswith("/api/")
+            or not path.startswith("/api/")
+            # The subscriber's own endpoints without credentials: the route answers 401 first;
+            # a key is never claimed, nor refused, for nobody.
+            or (path.startswith(SIGNED_IN_PATHS) and b"authorization" not in headers)
         ):
             await self.app(scope, receive, send)
             return
@@ -144,7 +149,9 @@ async def _settle(
     answer: bytes,
 ) -> None:
     try:
-        if status >= 500:  # not an answer to keep: the client may simply try again
+        # Not answers to keep: after a server error the client may simply try again; after a 401
+        # (no session, or an ended one) the key was never the subscriber's to spend.
+        if status >= 500 or status == 401:
             await asyncio.to_thread(repository.release, key_digest)
         else:
             kept = None if _SECRET_MARKER in answer else answer

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from api.account_schemas import EmailChangeOut, SessionItem
+from api.openapi import problems
 from api.schemas import ProfileOut
 from domain.account_forms import (
     EmailChangeCodeForm,
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api/v1/me", tags=["account"])
 CONTACT_PREFIX = "contact."
 
 
-@router.put("/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.put("/password", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 429))
 async def change_password(
     form: PasswordChangeForm, signed_in: SignedInDep, account: AccountDep
 ) -> Response:
@@ -30,7 +31,12 @@ async def change_password(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/email-change", status_code=status.HTTP_202_ACCEPTED, response_model=EmailChangeOut)
+@router.post(
+    "/email-change",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=EmailChangeOut,
+    responses=problems(403, 409, 429),
+)
 async def request_email_change(
     form: EmailChangeForm, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
 ) -> EmailChangeOut:
@@ -38,7 +44,9 @@ async def request_email_change(
     return EmailChangeOut(new_email=requested.new_email, expires_at=requested.expires_at)
 
 
-@router.post("/email-change/confirm", response_model=ProfileOut)
+@router.post(
+    "/email-change/confirm", response_model=ProfileOut, responses=problems(404, 409, 410, 429)
+)
 async def confirm_email_change(
     form: EmailChangeCodeForm, signed_in: SignedInDep, changes: EmailChangesDep
 ) -> ProfileOut:
@@ -89,7 +97,7 @@ async def end_other_sessions(signed_in: SignedInDep, account: AccountDep) -> Res
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.delete("", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 429))
 async def close_space(form: SecretsForm, signed_in: SignedInDep, account: AccountDep) -> Response:
     await account.close(signed_in, form)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

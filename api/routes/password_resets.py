@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.responses import JSONResponse
 
+from api.openapi import problems
 from domain.account_forms import PasswordResetForm, PasswordResetRequestForm
 from http_common.deps import PasswordResetsDep, client_address
 
 router = APIRouter(prefix="/api/v1/password-resets", tags=["account"])
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=problems(429))
 async def request_reset(
     form: PasswordResetRequestForm, request: Request, resets: PasswordResetsDep
-) -> JSONResponse:
-    # The same answer whether or not the identifier is a subscriber's.
+) -> dict[str, str]:
     await resets.request(form.email, client_address=client_address(request))
-    return JSONResponse({}, status_code=status.HTTP_202_ACCEPTED)
+    return {}  # the same empty answer whether or not the identifier is a subscriber's
 
 
-@router.post("/complete", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/complete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(429))
 async def complete_reset(
     form: PasswordResetForm, request: Request, resets: PasswordResetsDep
 ) -> Response:
