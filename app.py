@@ -16,12 +16,14 @@ from api import openapi, problems
 from api.idempotency import IdempotencyKeys
 from api.middleware import BodySizeLimit, RequestContext
 from api.routes import (
+    account,
     activations,
     adhesions,
     codec,
     docs,
     enrollments,
     ops,
+    password_resets,
     reference,
     subscriber,
 )
@@ -34,8 +36,12 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
+from services.notifications import Notifier
+from services.password_resets import PasswordResetService
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from settings import Environment, Settings, get_settings
@@ -63,6 +69,23 @@ def build_state(
     hasher = SecretHasher(settings)
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
+    sessions = SessionRepository(engine)
+    notifier = Notifier(client, settings.temporal_task_queue)
+    adhesions = AdhesionService(
+        client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
+    )
+    account = AccountService(
+        settings,
+        client,
+        repository,
+        sessions,
+        hasher,
+        keyed,
+        throttle,
+        notifier,
+        before_closing=adhesions.withdraw_all,
+    )
+    resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
     return AppState(
         settings=settings,
         engine=engine,
@@ -71,12 +94,13 @@ def build_state(
         codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
-        subscribers=SubscriberService(
-            settings, repository, SessionRepository(engine), hasher, throttle, client
-        ),
+        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle, client),
         throttle=throttle,
-        adhesions=AdhesionService(
-            client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
+        adhesions=adhesions,
+        account=account,
+        password_resets=resets,
+        email_changes=EmailChangeService(
+            client, settings, repository, keyed, throttle, account, resets
         ),
     )
 
@@ -106,7 +130,8 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    for module in (enrollments, activations, subscriber, adhesions, reference, ops, codec, docs):
+    routers = (enrollments, activations, subscriber, account, password_resets, adhesions)
+    for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
     openapi.install(app)  # once every API route is in

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     max_code_attempts: int = Field(default=5, ge=1)
     max_resends: int = Field(default=3, ge=0)
     session_lifetime: Duration = timedelta(hours=8)
+    # « Mot de passe oublié ? » and « Modifier mon adresse électronique » (SPEC §6).
+    password_reset_window: Duration = timedelta(minutes=30)
+    email_change_window: Duration = timedelta(hours=24)
     terms_version: str = "2026-01"
 
     # Adhésions (SPEC §7): the code goes by post and stays valid this long; new letters allowed
@@ -115,6 +118,13 @@ class Settings(BaseSettings):
     resends_per_identifier: int = Field(default=5, ge=1)
     resends_per_address: int = Field(default=20, ge=1)
     sign_ins_per_address: int = Field(default=50, ge=1)
+    password_resets_per_identifier: int = Field(default=5, ge=1)
+    password_resets_per_address: int = Field(default=20, ge=1)
+    reset_attempts_per_identifier: int = Field(default=10, ge=1)
+    reset_attempts_per_address: int = Field(default=50, ge=1)
+    # Each request e-mails a code to an address the subscriber chose: limited like a resend.
+    email_changes_per_identifier: int = Field(default=5, ge=1)
+    email_changes_per_address: int = Field(default=20, ge=1)
     # Step 1 costs an argon2id hash and confirm sends an e-mail: both limited per client address.
     enrollments_per_address: int = Field(default=20, ge=1)
     confirms_per_address: int = Field(default=20, ge=1)

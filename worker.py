@@ -11,10 +11,12 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.account import AccountActivities
 from activities.adhesions import AdhesionActivities
 from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
 from activities.mail import MailActivities
+from activities.notifications import NotificationActivities
 from activities.subscribers import SubscriberActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
@@ -32,7 +34,10 @@ from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
 from storage.subscribers import SubscriberRepository
 from workflows.adhesion import AdhesionWorkflow
+from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
+from workflows.notification import NotificationWorkflow
+from workflows.password_reset import PasswordResetWorkflow
 
 log = logging.getLogger("worker")
 
@@ -66,13 +71,21 @@ def build_worker(
         CodeDeliveryRepository(repository.engine),
         hasher,
     )
+    notifications = NotificationActivities(sender, settings.mail_from, support)
     companies = CompanyActivities(registry or registry_from_settings(settings))
     subscribers = SubscriberActivities(repository)
     adhesion_records = AdhesionActivities(adhesions)
+    account = AccountActivities(repository)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
-        workflows=[EnrollmentWorkflow, AdhesionWorkflow],
+        workflows=[
+            EnrollmentWorkflow,
+            NotificationWorkflow,
+            PasswordResetWorkflow,
+            EmailChangeWorkflow,
+            AdhesionWorkflow,
+        ],
         activities=[
             codes.deliver_code,
             mail.send_activation_code,
@@ -80,6 +93,9 @@ def build_worker(
             subscribers.create_subscriber,
             subscribers.render_recap,
             adhesion_records.record_adhesion,
+            notifications.send_notification,
+            account.apply_password_reset,
+            account.apply_email_change,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),

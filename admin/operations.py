@@ -134,8 +134,21 @@ class Operations:
     async def erase_subscriber(self, email: str) -> SubscriberErasure:
         """Delete the subscriber (sessions and recap with it) and every enrollment run."""
         assert self._subscribers is not None, "erasing a subscriber needs the database"
+        subscriber = await asyncio.to_thread(self._subscribers.by_email, normalise_email(email))
         erased = await asyncio.to_thread(self._subscribers.erase, normalise_email(email))
         runs = await self.erase_enrollment(email)
+        key = subscriber.enrollment_key if subscriber else ""
+        enrolled_as, _, run_id = key.partition("/")
+        if enrolled_as.startswith(WORKFLOW_ID_PREFIX) and enrolled_as != self.workflow_id(email):
+            # The identifier changed since the enrollment: its run sits under the ID of the old
+            # address, which may be enrolling someone else by now, so that run alone goes.
+            await self._client.workflow_service.delete_workflow_execution(
+                DeleteWorkflowExecutionRequest(
+                    namespace=self._client.namespace,
+                    workflow_execution=WorkflowExecution(workflow_id=enrolled_as, run_id=run_id),
+                )
+            )
+            runs += 1
         _audit("erase-subscriber", self.workflow_id(email), subscriber_erased=erased)
         return SubscriberErasure(erased, runs)
 

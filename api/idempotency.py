@@ -149,7 +149,9 @@ async def _settle(
     answer: bytes,
 ) -> None:
     try:
-        if status >= 500:  # not an answer to keep: the client may simply try again
+        # Not answers to keep: after a server error the client may simply try again; after a 401
+        # (no session, or an ended one) the key was never the subscriber's to spend.
+        if status >= 500 or status == 401:
             await asyncio.to_thread(repository.release, key_digest)
         else:
             kept = None if _SECRET_MARKER in answer else answer

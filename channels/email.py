@@ -6,6 +6,7 @@ from email.message import EmailMessage
 
 from channels import OutgoingCode
 from domain.codes import CodePurpose
+from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_message
 from mail.sender import MailSender
 from mail.support import DEFAULT_SUPPORT, SupportChannel
@@ -44,3 +45,23 @@ class EmailCodeChannel:
             case CodePurpose.ADHESION:
                 # SPEC §7: a company's code goes by post (channels.letter), never by e-mail.
                 raise ValueError("an adhésion code is never e-mailed")
+            case CodePurpose.PASSWORD_RESET:
+                return password_reset_message(
+                    sender=self._mail_from,
+                    recipient=request.recipient,
+                    code=outgoing.code,
+                    sent_at=outgoing.sent_at,
+                    deadline=outgoing.deadline,
+                    message_id=outgoing.message_id,
+                    question_label=request.extra.get("question_label", ""),
+                    support=self._support,
+                )
+            case CodePurpose.EMAIL_CHANGE:
+                return email_change_message(
+                    sender=self._mail_from,
+                    recipient=request.recipient,
+                    code=outgoing.code,
+                    sent_at=outgoing.sent_at,
+                    deadline=outgoing.deadline,
+                    message_id=outgoing.message_id,
+                )

@@ -27,6 +27,8 @@ class CodePurpose(StrEnum):
 
     ACTIVATION = "activation"
     ADHESION = "adhesion"  # a company's code, by post (SPEC §7)
+    PASSWORD_RESET = "password-reset"  # noqa: S105 - a purpose, not a password
+    EMAIL_CHANGE = "email-change"
 
 
 class ChannelKind(StrEnum):

@@ -38,3 +38,7 @@ class ProblemCode(StrEnum):
     ADHESION_NOT_PENDING = "adhesion_not_pending"
     ADHESION_CLOSED = "adhesion_closed"
     LETTER_LIMIT = "letter_limit"
+    # The subscriber's own changes (SPEC §6).
+    INVALID_SECRET = "invalid_secret"  # noqa: S105 - a problem code, not a secret
+    INVALID_RESET = "invalid_reset"
+    EMAIL_TAKEN = "email_taken"

@@ -178,13 +178,44 @@ def check_identifiers(form: IdentifiersForm) -> str:
     return normalise_email(form.email)
 
 
-def check_password(value: str, confirmation: str, field: str = "password") -> None:
-    """The password rule alone, for a new password after sign-up."""
+def check_password(
+    value: str, confirmation: str, field: str = "password", required: tuple[str, ...] = ()
+) -> None:
+    """The password rule alone, for a new password after sign-up. `required` names other
+    fields of the same form that were left empty (reported in the same answer)."""
     errors = _Collector()
+    for name in required:
+        errors.add(name, "required")
     if code := password_error(value):
         errors.add(field, code)
-    if confirmation != value:
+    if not confirmation:
+        errors.add(f"{field}_confirmation", "required")
+    elif confirmation != value:
         errors.add(f"{field}_confirmation", "password_mismatch")
+    errors.raise_if_any()
+
+
+def check_new_email(value: str, confirmation: str, required: tuple[str, ...] = ()) -> str:
+    """A new identifier and its confirmation (« Modifier mon adresse électronique »)."""
+    errors = _Collector()
+    for name in required:
+        errors.add(name, "required")
+    if code := email_error(value):
+        errors.add("new_email", code)
+    if not confirmation.strip():
+        errors.add("new_email_confirmation", "required")
+    elif normalise_email(confirmation) != normalise_email(value):
+        errors.add("new_email_confirmation", "email_mismatch")
+    errors.raise_if_any()
+    return normalise_email(value)
+
+
+def require(fields: dict[str, str]) -> None:
+    """Refuse, all at once, the named fields that were left empty."""
+    errors = _Collector()
+    for name, value in fields.items():
+        if not value.strip():
+            errors.add(name, "required")
     errors.raise_if_any()
 
 
@@ -327,6 +358,14 @@ def _check_contact(errors: _Collector, form: ContactForm) -> Contact:
         city=city,
         country=country,
     )
+
+
+def check_contact(form: ContactForm) -> Contact:
+    """« Mes coordonnées »: phone and postal address, under the enrollment's rules (SPEC §2)."""
+    errors = _Collector()
+    contact = _check_contact(errors, form)
+    errors.raise_if_any()
+    return contact
 
 
 def normalise_trust_answer(value: str) -> str:

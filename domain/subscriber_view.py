@@ -46,6 +46,8 @@ class Account(NamedTuple):
 
     subscriber_number: str
     activated_at: datetime
+    # The last change of the contact details or the identifier (SPEC §6), if any.
+    changed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +81,13 @@ class SubscriberView:
     def account_section(self) -> Section | None:
         if self.account is None:
             return None
-        rows = (
+        rows: tuple[Row, ...] = (
             Row("Numéro d'abonné", format_subscriber_number(self.account.subscriber_number)),
             Row("Date d'activation", french_datetime(self.account.activated_at)),
             Row("Identifiant", self.email),
         )
+        if self.account.changed_at is not None:
+            rows += (Row("Dernière modification", french_datetime(self.account.changed_at)),)
         return Section("espace", "Espace abonné", rows)
 
     def sections(self) -> tuple[Section, ...]:

@@ -9,10 +9,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from http_common.state import AppState
+from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
-from services.subscribers import SubscriberService
+from services.password_resets import PasswordResetService
+from services.subscribers import SignedIn, SubscriberService
 from storage.tables import Subscriber
 
 
@@ -36,9 +39,26 @@ def get_adhesions(state: StateDep) -> AdhesionService:
     return state.adhesions
 
 
+def get_account(state: StateDep) -> AccountService:
+    return state.account
+
+
 EnrollmentsDep = Annotated[EnrollmentService, Depends(get_enrollments)]
 SubscribersDep = Annotated[SubscriberService, Depends(get_subscribers)]
 AdhesionsDep = Annotated[AdhesionService, Depends(get_adhesions)]
+AccountDep = Annotated[AccountService, Depends(get_account)]
+
+
+def get_password_resets(state: StateDep) -> PasswordResetService:
+    return state.password_resets
+
+
+def get_email_changes(state: StateDep) -> EmailChangeService:
+    return state.email_changes
+
+
+PasswordResetsDep = Annotated[PasswordResetService, Depends(get_password_resets)]
+EmailChangesDep = Annotated[EmailChangeService, Depends(get_email_changes)]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -53,6 +73,24 @@ async def current_subscriber(
 
 
 SubscriberDep = Annotated[Subscriber, Depends(current_subscriber)]
+
+
+async def current_session(
+    subscribers: SubscribersDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> SignedIn:
+    """The subscriber and which of their sessions the bearer token is."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Session absente ou expirée : identifiez-vous.")
+    return await run_in_threadpool(subscribers.authenticate_session, credentials.credentials)
+
+
+SignedInDep = Annotated[SignedIn, Depends(current_session)]
+
+
+def user_agent(request: Request) -> str:
+    """The browser's own name for itself, shown in the subscriber's list of sessions."""
+    return request.headers.get("user-agent", "")
 
 
 def client_address(request: Request) -> str | None:

@@ -10,8 +10,11 @@ from temporalio.client import Client
 from mail.sender import MailSender
 from orchestration.codec import EncryptionCodec
 from security.codec_pass import CodecPass
+from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
+from services.password_resets import PasswordResetService
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
 from settings import Settings
@@ -29,3 +32,6 @@ class AppState:
     subscribers: SubscriberService
     throttle: Throttle
     adhesions: AdhesionService
+    account: AccountService
+    password_resets: PasswordResetService
+    email_changes: EmailChangeService

@@ -33,6 +33,11 @@ class KeyedHasher:
     def identifier_digest(self, normalised_email: str) -> str:
         return self._digest("identifier", normalised_email)[:_DIGEST_LENGTH]
 
+    def subscriber_digest(self, subscriber_number: str) -> str:
+        """Stands for a subscriber in the IDs of their processes (e.g. the e-mail change); from
+        the subscriber number, which is never given twice (unlike a database row ID)."""
+        return self._digest("subscriber", subscriber_number)[:_DIGEST_LENGTH]
+
     def workflow_id(self, normalised_email: str) -> str:
         return WORKFLOW_ID_PREFIX + self.identifier_digest(normalised_email)
 

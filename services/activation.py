@@ -23,9 +23,10 @@ async def activate_and_open_session(
     code: str,
     *,
     client_address: str | None,
+    user_agent: str = "",
 ) -> Activation:
     """The code creates the subscriber, who is signed in at once: the API answers with the
     session's token, the pages keep it in their cookie."""
     activated = await enrollments.activate(email, code.strip(), client_address=client_address)
-    session = await asyncio.to_thread(subscribers.open_session, activated.subscriber_id)
+    session = await asyncio.to_thread(subscribers.open_session, activated.subscriber_id, user_agent)
     return Activation(activated.subscriber_number, activated.email, session)

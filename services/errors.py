@@ -40,6 +40,17 @@ class Unauthorized(ServiceError):
     status, code, title = 401, ProblemCode.UNAUTHORIZED, "Authentification requise"
 
 
+class InvalidReset(ServiceError):
+    """« Mot de passe oublié ? »: wrong code, wrong answer, unknown identifier or expired code,
+    all told alike."""
+
+    status, code, title = 422, ProblemCode.INVALID_RESET, "Réinitialisation refusée"
+
+
+class Forbidden(ServiceError):
+    status, code, title = 403, ProblemCode.INVALID_SECRET, "Vérification refusée"
+
+
 class TooManyAttempts(ServiceError):
     status, code, title = 429, ProblemCode.TOO_MANY_ATTEMPTS, "Trop de tentatives"
 

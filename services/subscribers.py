@@ -29,6 +29,15 @@ class IssuedSession:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The subscriber behind a bearer token, and which of their sessions the token is."""
+
+    subscriber: Subscriber
+    session_id: str
+    token_digest: str
+
+
 class SubscriberService:
     def __init__(
         self,
@@ -47,14 +56,20 @@ class SubscriberService:
         # Rate limit per address and lockout per identifier (the app always passes one).
         self._throttle = throttle
 
-    def open_session(self, subscriber_id: int) -> IssuedSession:
+    def open_session(self, subscriber_id: int, user_agent: str = "") -> IssuedSession:
+        """A new session; `user_agent` names the browser in the subscriber's list of sessions."""
         token = new_token()
         expires_at = datetime.now(UTC) + self._settings.session_lifetime
-        self._sessions.add(token_digest(token), subscriber_id, expires_at)
+        self._sessions.add(token_digest(token), subscriber_id, expires_at, user_agent)
         return IssuedSession(token, expires_at)
 
     async def sign_in(
-        self, email: str, password: str, *, client_address: str | None = None
+        self,
+        email: str,
+        password: str,
+        *,
+        client_address: str | None = None,
+        user_agent: str = "",
     ) -> IssuedSession:
         """The same answer, at the same cost, for an unknown identifier and a wrong password.
 
@@ -75,7 +90,9 @@ class SubscriberService:
                 "Identifiant ou mot de passe incorrect.", code=ProblemCode.INVALID_CREDENTIALS
             )
         assert subscriber.id is not None
-        return await asyncio.to_thread(self._after_verify, identifier, subscriber.id, had_failures)
+        return await asyncio.to_thread(
+            self._after_verify, identifier, subscriber.id, had_failures, user_agent
+        )
 
     def _before_verify(
         self, identifier: str, client_address: str | None
@@ -87,18 +104,22 @@ class SubscriberService:
         return self._subscribers.by_email(identifier), had_failures
 
     def _after_verify(
-        self, identifier: str, subscriber_id: int, had_failures: bool
+        self, identifier: str, subscriber_id: int, had_failures: bool, user_agent: str
     ) -> IssuedSession:
         if had_failures and self._throttle is not None:
             self._throttle.sign_in_succeeded(identifier)
-        return self.open_session(subscriber_id)
+        return self.open_session(subscriber_id, user_agent)
 
     def authenticate(self, token: str) -> Subscriber:
-        subscriber_id = self._sessions.subscriber_for(token_digest(token), datetime.now(UTC))
-        subscriber = self._subscribers.get(subscriber_id) if subscriber_id is not None else None
-        if subscriber is None:
+        return self.authenticate_session(token).subscriber
+
+    def authenticate_session(self, token: str) -> SignedIn:
+        digest = token_digest(token)
+        session = self._sessions.session_for(digest, datetime.now(UTC))
+        subscriber = self._subscribers.get(session.subscriber_id) if session else None
+        if session is None or subscriber is None:
             raise Unauthorized("Session absente ou expirée : identifiez-vous.")
-        return subscriber
+        return SignedIn(subscriber, session.session_id, digest)
 
     def sign_out(self, token: str) -> None:
         self._sessions.revoke(token_digest(token))

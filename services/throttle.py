@@ -31,6 +31,9 @@ class Action(StrEnum):
     RESEND = "resend"
     SIGN_IN = "sign-in"
     CODEC_SESSION = "codec-session"  # CODEC_AUTH_TOKEN given on the codec's session page
+    RESET_REQUEST = "password-reset"  # « Mot de passe oublié ? »: a code asked for
+    RESET_ATTEMPT = "password-reset-attempt"  # code + answer + new password tried
+    EMAIL_CHANGE = "email-change"  # a code sent to a new address
     ENROLLMENT_START = "enrollment-start"
     CONFIRM = "confirm"
     CODE_EMAIL = "code-email"  # per recipient: confirm and resend each send one
@@ -63,6 +66,15 @@ class Throttle:
             Action.RESEND: Limits(settings.resends_per_identifier, settings.resends_per_address),
             Action.SIGN_IN: Limits(None, settings.sign_ins_per_address),
             Action.CODEC_SESSION: Limits(None, settings.codec_sessions_per_address),
+            Action.RESET_REQUEST: Limits(
+                settings.password_resets_per_identifier, settings.password_resets_per_address
+            ),
+            Action.RESET_ATTEMPT: Limits(
+                settings.reset_attempts_per_identifier, settings.reset_attempts_per_address
+            ),
+            Action.EMAIL_CHANGE: Limits(
+                settings.email_changes_per_identifier, settings.email_changes_per_address
+            ),
             Action.ENROLLMENT_START: Limits(None, settings.enrollments_per_address),
             Action.CONFIRM: Limits(None, settings.confirms_per_address),
             Action.CODE_EMAIL: Limits(
@@ -114,6 +126,16 @@ class Throttle:
 
     def sign_in_succeeded(self, identifier: str) -> None:
         self._attempts.reset(self._lockout_key(identifier))
+
+    def carry_lockout(self, old_identifier: str, new_identifier: str) -> None:
+        """The identifier changed: a lock on it follows it; the old key is dropped."""
+        old_key = self._lockout_key(old_identifier)
+        found = self._attempts.get(old_key)
+        if found is not None and found.blocked_until is not None:
+            new_key = self._lockout_key(new_identifier)
+            self._attempts.hit(new_key, self._clock(), self._settings.sign_in_failure_memory)
+            self._attempts.block(new_key, found.blocked_until)
+        self._attempts.reset(old_key)
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,11 @@ from sqlmodel import Session, col, delete, select
 from domain.models import NewSubscriber
 from domain.subscriber_number import BODY_DIGITS, make_subscriber_number
 from storage.engine import session_scope
-from storage.tables import RecapDocument, SessionToken, Subscriber
+from storage.tables import RecapDocument, RetiredSubscriberNumber, SessionToken, Subscriber
+
+# A session's last use is written at most this often: every request reads it, few need to write.
+LAST_USE_PRECISION = timedelta(minutes=1)
+USER_AGENT_MAX = 200
 
 
 class EmailTaken(Exception):
@@ -48,6 +52,8 @@ class SubscriberRepository:
             if existing is not None:
                 return existing
             number = make_subscriber_number(secrets.randbelow(10**BODY_DIGITS))
+            if self._retired(number):
+                continue  # the number of a closed space is never given again
             subscriber = Subscriber.create(new, number)
             try:
                 with session_scope(self.engine) as session:
@@ -66,8 +72,14 @@ class SubscriberRepository:
             query = select(Subscriber).where(Subscriber.enrollment_key == enrollment_key)
             return session.exec(query).first()
 
+    def _retired(self, number: str) -> bool:
+        with Session(self.engine) as session:
+            return session.get(RetiredSubscriberNumber, number) is not None
+
     def erase(self, email: str) -> bool:
-        """Delete a subscriber with its sessions and recap (right to erasure); False if none."""
+        """Delete a subscriber with its sessions and recap (right to erasure); False if none.
+
+        The subscriber number alone is kept, as retired, so that it is never given again."""
         with session_scope(self.engine) as session:
             subscriber = session.exec(select(Subscriber).where(Subscriber.email == email)).first()
             if subscriber is None:
@@ -77,8 +89,68 @@ class SubscriberRepository:
             session.exec(
                 delete(RecapDocument).where(col(RecapDocument.subscriber_id) == subscriber.id)
             )
+            session.add(RetiredSubscriberNumber(subscriber_number=subscriber.subscriber_number))
             session.delete(subscriber)
             return True
+
+    def is_retired(self, number: str) -> bool:
+        return self._retired(number)
+
+    def set_password(
+        self,
+        subscriber_id: int,
+        password_hash: str,
+        keep_session: str | None = None,
+        expected_email: str | None = None,
+    ) -> None:
+        """The new password, and every session but `keep_session` (an ID) ended, together.
+        With `expected_email`, only while the subscriber still has that identifier."""
+        with session_scope(self.engine) as session:
+            subscriber = session.get(Subscriber, subscriber_id)
+            if subscriber is None or expected_email not in (None, subscriber.email):
+                raise LookupError("subscriber not found")
+            subscriber.password_hash = password_hash
+            subscriber.updated_at = datetime.now(UTC)
+            session.add(subscriber)
+            _end_sessions(session, subscriber_id, keep_session)
+
+    def update_contact(
+        self, subscriber_id: int, contact: dict[str, str], at: datetime
+    ) -> Subscriber:
+        """Replace the contact columns (phone and postal address) and note when."""
+        with session_scope(self.engine) as session:
+            subscriber = session.get(Subscriber, subscriber_id)
+            if subscriber is None:
+                raise LookupError("subscriber not found")
+            for name, value in contact.items():
+                setattr(subscriber, name, value)
+            subscriber.details_changed_at = at
+            subscriber.updated_at = at
+            session.add(subscriber)
+            session.flush()
+            session.refresh(subscriber)
+            return subscriber
+
+    def change_email(
+        self, subscriber_id: int, new_email: str, at: datetime, keep_session: str | None = None
+    ) -> Subscriber:
+        """The new identifier replaces the old one, and every session but `keep_session` ends,
+        together; EmailTaken if another subscriber has the address."""
+        try:
+            with session_scope(self.engine) as session:
+                subscriber = session.get(Subscriber, subscriber_id)
+                if subscriber is None:
+                    raise LookupError("subscriber not found")
+                subscriber.email = new_email
+                subscriber.details_changed_at = at
+                subscriber.updated_at = at
+                session.add(subscriber)
+                session.flush()
+                session.refresh(subscriber)
+                _end_sessions(session, subscriber_id, keep_session)
+                return subscriber
+        except IntegrityError:
+            raise EmailTaken from None
 
     def save_recap(self, subscriber_id: int, pdf: bytes) -> None:
         """Store the recap; the worker and the API may both render it at the same moment."""
@@ -97,6 +169,13 @@ class SubscriberRepository:
                 document.rendered_at = datetime.now(UTC)
                 session.add(document)
 
+    def drop_recap(self, subscriber_id: int) -> None:
+        """Forget a recap that no longer says the truth (it is rendered again on demand)."""
+        with session_scope(self.engine) as session:
+            session.exec(
+                delete(RecapDocument).where(col(RecapDocument.subscriber_id) == subscriber_id)
+            )
+
     def recap(self, subscriber_id: int) -> bytes | None:
         with Session(self.engine) as session:
             document = session.get(RecapDocument, subscriber_id)
@@ -107,21 +186,69 @@ class SessionRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, token_digest: str, subscriber_id: int, expires_at: datetime) -> None:
+    def add(
+        self, token_digest: str, subscriber_id: int, expires_at: datetime, user_agent: str = ""
+    ) -> str:
+        """Open a session; returns its public ID."""
         with session_scope(self.engine) as session:
-            session.add(
-                SessionToken(
-                    token_digest=token_digest, subscriber_id=subscriber_id, expires_at=expires_at
-                )
+            token = SessionToken(
+                token_digest=token_digest,
+                subscriber_id=subscriber_id,
+                expires_at=expires_at,
+                user_agent=user_agent[:USER_AGENT_MAX],
             )
+            session.add(token)
+            return token.session_id
 
     def subscriber_for(self, token_digest: str, now: datetime) -> int | None:
-        with Session(self.engine) as session:
+        token = self.session_for(token_digest, now)
+        return token.subscriber_id if token else None
+
+    def session_for(self, token_digest: str, now: datetime) -> SessionToken | None:
+        """The live session of a token, its last use brought up to date."""
+        with Session(self.engine, expire_on_commit=False) as session:
             token = session.get(SessionToken, token_digest)
             if token is None or token.expires_at <= now:
                 return None
-            return token.subscriber_id
+            if token.last_used_at + LAST_USE_PRECISION <= now:
+                token.last_used_at = now
+                session.add(token)
+                session.commit()
+            return token
+
+    def list_for(self, subscriber_id: int, now: datetime) -> list[SessionToken]:
+        """The subscriber's live sessions, most recently used first."""
+        with Session(self.engine) as session:
+            query = (
+                select(SessionToken)
+                .where(SessionToken.subscriber_id == subscriber_id)
+                .where(col(SessionToken.expires_at) > now)
+                .order_by(col(SessionToken.last_used_at).desc())
+            )
+            return list(session.exec(query).all())
 
     def revoke(self, token_digest: str) -> None:
         with session_scope(self.engine) as session:
             session.exec(delete(SessionToken).where(col(SessionToken.token_digest) == token_digest))
+
+    def revoke_by_id(self, subscriber_id: int, session_id: str) -> bool:
+        """End one of the subscriber's sessions; False if they have none of that ID."""
+        with session_scope(self.engine) as session:
+            result = session.exec(
+                delete(SessionToken)
+                .where(col(SessionToken.subscriber_id) == subscriber_id)
+                .where(col(SessionToken.session_id) == session_id)
+            )
+            return bool(result.rowcount)
+
+    def revoke_all(self, subscriber_id: int, keep_session: str | None = None) -> int:
+        """End every session of the subscriber but `keep_session` (an ID); how many ended."""
+        with session_scope(self.engine) as session:
+            return _end_sessions(session, subscriber_id, keep_session)
+
+
+def _end_sessions(session: Session, subscriber_id: int, keep_session: str | None) -> int:
+    statement = delete(SessionToken).where(col(SessionToken.subscriber_id) == subscriber_id)
+    if keep_session is not None:
+        statement = statement.where(col(SessionToken.session_id) != keep_session)
+    return int(session.exec(statement).rowcount or 0)

@@ -6,6 +6,7 @@ back aware UTC times, SQLite included, so no reader has to repair a naive time.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
@@ -41,6 +42,8 @@ class SubscriberBase(SQLModel):
     terms_version: str = Field(max_length=20)
     terms_accepted_at: datetime
     activated_at: datetime
+    # When the subscriber last changed their contact details or identifier (shown on the recap).
+    details_changed_at: datetime | None = None
 
     def details(self) -> Details:
         """The typed details back from their columns (the inverse of `Subscriber.create`)."""
@@ -58,7 +61,7 @@ class SubscriberBase(SQLModel):
             email=self.email,
             details=self.details(),
             company_name=self.company_name,
-            account=Account(self.subscriber_number, self.activated_at),
+            account=Account(self.subscriber_number, self.activated_at, self.details_changed_at),
         )
 
 
@@ -106,13 +109,30 @@ class RecapDocument(SQLModel, table=True):
     rendered_at: datetime = Field(default_factory=utcnow)
 
 
+def new_session_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class SessionToken(SQLModel, table=True):
     __tablename__ = "session_tokens"
 
     token_digest: str = Field(primary_key=True, max_length=64)
+    # What the subscriber sees and names to end a session: never the token nor its digest.
+    session_id: str = Field(default_factory=new_session_id, unique=True, max_length=24)
     subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime = Field(default_factory=utcnow)
+    user_agent: str = Field(default="", max_length=200)
     expires_at: datetime
+
+
+class RetiredSubscriberNumber(SQLModel, table=True):
+    """The number of a closed or erased space: kept so that it is never given again."""
+
+    __tablename__ = "retired_subscriber_numbers"
+
+    subscriber_number: str = Field(primary_key=True, max_length=12)
+    retired_at: datetime = Field(default_factory=utcnow)
 
 
 class AttemptCounter(SQLModel, table=True):

@@ -56,6 +56,9 @@ def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:
         "enrollments_per_address": 100_000,
         "confirms_per_address": 100_000,
         "codec_sessions_per_address": 100_000,
+        "password_resets_per_address": 100_000,
+        "reset_attempts_per_address": 100_000,
+        "email_changes_per_address": 100_000,
     }
     values.update(overrides)
     return Settings(**values)

@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.subscriber_number import format_subscriber_number
-from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
+from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
 from http_common.responses import recap_pdf_response
 from services.activation import activate_and_open_session
 from services.errors import Expired, InvalidCode, ServiceError, TooManyAttempts, Unauthorized
@@ -59,16 +59,14 @@ async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
     email = text(data, "email")
     try:
         session = await subscribers.sign_in(
-            email, text(data, "password"), client_address=client_address(page.request)
+            email,
+            text(data, "password"),
+            client_address=client_address(page.request),
+            user_agent=user_agent(page.request),
         )
     except (Unauthorized, TooManyAttempts) as error:
         return _refused(page, "home.html", error, "password", email)
     return _signed_in_to(page, session.access_token, "/espace")
-
-
-@router.get("/mot-de-passe-oublie")
-async def forgotten_password(page: PageDep) -> Response:
-    return page.render("forgotten_password.html")
 
 
 @router.post("/deconnexion")
@@ -101,6 +99,7 @@ async def activate(
             email,
             text(data, "code"),
             client_address=client_address(page.request),
+            user_agent=user_agent(page.request),
         )
     except InvalidCode as error:
         return _refused(page, "activation.html", error, "code", email)

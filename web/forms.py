@@ -16,7 +16,18 @@ from domain.models import CompanyForm, ContactForm, DetailsForm, IdentifiersForm
 _MAX_LENGTH = 1000
 
 # Never shown back in a page, even after an error.
-SECRET_FIELDS = frozenset({"password", "password_confirmation", "trust.answer"})
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "password_confirmation",
+        "trust.answer",
+        "current_password",
+        "new_password",
+        "new_password_confirmation",
+        "trust_answer",
+        "code",
+    }
+)
 
 CONTACT_FIELDS = (
     "phone",

@@ -9,7 +9,14 @@ from fastapi.staticfiles import StaticFiles
 
 from mail.support import SupportChannel
 from settings import Environment, Settings
-from web import account_pages, adhesion_pages, codec_pages, enrollment_pages
+from web import (
+    account_pages,
+    account_settings_pages,
+    adhesion_pages,
+    codec_pages,
+    enrollment_pages,
+    password_reset_pages,
+)
 from web.inbox import inbox_router
 from web.letters_page import letters_router
 from web.page import TEMPLATES
@@ -23,6 +30,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     # Every page's footer names the assistance channel.
     TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
     app.include_router(account_pages.router)
+    app.include_router(account_settings_pages.router)
+    app.include_router(password_reset_pages.router)
     app.include_router(enrollment_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)

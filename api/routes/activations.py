@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, status
 from api.openapi import problems
 from api.schemas import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
-from http_common.deps import EnrollmentsDep, SubscribersDep, client_address
+from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
 from services.activation import activate_and_open_session
 
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
@@ -23,7 +23,12 @@ async def activate(
     body: ActivationIn, request: Request, enrollments: EnrollmentsDep, subscribers: SubscribersDep
 ) -> ActivationOut:
     activation = await activate_and_open_session(
-        enrollments, subscribers, body.email, body.code, client_address=client_address(request)
+        enrollments,
+        subscribers,
+        body.email,
+        body.code,
+        client_address=client_address(request),
+        user_agent=user_agent(request),
     )
     return ActivationOut(
         subscriber_number=activation.subscriber_number,

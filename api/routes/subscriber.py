@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.openapi import problems
 from api.schemas import ProfileOut, SessionIn, SessionOut
-from http_common.deps import SubscriberDep, SubscribersDep, client_address
+from http_common.deps import SubscriberDep, SubscribersDep, client_address, user_agent
 from http_common.responses import recap_pdf_response
 
 router = APIRouter(prefix="/api/v1", tags=["subscriber"])
@@ -24,7 +24,10 @@ router = APIRouter(prefix="/api/v1", tags=["subscriber"])
 )
 async def sign_in(body: SessionIn, request: Request, subscribers: SubscribersDep) -> SessionOut:
     session = await subscribers.sign_in(
-        body.email, body.password, client_address=client_address(request)
+        body.email,
+        body.password,
+        client_address=client_address(request),
+        user_agent=user_agent(request),
     )
     return SessionOut(access_token=session.access_token, expires_at=session.expires_at)
 

