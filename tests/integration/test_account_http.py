@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
+from storage.adhesions import AdhesionRepository
 from storage.subscribers import SubscriberRepository
 from tests.accounts import (
     ANSWER,
@@ -357,3 +358,33 @@ async def test_close_403_wrong_secrets_and_422_missing(app: LiveApp, mail_sink: 
     missing = await delete_with_body(app.http, url, {}, me.auth)
     assert fields(missing) == {"password": "required", "trust_answer": "required"}
     assert (await app.http.get(f"{API}/me", headers=me.auth)).status_code == 200
+
+
+async def test_closing_a_space_withdraws_its_pending_adhesions(
+    app: LiveApp, mail_sink: MailSink, engine: Engine, dev_env: WorkflowEnvironment
+) -> None:
+    # SPEC §6 and §7 together: no letter goes out, and no code stays good, for a space that no
+    # longer exists.
+    http = app.http
+    me = await enroll(http, mail_sink, unique_email("close-adh"))
+    requested = await http.post(
+        f"{API}/me/adhesions", json={"company_identifier": "732 829 320"}, headers=me.auth
+    )
+    assert requested.status_code == 202, requested.text
+    subscriber = SubscriberRepository(engine).by_email(me.email)
+    assert subscriber is not None and subscriber.id is not None
+    [adhesion] = AdhesionRepository(engine).listed(subscriber.id)
+
+    closed = await delete_with_body(
+        http, f"{API}/me", {"password": PASSWORD, "trust_answer": ANSWER}, me.auth
+    )
+
+    assert closed.status_code == 204, closed.text
+    handle = dev_env.client.get_workflow_handle(adhesion.workflow_id)
+    for _ in range(100):  # the withdrawn run ends right after answering the withdrawal
+        described = await handle.describe()
+        if described.status is not None and described.status.name != "RUNNING":
+            break
+        await asyncio.sleep(0.1)
+    else:
+        pytest.fail("the pending adhésion's workflow still runs after the space was closed")
