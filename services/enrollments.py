@@ -208,7 +208,7 @@ class EnrollmentService:
         workflow_id, ref = self._parse(enrollment_id)
         if self._throttle is not None:
             digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
-            await asyncio.to_thread(self._throttle.count_code_email, digest)
+            await asyncio.to_thread(self._throttle.count_digest, Action.CODE_EMAIL, digest)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         confirmed = await self._call(handle.execute_update(EnrollmentWorkflow.confirm, ref))
         log.info("enrollment confirmed, code sent", extra={"workflow_id": workflow_id})

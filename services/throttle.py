@@ -91,16 +91,15 @@ class Throttle:
         if address and limits.per_address is not None:
             self._hit(self._address_key(action, address), limits.per_address, limits.window)
         if limits.per_identifier is not None:
-            digest = self._keyed.identifier_digest(identifier)
-            self._hit(f"{action}:id:{digest}", limits.per_identifier, limits.window)
+            self.count_digest(action, self._keyed.identifier_digest(identifier))
 
-    def count_code_email(self, identifier_digest: str) -> None:
-        """One more code e-mail to the recipient whose keyed hash is given (confirm knows only
+    def count_digest(self, action: Action, identifier_digest: str) -> None:
+        """Count one attempt for the identifier whose keyed hash is given (confirm knows only
         that hash: the enrollment ID carries it, never the address)."""
-        limits = self._limits[Action.CODE_EMAIL]
-        assert limits.per_identifier is not None
-        key = f"{Action.CODE_EMAIL}:id:{identifier_digest}"
-        self._hit(key, limits.per_identifier, limits.window)
+        limits = self._limits[action]
+        if limits.per_identifier is not None:
+            key = f"{action}:id:{identifier_digest}"
+            self._hit(key, limits.per_identifier, limits.window)
 
     # -- sign-in lockout ----------------------------------------------------------------------
 
