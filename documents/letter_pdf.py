@@ -9,24 +9,24 @@ millimetres of slack in the envelope never hide a line. The same block sits insi
 window (162 × 229 mm, right-hand window at the same height) when the letter is folded in two.
 
 The letter holds no link and no logo, like the activation e-mail: a code is only ever typed in
-the subscriber's own space. DejaVu Sans is embedded so every French character renders; the
-code itself is set in a monospaced face, where « l », « I » and « 1 » are told apart.
+the subscriber's own space. DejaVu Sans is embedded so every French character renders
+(documents.typeface); the code itself is set in a monospaced face, where « l », « I » and « 1 »
+are told apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from documents import typeface
+from documents.typeface import FAMILY
 from domain.formatting import french_datetime
 from domain.rules import format_siren
 from mail.support import DEFAULT_SUPPORT
-
-FONTS = Path(__file__).parent / "fonts"
 
 # The window block (see the module's docstring), in millimetres from the page's top-left corner.
 WINDOW_X, WINDOW_Y, WINDOW_WIDTH, WINDOW_LINES = 110.0, 50.0, 80.0, 6
@@ -105,11 +105,12 @@ abonné.
 
 
 def render_letter_pdf(letter: AdhesionLetter) -> bytes:
-    pdf = FPDF(format="A4")
+    return typeface.render(lambda pdf: _draw(pdf, letter))
+
+
+def _draw(pdf: FPDF, letter: AdhesionLetter) -> None:
     pdf.set_title("Espace abonné professionnel - code d'adhésion")
     pdf.set_creation_date(letter.sent_at)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.set_margins(20, 15, 20)
     pdf.add_page()
@@ -117,9 +118,9 @@ def render_letter_pdf(letter: AdhesionLetter) -> bytes:
 
     # Sender, top left: outside the window, so the envelope shows the recipient only.
     pdf.set_xy(20, 15)
-    pdf.set_font("DejaVu", "B", 10)
+    pdf.set_font(FAMILY, "B", 10)
     pdf.cell(0, 5, SENDER_LINES[0], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     for line in SENDER_LINES[1:]:
         pdf.cell(0, 4.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
@@ -128,30 +129,29 @@ def render_letter_pdf(letter: AdhesionLetter) -> bytes:
     pdf.cell(0, 4.5, f"SIREN : {format_siren(letter.siren)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     # The recipient, in the window.
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     pdf.set_xy(WINDOW_X, WINDOW_Y)
     for line in letter.window_lines:
         pdf.set_x(WINDOW_X)
         pdf.cell(WINDOW_WIDTH, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
 
     pdf.set_xy(WINDOW_X, 100)
-    pdf.set_font("DejaVu", "", 9.5)
+    pdf.set_font(FAMILY, "", 9.5)
     pdf.cell(WINDOW_WIDTH, 5, f"Le {french_datetime(letter.sent_at)}")
 
     pdf.set_xy(20, 112)
-    pdf.set_font("DejaVu", "B", 10.5)
+    pdf.set_font(FAMILY, "B", 10.5)
     pdf.multi_cell(0, 5.5, SUBJECT, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     before, _, after = letter_text(letter).partition(f"\n{letter.code}\n")
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     pdf.multi_cell(0, 5, before.strip(), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     pdf.set_font("Courier", "B", 20)
     pdf.cell(0, 11, letter.code, border=1, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
-    pdf.set_font("DejaVu", "", 10)
+    pdf.set_font(FAMILY, "", 10)
     pdf.multi_cell(0, 5, after.strip(), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    return bytes(pdf.output())
 
 
 def _fold_marks(pdf: FPDF) -> None:
