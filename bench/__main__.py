@@ -44,6 +44,7 @@ def parse() -> argparse.Namespace:
     _flag(parser, "sign_in_users", 8, "concurrent users signing in")
     _flag(parser, "sign_in_duration", 30.0, "measured seconds of the sign-in phase")
     _flag(parser, "workers", 1, "worker processes on the task queue (their CPU is summed)")
+    _flag(parser, "api_processes", 1, "API server processes on one port (their CPU is summed)")
     _flag(parser, "pending", 10_000, "scale: enrollments left awaiting activation")
     _flag(parser, "fill_users", 16, "scale: concurrent users filling the pending enrollments")
     _flag(parser, "probe_rate", 1.0, "scale: new enrollments per second while probing latency")
@@ -102,6 +103,7 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "measured s": args.duration,
             "sign_in_users": args.sign_in_users,
             "worker processes": args.workers,
+            "API processes": args.api_processes,
             "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
             "per-address rate limits": "lifted (one driver address stands for every user)",
             "extra temporal args": " ".join(args.temporal_arg) or "none",
@@ -152,7 +154,9 @@ async def main() -> None:
     args = parse()
     with tempfile.TemporaryDirectory(prefix="bench-") as data_dir:
         say(f"starting the stack in {data_dir}")
-        async with running(Path(data_dir), args.temporal_arg, {}, args.workers) as harness:
+        async with running(
+            Path(data_dir), args.temporal_arg, {}, args.workers, args.api_processes
+        ) as harness:
             if args.mode == "scale":
                 report = scale_report(await main_scale(args, harness))
             else:

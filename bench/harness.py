@@ -107,7 +107,11 @@ def production_like_settings(data_dir: Path, smtp_port: int) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running(
-    data_dir: Path, temporal_args: list[str], extra_env: dict[str, str], workers: int = 1
+    data_dir: Path,
+    temporal_args: list[str],
+    extra_env: dict[str, str],
+    workers: int = 1,
+    api_processes: int = 1,
 ) -> AsyncIterator[Harness]:
     python = sys.executable
     driver = await asyncio.create_subprocess_exec(
@@ -126,6 +130,7 @@ async def running(
             extra_env=ONE_ADDRESS_FOR_ALL_USERS | extra_env,
             quiet=True,
             temporal_args=temporal_args,
+            api_processes=api_processes,
         )
         await stack.start()
         # More worker processes on the same task queue: what scaling the worker out buys.

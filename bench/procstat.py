@@ -10,8 +10,21 @@ from pathlib import Path
 _TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 
+def tree(pid: int) -> list[int]:
+    """The process and its descendants (an API served by several processes is one part)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in task.read_text().split():
+            pids.extend(tree(int(child)))
+    return pids
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used so far."""
+    """User + system CPU time the process and its descendants have used so far."""
+    return sum(_own_cpu_seconds(each) for each in tree(pid))
+
+
+def _own_cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     # Fields after "(comm)": state is the first, utime the 12th, stime the 13th.
     fields = stat[stat.rfind(")") + 2 :].split()
@@ -19,12 +32,13 @@ def cpu_seconds(pid: int) -> float:
 
 
 def memory_kib(pid: int) -> dict[str, int]:
-    """VmRSS (now) and VmHWM (peak since start) in KiB."""
+    """VmRSS (now) and VmHWM (peak since start) in KiB, summed over the process's tree."""
     values: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            values[name] = int(rest.split()[0])
+    for each in tree(pid):
+        for line in Path(f"/proc/{each}/status").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                values[name] = values.get(name, 0) + int(rest.split()[0])
     return values
 
 

@@ -43,6 +43,8 @@ class Stack:
     quiet: bool = False
     # Extra `temporal server start-dev` arguments (e.g. `--sqlite-pragma`), for measurements.
     temporal_args: list[str] = field(default_factory=list)
+    # API server processes sharing the listening socket (uvicorn's own pre-fork, no balancer).
+    api_processes: int = 1
     sink: MailSink | None = None
     processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
@@ -90,6 +92,7 @@ class Stack:
             "api", python, "-m", "uvicorn", "--factory", "app:app_factory",
             "--host", settings.api_host, "--port", str(settings.api_port),
             "--no-access-log", "--timeout-graceful-shutdown", "20",
+            *(("--workers", str(self.api_processes)) if self.api_processes > 1 else ()),
         )  # fmt: skip
         await _wait_for_port(settings.api_host, settings.api_port, self, "api")
 
