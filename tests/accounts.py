@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from companies.registry import EmbeddedRegistry
 from devstack.mail_sink import MailSink, text_of
 from domain.account_forms import EmailChangeForm, PasswordResetForm
 from domain.rules import normalise_trust_answer
@@ -24,6 +25,7 @@ from orchestration.search_attributes import dev_server_flags
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.account import AccountService
+from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
@@ -31,6 +33,7 @@ from services.password_resets import PasswordResetService
 from services.subscribers import SignedIn, SubscriberService
 from services.throttle import Throttle
 from settings import Settings
+from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
@@ -183,8 +186,8 @@ class AccountServices:
     account: AccountService
     resets: PasswordResetService
     changes: EmailChangeService
-    # An address awaiting activation belongs to its enrollment: the account tests start some.
     enrollments: EnrollmentService
+    adhesions: AdhesionService
     repository: SubscriberRepository
     keyed: KeyedHasher
 
@@ -217,7 +220,7 @@ async def account_services(
     env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[AccountServices]:
     """The services the API uses, over one real worker that runs every workflow (mail to the
-    settings' SMTP server)."""
+    settings' SMTP server, letters to its folder)."""
     repository = SubscriberRepository(engine)
     sessions = SessionRepository(engine)
     hasher = SecretHasher(settings)
@@ -241,6 +244,9 @@ async def account_services(
                 env.client, settings, repository, keyed, throttle, account, resets
             ),
             enrollments=EnrollmentService(env.client, settings, repository, hasher, keyed),
+            adhesions=AdhesionService(
+                env.client, settings, AdhesionRepository(engine), EmbeddedRegistry(), keyed
+            ),
             repository=repository,
             keyed=keyed,
         )

@@ -68,6 +68,12 @@ async def confirmed_code(
     return code_from(await sink.message_to(email, sent_before + 1))
 
 
+async def activation_code(service: EnrollmentService, sink: MailSink, email: str) -> str:
+    """Steps 1 to 3 with the samples; returns the code the e-mail brought."""
+    enrollment_id = await pre_register(service, email)
+    return await confirmed_code(service, sink, enrollment_id, email)
+
+
 def wrong_code(code: str) -> str:
     """A code of the right form that differs from `code` by its last character only."""
     return code[:-1] + ("A" if code[-1] != "A" else "B")

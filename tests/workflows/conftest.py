@@ -1,5 +1,5 @@
-"""The services the workflow tests drive, each over a real worker on the test's own
-time-skipping server (`time_env`)."""
+"""The services the workflow tests drive, over one real worker on the test's own time-skipping
+server (`time_env`), and the subscriber and the letters they deal with."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from services.enrollments import EnrollmentService
 from settings import Settings
 from storage.tables import Subscriber
 from tests.accounts import AccountServices, account_services, make_subscriber
-from tests.letters import adhesion_service, letter_folder
-from tests.live import enrollment_service
+from tests.letters import letter_folder
 from tests.support import unique_email
 from tests.workflow_env import Backstage
 
@@ -24,17 +23,20 @@ from tests.workflow_env import Backstage
 async def services(
     time_env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[AccountServices]:
-    """The account's services (password reset, e-mail change, notices)."""
+    """The services the API uses, over one real worker that runs every workflow."""
     async with account_services(time_env, settings, engine) as built:
         yield built
 
 
 @pytest.fixture
-async def enrollments(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[EnrollmentService]:
-    async with enrollment_service(time_env, settings, engine) as service:
-        yield service
+def enrollments(services: AccountServices) -> EnrollmentService:
+    return services.enrollments
+
+
+@pytest.fixture
+def adhesions(services: AccountServices) -> AdhesionService:
+    """Letters to the `backstage` folder."""
+    return services.adhesions
 
 
 @pytest.fixture
@@ -45,14 +47,6 @@ def subscriber(engine: Engine, settings: Settings) -> Subscriber:
 
 
 @pytest.fixture
-async def adhesions(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[AdhesionService]:
-    """The adhésion service (letters to the `backstage` folder)."""
-    async with adhesion_service(time_env, settings, engine) as service:
-        yield service
-
-
-@pytest.fixture
 def backstage(time_env: WorkflowEnvironment, settings: Settings, engine: Engine) -> Backstage:
+    """What the adhésion tests watch: the letters, the rows, the workflows and their clock."""
     return Backstage(time_env, letter_folder(settings), engine)
