@@ -68,10 +68,19 @@ async def confirmed_code(
     return code_from(await sink.message_to(email, sent_before + 1))
 
 
-async def activation_code(service: EnrollmentService, sink: MailSink, email: str) -> str:
-    """Steps 1 to 3 with the samples; returns the code the e-mail brought."""
+@dataclass
+class Awaiting:
+    """An enrollment at its last step: confirmed, its code in the mailbox."""
+
+    email: str
+    enrollment_id: str
+    code: str
+
+
+async def awaiting_activation(service: EnrollmentService, sink: MailSink, email: str) -> Awaiting:
+    """Steps 1 to 3 with the samples."""
     enrollment_id = await pre_register(service, email)
-    return await confirmed_code(service, sink, enrollment_id, email)
+    return Awaiting(email, enrollment_id, await confirmed_code(service, sink, enrollment_id, email))
 
 
 def wrong_code(code: str) -> str:

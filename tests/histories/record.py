@@ -19,7 +19,7 @@ from devstack.mail_sink import MailSink
 from services.enrollments import EnrollmentService
 from services.errors import InvalidCode
 from tests.histories.recording import record_all, recording
-from tests.workflow_env import activation_code
+from tests.workflow_env import awaiting_activation
 
 EMAIL = "replay.lila@exemple.fr"  # fictitious
 Scenario = Callable[[EnrollmentService, MailSink, WorkflowEnvironment], Awaitable[None]]
@@ -27,7 +27,7 @@ Scenario = Callable[[EnrollmentService, MailSink, WorkflowEnvironment], Awaitabl
 
 async def activated(service: EnrollmentService, sink: MailSink, _: WorkflowEnvironment) -> None:
     """Pre-registration, a wrong code, then the right one: the subscriber is created."""
-    code = await activation_code(service, sink, EMAIL)
+    code = (await awaiting_activation(service, sink, EMAIL)).code
     with contextlib.suppress(InvalidCode):  # refused, as it should be
         await service.activate(EMAIL, code[::-1])
     await service.activate(EMAIL, code)
@@ -35,7 +35,7 @@ async def activated(service: EnrollmentService, sink: MailSink, _: WorkflowEnvir
 
 async def expired(service: EnrollmentService, sink: MailSink, env: WorkflowEnvironment) -> None:
     """Pre-registration, a resend, then the 48 hours pass: the draft is dropped."""
-    await activation_code(service, sink, EMAIL)
+    await awaiting_activation(service, sink, EMAIL)
     await service.resend(EMAIL)
     await sink.message_to(EMAIL, 2)
     await env.sleep(timedelta(hours=49))

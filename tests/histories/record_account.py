@@ -63,15 +63,21 @@ def _signed_in(services: AccountServices) -> SignedIn:
     return services.signed_in(subscriber)
 
 
+async def _change_code(
+    services: AccountServices, sink: MailSink, me: SignedIn, new_email: str
+) -> str:
+    """A change to `new_email`; returns the code sent there."""
+    await services.changes.request(me, change_form(new_email))
+    return code_from(await sink.message_to(new_email))
+
+
 async def email_change_done(
     services: AccountServices, sink: MailSink, _: WorkflowEnvironment
 ) -> str:
     """A request, a second one for another address, a wrong code, then the right one."""
     me = _signed_in(services)
-    await services.changes.request(me, change_form(OTHER_EMAIL))
-    await sink.message_to(OTHER_EMAIL)
-    await services.changes.request(me, change_form(NEW_EMAIL))
-    code = code_from(await sink.message_to(NEW_EMAIL))
+    await _change_code(services, sink, me, OTHER_EMAIL)
+    code = await _change_code(services, sink, me, NEW_EMAIL)
     with contextlib.suppress(InvalidCode):
         await services.changes.confirm(me, EmailChangeCodeForm(code=wrong_code(code)))
     await services.changes.confirm(me, EmailChangeCodeForm(code=code))
@@ -83,8 +89,7 @@ async def email_change_expired(
 ) -> str:
     """A request, then the 24 hours pass."""
     me = _signed_in(services)
-    await services.changes.request(me, change_form(NEW_EMAIL))
-    await sink.message_to(NEW_EMAIL)
+    await _change_code(services, sink, me, NEW_EMAIL)
     await env.sleep(timedelta(hours=25))
     return services.changes.workflow_id(me.subscriber)
 

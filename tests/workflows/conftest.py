@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
+from devstack.mail_sink import MailSink
 from services.adhesions import AdhesionService
 from services.enrollments import EnrollmentService
 from settings import Settings
@@ -16,7 +17,7 @@ from storage.tables import Subscriber
 from tests.accounts import AccountServices, account_services, make_subscriber
 from tests.letters import letter_folder
 from tests.support import unique_email
-from tests.workflow_env import Backstage
+from tests.workflow_env import Awaiting, Backstage, awaiting_activation
 
 
 @pytest.fixture
@@ -31,6 +32,12 @@ async def services(
 @pytest.fixture
 def enrollments(services: AccountServices) -> EnrollmentService:
     return services.enrollments
+
+
+@pytest.fixture
+async def awaiting(enrollments: EnrollmentService, mail_sink: MailSink) -> Awaiting:
+    """An enrollment of a new address, at its last step."""
+    return await awaiting_activation(enrollments, mail_sink, unique_email())
 
 
 @pytest.fixture

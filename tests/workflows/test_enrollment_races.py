@@ -16,7 +16,7 @@ from services.errors import InvalidCode
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.tables import Subscriber
 from tests.support import code_from, unique_email
-from tests.workflow_env import activation_code, confirmed_code, pre_register, wrong_code
+from tests.workflow_env import Awaiting, pre_register, wrong_code
 from workflows.enrollment_messages import Confirmed
 
 
@@ -42,16 +42,13 @@ async def test_racing_confirms_get_one_answer_and_one_code(
 
 
 async def test_racing_activations_create_one_subscriber_and_answer_alike(
-    enrollments: EnrollmentService, mail_sink: MailSink, engine: Engine
+    enrollments: EnrollmentService, awaiting: Awaiting, engine: Engine
 ) -> None:
     """A double click, or a client retrying while the activation runs: one activation wins
     (one subscriber); the duplicates in flight get its answer; afterwards the code is spent."""
-    email = unique_email()
-    enrollment_id = await pre_register(enrollments, email)
-    code = await confirmed_code(enrollments, mail_sink, enrollment_id, email)
-
     outcomes = await asyncio.gather(
-        *(enrollments.activate(email, code) for _ in range(4)), return_exceptions=True
+        *(enrollments.activate(awaiting.email, awaiting.code) for _ in range(4)),
+        return_exceptions=True,
     )
 
     assert all(isinstance(outcome, Activated) for outcome in outcomes), outcomes
@@ -59,25 +56,23 @@ async def test_racing_activations_create_one_subscriber_and_answer_alike(
     assert len(numbers) == 1
     with Session(engine) as session:
         rows = session.execute(
-            select(func.count()).where(col(Subscriber.email) == email)
+            select(func.count()).where(col(Subscriber.email) == awaiting.email)
         ).scalar_one()
     assert rows == 1
-    assert (await enrollments.view(enrollment_id)).status is EnrollmentStatus.ACTIVATED
+    assert (await enrollments.view(awaiting.enrollment_id)).status is EnrollmentStatus.ACTIVATED
     with pytest.raises(InvalidCode):  # single use: spent once the activation is over
-        await enrollments.activate(email, code)
+        await enrollments.activate(awaiting.email, awaiting.code)
 
 
 async def test_racing_wrong_and_right_codes_have_exactly_one_winner(
-    enrollments: EnrollmentService, mail_sink: MailSink, engine: Engine
+    enrollments: EnrollmentService, awaiting: Awaiting, engine: Engine
 ) -> None:
-    email = unique_email()
-    code = await activation_code(enrollments, mail_sink, email)
-    wrong = wrong_code(code)
+    wrong = wrong_code(awaiting.code)
 
     outcomes = await asyncio.gather(
-        enrollments.activate(email, wrong),
-        enrollments.activate(email, code),
-        enrollments.activate(email, wrong),
+        enrollments.activate(awaiting.email, wrong),
+        enrollments.activate(awaiting.email, awaiting.code),
+        enrollments.activate(awaiting.email, wrong),
         return_exceptions=True,
     )
 
@@ -85,27 +80,22 @@ async def test_racing_wrong_and_right_codes_have_exactly_one_winner(
     assert all(isinstance(outcome, InvalidCode) for outcome in (outcomes[0], outcomes[2]))
     with Session(engine) as session:
         rows = session.execute(
-            select(func.count()).where(col(Subscriber.email) == email)
+            select(func.count()).where(col(Subscriber.email) == awaiting.email)
         ).scalar_one()
     assert rows == 1
 
 
 async def test_racing_confirm_and_resend_send_at_most_two_codes_and_the_last_one_works(
-    enrollments: EnrollmentService, mail_sink: MailSink
+    enrollments: EnrollmentService, awaiting: Awaiting, mail_sink: MailSink
 ) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(enrollments, email)
-    await enrollments.confirm(enrollment_id)
-    await mail_sink.message_to(email)
-
-    await asyncio.gather(*(enrollments.resend(email) for _ in range(3)))
+    await asyncio.gather(*(enrollments.resend(awaiting.email) for _ in range(3)))
 
     await asyncio.sleep(0.5)
-    sent = mail_sink.count_to(email)
+    sent = mail_sink.count_to(awaiting.email)
     assert 2 <= sent <= 4  # each accepted resend is one new code, never a duplicate of one
-    codes = [code_from(message) for message in mail_sink.messages_to(email)]
+    codes = [code_from(message) for message in mail_sink.messages_to(awaiting.email)]
     assert len(set(codes)) == len(codes)
     for old in codes[:-1]:
         with pytest.raises(InvalidCode):
-            await enrollments.activate(email, old)
-    assert (await enrollments.activate(email, codes[-1])).subscriber_number
+            await enrollments.activate(awaiting.email, old)
+    assert (await enrollments.activate(awaiting.email, codes[-1])).subscriber_number

@@ -20,7 +20,13 @@ from services.enrollments import EnrollmentService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from storage.subscribers import SubscriberRepository
 from tests.support import code_from, details, identifiers, new_subscriber, unique_email
-from tests.workflow_env import activation_code, confirmed_code, pre_register, wrong_code
+from tests.workflow_env import (
+    Awaiting,
+    awaiting_activation,
+    confirmed_code,
+    pre_register,
+    wrong_code,
+)
 from workflows.enrollment import EnrollmentWorkflow
 
 
@@ -50,74 +56,65 @@ async def test_happy_path(
 
 
 async def test_wrong_code_then_right_code(
-    enrollments: EnrollmentService, mail_sink: MailSink
+    enrollments: EnrollmentService, awaiting: Awaiting
 ) -> None:
-    email = unique_email()
-    code = await activation_code(enrollments, mail_sink, email)
-
     with pytest.raises(InvalidCode):
-        await enrollments.activate(email, wrong_code(code))
-    with pytest.raises(InvalidCode):
-        await enrollments.activate(email, code.swapcase())  # the code is case-sensitive
-    activated = await enrollments.activate(email, code)
+        await enrollments.activate(awaiting.email, wrong_code(awaiting.code))
+    with pytest.raises(InvalidCode):  # the code is case-sensitive
+        await enrollments.activate(awaiting.email, awaiting.code.swapcase())
+    activated = await enrollments.activate(awaiting.email, awaiting.code)
 
     assert activated.subscriber_number
     with pytest.raises(InvalidCode):  # single use
-        await enrollments.activate(email, code)
+        await enrollments.activate(awaiting.email, awaiting.code)
 
 
 async def test_five_wrong_codes_void_the_code(
-    enrollments: EnrollmentService, mail_sink: MailSink
+    enrollments: EnrollmentService, awaiting: Awaiting, mail_sink: MailSink
 ) -> None:
-    email = unique_email()
-    code = await activation_code(enrollments, mail_sink, email)
     for _ in range(5):
         with pytest.raises(InvalidCode):
-            await enrollments.activate(email, wrong_code(code))
+            await enrollments.activate(awaiting.email, wrong_code(awaiting.code))
 
     with pytest.raises(TooManyAttempts):
-        await enrollments.activate(email, code)
+        await enrollments.activate(awaiting.email, awaiting.code)
 
     # A new code voids the old one and opens the door again.
-    await enrollments.resend(email)
-    new_code = code_from(await mail_sink.message_to(email, 2))
-    assert new_code != code
+    await enrollments.resend(awaiting.email)
+    new_code = code_from(await mail_sink.message_to(awaiting.email, 2))
+    assert new_code != awaiting.code
     with pytest.raises(InvalidCode):  # the old code is void for good
-        await enrollments.activate(email, code)
-    assert (await enrollments.activate(email, new_code)).subscriber_number
+        await enrollments.activate(awaiting.email, awaiting.code)
+    assert (await enrollments.activate(awaiting.email, new_code)).subscriber_number
 
 
 async def test_expiry_deletes_the_pre_registration_and_allows_a_new_one(
-    enrollments: EnrollmentService, mail_sink: MailSink, time_env: WorkflowEnvironment
+    enrollments: EnrollmentService,
+    awaiting: Awaiting,
+    mail_sink: MailSink,
+    time_env: WorkflowEnvironment,
 ) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(enrollments, email)
-    code = await confirmed_code(enrollments, mail_sink, enrollment_id, email)
-
     await time_env.sleep(timedelta(hours=48, minutes=1))
 
-    assert (await enrollments.view(enrollment_id)).status is EnrollmentStatus.EXPIRED
+    assert (await enrollments.view(awaiting.enrollment_id)).status is EnrollmentStatus.EXPIRED
     with pytest.raises(Expired):
-        await enrollments.activate(email, code)
+        await enrollments.activate(awaiting.email, awaiting.code)
     handle = time_env.client.get_workflow_handle_for(
-        EnrollmentWorkflow.run, enrollments._keyed.workflow_id(email)
+        EnrollmentWorkflow.run, enrollments._keyed.workflow_id(awaiting.email)
     )
     outcome = await handle.result()
     assert outcome.status is EnrollmentStatus.EXPIRED
 
     # The same identifier enrolls again from scratch.
-    again = await pre_register(enrollments, email)
-    new_code = await confirmed_code(enrollments, mail_sink, again, email)
-    assert (await enrollments.activate(email, new_code)).subscriber_number
+    again = await awaiting_activation(enrollments, mail_sink, awaiting.email)
+    assert (await enrollments.activate(awaiting.email, again.code)).subscriber_number
 
 
 async def test_code_still_good_just_before_the_deadline(
-    enrollments: EnrollmentService, mail_sink: MailSink, time_env: WorkflowEnvironment
+    enrollments: EnrollmentService, awaiting: Awaiting, time_env: WorkflowEnvironment
 ) -> None:
-    email = unique_email()
-    code = await activation_code(enrollments, mail_sink, email)
     await time_env.sleep(timedelta(hours=47, minutes=59))
-    assert (await enrollments.activate(email, code)).subscriber_number
+    assert (await enrollments.activate(awaiting.email, awaiting.code)).subscriber_number
 
 
 async def test_unconfirmed_draft_is_abandoned_after_idle_time(
@@ -154,28 +151,23 @@ async def test_a_new_draft_replaces_an_unconfirmed_one(enrollments: EnrollmentSe
 
 
 async def test_an_identifier_taken_meanwhile_refuses_the_activation(
-    enrollments: EnrollmentService, mail_sink: MailSink, engine: Engine
+    enrollments: EnrollmentService, awaiting: Awaiting, engine: Engine
 ) -> None:
     """create_subscriber's refusal travels as one ProblemCode: activity, workflow, service."""
-    email = unique_email()
-    enrollment_id = await pre_register(enrollments, email)
-    code = await confirmed_code(enrollments, mail_sink, enrollment_id, email)
-    SubscriberRepository(engine).create_once(new_subscriber(email))  # by another way
+    SubscriberRepository(engine).create_once(new_subscriber(awaiting.email))  # by another way
 
     with pytest.raises(Conflict) as refused:
-        await enrollments.activate(email, code)
+        await enrollments.activate(awaiting.email, awaiting.code)
 
     assert refused.value.code is ProblemCode.ALREADY_SUBSCRIBED
-    assert (await enrollments.view(enrollment_id)).status is EnrollmentStatus.ABANDONED
+    assert (await enrollments.view(awaiting.enrollment_id)).status is EnrollmentStatus.ABANDONED
 
 
 async def test_pending_activation_blocks_a_new_draft(
-    enrollments: EnrollmentService, mail_sink: MailSink
+    enrollments: EnrollmentService, awaiting: Awaiting
 ) -> None:
-    email = unique_email()
-    await activation_code(enrollments, mail_sink, email)
     with pytest.raises(Conflict) as refused:
-        await enrollments.start(IdentifiersForm(**identifiers(email)))
+        await enrollments.start(IdentifiersForm(**identifiers(awaiting.email)))
     assert refused.value.code is ProblemCode.ACTIVATION_PENDING
 
 

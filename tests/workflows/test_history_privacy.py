@@ -244,36 +244,40 @@ def adhesion_secrets(subscriber: Subscriber, adhesion: Adhesion) -> list[str]:
     ]
 
 
+@pytest.fixture
+def requester(backstage: Backstage, settings: Settings) -> Subscriber:
+    """The subscriber who requests the adhésion, with a last name to search for."""
+    return new_subscriber(backstage.engine, settings, last_name=distinctive("Nom"))
+
+
 async def test_adhesion_leaves_nothing_in_clear(
-    adhesions: AdhesionService, backstage: Backstage, settings: Settings
+    adhesions: AdhesionService, backstage: Backstage, requester: Subscriber
 ) -> None:
-    subscriber = new_subscriber(backstage.engine, settings, last_name=distinctive("Nom"))
-    adhesion = await adhesions.request(subscriber, "123 456 782")
+    adhesion = await adhesions.request(requester, "123 456 782")
     first = await backstage.code(adhesion)
     with pytest.raises(InvalidCode):
-        await adhesions.activate(subscriber, adhesion.id, first[::-1])
-    await adhesions.resend(subscriber, adhesion.id)
+        await adhesions.activate(requester, adhesion.id, first[::-1])
+    await adhesions.resend(requester, adhesion.id)
     second = await backstage.code(adhesion, 2)
-    await adhesions.activate(subscriber, adhesion.id, second)
+    await adhesions.activate(requester, adhesion.id, second)
     await backstage.outcome(adhesion)
 
     await assert_adhesion_hidden(
         backstage.env,
         adhesion.workflow_id,
-        [*adhesion_secrets(subscriber, adhesion), first, first[::-1], second],
+        [*adhesion_secrets(requester, adhesion), first, first[::-1], second],
     )
 
 
 async def test_expired_adhesion_leaves_nothing_in_clear(
-    adhesions: AdhesionService, backstage: Backstage, settings: Settings
+    adhesions: AdhesionService, backstage: Backstage, requester: Subscriber
 ) -> None:
-    subscriber = new_subscriber(backstage.engine, settings, last_name=distinctive("Nom"))
-    adhesion = await adhesions.request(subscriber, "987 654 324")
+    adhesion = await adhesions.request(requester, "987 654 324")
     code = await backstage.code(adhesion)
     await backstage.delivered(adhesion)
     await backstage.env.sleep(timedelta(days=61))
     assert (await backstage.outcome(adhesion)).status is AdhesionStatus.EXPIRED
 
     await assert_adhesion_hidden(
-        backstage.env, adhesion.workflow_id, [*adhesion_secrets(subscriber, adhesion), code]
+        backstage.env, adhesion.workflow_id, [*adhesion_secrets(requester, adhesion), code]
     )
