@@ -13,27 +13,37 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine
+from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from companies.registry import EmbeddedRegistry
 from devstack.mail_sink import MailSink, text_of
+from domain.account_forms import EmailChangeForm, PasswordResetForm
 from domain.rules import normalise_trust_answer
 from orchestration.client import codec_from_settings, data_converter
 from orchestration.search_attributes import dev_server_flags
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.account import AccountService
+from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
+from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
-from services.subscribers import SubscriberService
+from services.subscribers import SignedIn, SubscriberService
 from services.throttle import Throttle
 from settings import Settings
+from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 from tests.live import pre_register_and_confirm
 from tests.support import details, new_subscriber
 from worker import build_worker
+from workflows.email_change import EmailChangeWorkflow
+from workflows.email_change_messages import EmailChangeOutcome
+from workflows.password_reset import PasswordResetWorkflow
+from workflows.password_reset_messages import PasswordResetOutcome
 
 API = "/api/v1"
 PASSWORD = "Zq9Account2026"  # no response may ever contain it
@@ -83,6 +93,29 @@ async def token_for(http: httpx.AsyncClient, email: str, password: str, agent: s
     assert signed_in.status_code == 201, signed_in.text
     token: str = signed_in.json()["access_token"]
     return token
+
+
+def reset_form(
+    email: str, code: str, answer: str = ANSWER, new_password: str = NEW_PASSWORD
+) -> PasswordResetForm:
+    """« Mot de passe oublié ? », the last step: the code, the trust answer, the new password."""
+    return PasswordResetForm(
+        email=email,
+        code=code,
+        trust_answer=answer,
+        new_password=new_password,
+        new_password_confirmation=new_password,
+    )
+
+
+def change_form(new_email: str, answer: str = ANSWER, password: str = PASSWORD) -> EmailChangeForm:
+    """« Modifier mon adresse électronique », the request: the secrets, then the new address."""
+    return EmailChangeForm(
+        password=password,
+        trust_answer=answer,
+        new_email=new_email,
+        new_email_confirmation=new_email,
+    )
 
 
 async def delete_with_body(
@@ -148,19 +181,46 @@ async def own_dev_server(settings: Settings) -> AsyncIterator[WorkflowEnvironmen
 
 @dataclass
 class AccountServices:
+    env: WorkflowEnvironment  # the server the worker runs on: its clock, the processes' handles
     subscribers: SubscriberService
     account: AccountService
     resets: PasswordResetService
     changes: EmailChangeService
+    enrollments: EnrollmentService
+    adhesions: AdhesionService
     repository: SubscriberRepository
     keyed: KeyedHasher
+
+    def session_token(self, subscriber: Subscriber) -> str:
+        """A new session's token, as a sign-in gives one."""
+        assert subscriber.id is not None
+        return self.subscribers.open_session(subscriber.id, "Navigateur de test").access_token
+
+    def signed_in(self, subscriber: Subscriber) -> SignedIn:
+        """The subscriber behind a new session, as the API sees them."""
+        return self.subscribers.authenticate_session(self.session_token(subscriber))
+
+    def reset_process(
+        self, email: str
+    ) -> WorkflowHandle[PasswordResetWorkflow, PasswordResetOutcome]:
+        """The « Mot de passe oublié ? » process of a (normalised) identifier."""
+        workflow_id = self.resets.workflow_id(email)
+        return self.env.client.get_workflow_handle_for(PasswordResetWorkflow.run, workflow_id)
+
+    def change_process(
+        self, subscriber: Subscriber
+    ) -> WorkflowHandle[EmailChangeWorkflow, EmailChangeOutcome]:
+        """The subscriber's « Modifier mon adresse électronique » process."""
+        workflow_id = self.changes.workflow_id(subscriber)
+        return self.env.client.get_workflow_handle_for(EmailChangeWorkflow.run, workflow_id)
 
 
 @asynccontextmanager
 async def account_services(
     env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[AccountServices]:
-    """The services the API uses, over a real worker (mail to the settings' SMTP server)."""
+    """The services the API uses, over one real worker that runs every workflow (mail to the
+    settings' SMTP server, letters to its folder)."""
     repository = SubscriberRepository(engine)
     sessions = SessionRepository(engine)
     hasher = SecretHasher(settings)
@@ -176,11 +236,16 @@ async def account_services(
     worker = build_worker(env.client, settings, repository=repository)
     async with worker:
         yield AccountServices(
+            env=env,
             subscribers=SubscriberService(settings, repository, sessions, hasher, throttle),
             account=account,
             resets=resets,
             changes=EmailChangeService(
                 env.client, settings, repository, keyed, throttle, account, resets
+            ),
+            enrollments=EnrollmentService(env.client, settings, repository, hasher, keyed),
+            adhesions=AdhesionService(
+                env.client, settings, AdhesionRepository(engine), EmbeddedRegistry(), keyed
             ),
             repository=repository,
             keyed=keyed,

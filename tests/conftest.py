@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from orchestration.client import codec_from_settings, data_converter, register_search_attributes
+from orchestration.client import codec_from_settings, data_converter
 from orchestration.search_attributes import dev_server_flags
 from settings import Settings
 from storage.engine import make_engine
@@ -29,6 +29,7 @@ from tests.databases import (
     postgres_base_url,
 )
 from tests.support import binary, make_settings
+from tests.workflow_env import time_skipping
 
 # Several test runs share two cores: time per example varies too much for a deadline to mean
 # anything, and a flaky deadline would hide real failures.
@@ -92,13 +93,8 @@ def engine(db_url: str) -> Iterator[Engine]:
 async def time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
     """One time-skipping server per test: skipping time moves every workflow on the server, so
     a test's clock jumps must not reach the workflows another test left behind."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server"),
-        data_converter=data_converter(codec_from_settings(base_settings)),
-    )
-    await register_search_attributes(env.client)
-    yield env
-    await env.shutdown()
+    async with time_skipping(base_settings) as env:
+        yield env
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,12 @@ from collections.abc import Iterable, Iterator
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload
-from temporalio.client import WorkflowHistory
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Client, WorkflowHistory
+from temporalio.testing import WorkflowEnvironment
+
+from orchestration.codec import ENCODING
 
 
 def payloads_in(message: Message) -> Iterator[Payload]:
@@ -51,3 +56,48 @@ def leaks(history: WorkflowHistory, secrets: Iterable[str]) -> list[str]:
                 found.append(secret)
                 break
     return found
+
+
+async def raw_history(env: WorkflowEnvironment, workflow_id: str) -> WorkflowHistory:
+    """The history as anyone with access to the Temporal server reads it: no codec at all."""
+    plain = await Client.connect(
+        env.client.service_client.config.target_host, namespace=env.client.namespace
+    )
+    assert plain.data_converter.payload_codec is None
+    return await plain.get_workflow_handle(workflow_id).fetch_history()
+
+
+def _in_clear_by_design(event: HistoryEvent) -> bool:
+    """Search attributes are plain by design, and so are the SDK's own patch markers (a
+    `workflow.patched` ID, written by the SDK core without the codec)."""
+    return event.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES or (
+        event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+        and event.marker_recorded_event_attributes.marker_name == "core_patch"
+    )
+
+
+def encrypted_payloads(history: WorkflowHistory) -> int:
+    """Checks that every payload of the history is encrypted, but for what is in clear by
+    design; returns how many were checked."""
+    checked = 0
+    for event in history.events:
+        if _in_clear_by_design(event):
+            continue
+        for payload in payloads_in(event):
+            assert payload.metadata["encoding"] == ENCODING, event
+            checked += 1
+    return checked
+
+
+async def assert_nothing_in_clear(
+    env: WorkflowEnvironment, workflow_id: str, secrets: list[str], *, events: int, payloads: int
+) -> WorkflowHistory:
+    """The raw history (more than `events` events, more than `payloads` payloads, so that the
+    search has something to search) and the workflow ID hold none of the secrets."""
+    history = await raw_history(env, workflow_id)
+    assert len(history.events) > events
+    assert leaks(history, secrets) == []
+    assert encrypted_payloads(history) > payloads
+    for secret in secrets:
+        assert secret.lower() not in workflow_id.lower()
+    return history

@@ -9,10 +9,7 @@ such runs may still be open in production) whenever one of these workflows chang
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import shutil
-import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,59 +17,36 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from domain.account_forms import EmailChangeCodeForm, EmailChangeForm, PasswordResetForm
+from domain.account_forms import EmailChangeCodeForm
 from mail.notifications import Change
-from orchestration.client import codec_from_settings, data_converter, register_search_attributes
 from services.errors import InvalidCode, InvalidReset
-from settings import Settings
-from storage.engine import make_engine
-from storage.migrate import upgrade
-from tests.accounts import (
-    ANSWER,
-    NEW_PASSWORD,
-    PASSWORD,
-    AccountServices,
-    account_services,
-    make_subscriber,
-)
-from tests.histories import HISTORIES, REPLAY_CODEC_KEYS, REPLAY_IDENTIFIER_KEY
-from tests.support import code_from, make_settings
+from services.subscribers import SignedIn
+from tests.accounts import AccountServices, change_form, make_subscriber, reset_form
+from tests.histories.recording import record_all, recording
+from tests.support import code_from
+from tests.workflow_env import wrong_code
 
 EMAIL = "replay.lila@exemple.fr"  # fictitious
 NEW_EMAIL = "replay.lila.nouvelle@exemple.fr"
 OTHER_EMAIL = "replay.lila.autre@exemple.fr"
 # A scenario returns the ID of the workflow whose history is kept.
-Scenario = Callable[[AccountServices, MailSink, WorkflowEnvironment, Settings], Awaitable[str]]
-
-
-def _wrong(code: str) -> str:
-    return code[:-1] + ("A" if code[-1] != "A" else "B")
-
-
-def _reset_form(code: str, answer: str = ANSWER) -> PasswordResetForm:
-    return PasswordResetForm(
-        email=EMAIL,
-        code=code,
-        trust_answer=answer,
-        new_password=NEW_PASSWORD,
-        new_password_confirmation=NEW_PASSWORD,
-    )
+Scenario = Callable[[AccountServices, MailSink, WorkflowEnvironment], Awaitable[str]]
 
 
 async def password_reset_done(
-    services: AccountServices, sink: MailSink, _: WorkflowEnvironment, __: Settings
+    services: AccountServices, sink: MailSink, _: WorkflowEnvironment
 ) -> str:
     """A request, a wrong answer, then code and answer right: the password changes."""
     await services.resets.request(EMAIL)
     code = code_from(await sink.message_to(EMAIL))
     with contextlib.suppress(InvalidReset):
-        await services.resets.complete(_reset_form(code, answer="toto"))
-    await services.resets.complete(_reset_form(code))
+        await services.resets.complete(reset_form(EMAIL, code, answer="toto"))
+    await services.resets.complete(reset_form(EMAIL, code))
     return services.resets.workflow_id(EMAIL)
 
 
 async def password_reset_expired(
-    services: AccountServices, sink: MailSink, env: WorkflowEnvironment, _: Settings
+    services: AccountServices, sink: MailSink, env: WorkflowEnvironment
 ) -> str:
     """Two requests (the second voids the first code), then the 30 minutes pass."""
     await services.resets.request(EMAIL)
@@ -83,49 +57,45 @@ async def password_reset_expired(
     return services.resets.workflow_id(EMAIL)
 
 
-def _change_form(new_email: str) -> EmailChangeForm:
-    return EmailChangeForm(
-        password=PASSWORD,
-        trust_answer=ANSWER,
-        new_email=new_email,
-        new_email_confirmation=new_email,
-    )
+def _signed_in(services: AccountServices) -> SignedIn:
+    subscriber = services.repository.by_email(EMAIL)
+    assert subscriber is not None
+    return services.signed_in(subscriber)
+
+
+async def _change_code(
+    services: AccountServices, sink: MailSink, me: SignedIn, new_email: str
+) -> str:
+    """A change to `new_email`; returns the code sent there."""
+    await services.changes.request(me, change_form(new_email))
+    return code_from(await sink.message_to(new_email))
 
 
 async def email_change_done(
-    services: AccountServices, sink: MailSink, _: WorkflowEnvironment, __: Settings
+    services: AccountServices, sink: MailSink, _: WorkflowEnvironment
 ) -> str:
     """A request, a second one for another address, a wrong code, then the right one."""
-    subscriber = services.repository.by_email(EMAIL)
-    assert subscriber is not None and subscriber.id is not None
-    token = services.subscribers.open_session(subscriber.id).access_token
-    me = services.subscribers.authenticate_session(token)
-    await services.changes.request(me, _change_form(OTHER_EMAIL))
-    await sink.message_to(OTHER_EMAIL)
-    await services.changes.request(me, _change_form(NEW_EMAIL))
-    code = code_from(await sink.message_to(NEW_EMAIL))
+    me = _signed_in(services)
+    await _change_code(services, sink, me, OTHER_EMAIL)
+    code = await _change_code(services, sink, me, NEW_EMAIL)
     with contextlib.suppress(InvalidCode):
-        await services.changes.confirm(me, EmailChangeCodeForm(code=_wrong(code)))
+        await services.changes.confirm(me, EmailChangeCodeForm(code=wrong_code(code)))
     await services.changes.confirm(me, EmailChangeCodeForm(code=code))
-    return services.changes.workflow_id(subscriber)
+    return services.changes.workflow_id(me.subscriber)
 
 
 async def email_change_expired(
-    services: AccountServices, sink: MailSink, env: WorkflowEnvironment, _: Settings
+    services: AccountServices, sink: MailSink, env: WorkflowEnvironment
 ) -> str:
     """A request, then the 24 hours pass."""
-    subscriber = services.repository.by_email(EMAIL)
-    assert subscriber is not None and subscriber.id is not None
-    token = services.subscribers.open_session(subscriber.id).access_token
-    me = services.subscribers.authenticate_session(token)
-    await services.changes.request(me, _change_form(NEW_EMAIL))
-    await sink.message_to(NEW_EMAIL)
+    me = _signed_in(services)
+    await _change_code(services, sink, me, NEW_EMAIL)
     await env.sleep(timedelta(hours=25))
-    return services.changes.workflow_id(subscriber)
+    return services.changes.workflow_id(me.subscriber)
 
 
 async def notification_sent(
-    services: AccountServices, sink: MailSink, _: WorkflowEnvironment, __: Settings
+    services: AccountServices, sink: MailSink, _: WorkflowEnvironment
 ) -> str:
     """The notice of a change made through the API."""
     workflow_id = await services.account._notifier.notify(
@@ -145,44 +115,10 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 async def record(name: str, scenario: Scenario, directory: Path) -> Path:
-    sink = MailSink()
-    port = await sink.start()
-    settings: Settings = make_settings(
-        directory,
-        port,
-        identifier_hash_key=REPLAY_IDENTIFIER_KEY,
-        payload_codec_keys=REPLAY_CODEC_KEYS,
-        database_url=f"sqlite:///{directory / f'{name}.db'}",
-    )
-    upgrade(settings.resolved_database_url)
-    engine = make_engine(settings.resolved_database_url)
-    make_subscriber(engine, settings, EMAIL)
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=shutil.which("temporal-test-server"),
-        data_converter=data_converter(codec_from_settings(settings)),
-    )
-    try:
-        await register_search_attributes(env.client)
-        async with account_services(env, settings, engine) as services:
-            workflow_id = await scenario(services, sink, env, settings)
-            handle = env.client.get_workflow_handle(workflow_id)
-            await handle.result()
-            history = await handle.fetch_history()
-        path = HISTORIES / f"{name}.json"
-        path.write_text(history.to_json() + "\n")
-        return path
-    finally:
-        await env.shutdown()
-        await sink.stop()
-        engine.dispose()
-
-
-async def main() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        for name, scenario in SCENARIOS.items():
-            path = await record(name, scenario, Path(scratch))
-            print(f"recorded {path.relative_to(HISTORIES.parent.parent)}")  # noqa: T201
+    async with recording(name, directory) as on:
+        make_subscriber(on.engine, on.settings, EMAIL)
+        return await on.keep(await scenario(on.services, on.sink, on.env))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    record_all(SCENARIOS, record)

@@ -4,18 +4,14 @@ SMTP server, subscribers in a real database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink, text_of
-from domain.account_forms import EmailChangeCodeForm, EmailChangeForm
-from domain.models import DetailsForm, IdentifiersForm
-from security.passwords import SecretHasher
-from services.enrollments import EnrollmentService
+from domain.account_forms import EmailChangeCodeForm
+from domain.models import IdentifiersForm
 from services.errors import (
     Conflict,
     Expired,
@@ -29,72 +25,36 @@ from services.subscribers import SignedIn
 from settings import Settings
 from storage.tables import Subscriber
 from tests.accounts import (
-    ANSWER,
     PASSWORD,
     AccountServices,
-    account_services,
+    change_form,
     make_subscriber,
     notice_to,
     plain,
 )
-from tests.support import code_from, details, identifiers, unique_email
+from tests.support import code_from, identifiers, unique_email
+from tests.workflow_env import pre_register, wrong_code
 from workflows.email_change import EmailChangeWorkflow
 from workflows.email_change_messages import EmailChangeStatus
-from workflows.password_reset import PasswordResetWorkflow
 from workflows.password_reset_messages import PasswordResetStatus
-
-
-@pytest.fixture
-async def services(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[AccountServices]:
-    async with account_services(time_env, settings, engine) as built:
-        yield built
-
-
-def change(new_email: str, answer: str = ANSWER) -> EmailChangeForm:
-    return EmailChangeForm(
-        password=PASSWORD,
-        trust_answer=answer,
-        new_email=new_email,
-        new_email_confirmation=new_email,
-    )
-
-
-def signed_in(services: AccountServices, subscriber: Subscriber) -> SignedIn:
-    return services.subscribers.authenticate_session(token(services, subscriber))
-
-
-def token(services: AccountServices, subscriber: Subscriber) -> str:
-    assert subscriber.id is not None
-    return services.subscribers.open_session(subscriber.id, "Navigateur de test").access_token
 
 
 async def code_sent_to(
     services: AccountServices, sink: MailSink, me: SignedIn, new_email: str
 ) -> str:
     before = sink.count_to(new_email)
-    requested = await services.changes.request(me, change(new_email))
+    requested = await services.changes.request(me, change_form(new_email))
     assert requested.new_email == new_email.lower()  # identifiers are stored lower-cased
     message = await sink.message_to(new_email, before + 1)
     assert "24 heures" in plain(text_of(message)) and "http" not in text_of(message)
     return code_from(message)
 
 
-def wrong(code: str) -> str:
-    return code[:-1] + ("A" if code[-1] != "A" else "B")
-
-
 async def test_the_identifier_changes_once_the_code_is_entered(
-    services: AccountServices,
-    mail_sink: MailSink,
-    settings: Settings,
-    engine: Engine,
-    time_env: WorkflowEnvironment,
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
 ) -> None:
-    old, new = unique_email("ancienne"), unique_email("nouvelle")
-    subscriber = make_subscriber(engine, settings, old)
-    mine, others = token(services, subscriber), token(services, subscriber)
+    old, new = subscriber.email, unique_email("nouvelle")
+    mine, others = services.session_token(subscriber), services.session_token(subscriber)
     me = services.subscribers.authenticate_session(mine)
     # A pending « Mot de passe oublié ? » for the old address stops with it.
     await services.resets.request(old)
@@ -118,51 +78,38 @@ async def test_the_identifier_changes_once_the_code_is_entered(
     text = await notice_to(mail_sink, old, "identifiant a été modifié")
     assert new.split("@")[1] in text and new.split("@")[0] not in text  # masked
     assert mail_sink.count_to(new) == 1  # the code only: the notice goes to the old address
-    handle = time_env.client.get_workflow_handle_for(
-        EmailChangeWorkflow.run, services.changes.workflow_id(subscriber)
-    )
-    assert (await handle.result()).status is EmailChangeStatus.CHANGED
-    reset = time_env.client.get_workflow_handle_for(
-        PasswordResetWorkflow.run, services.resets.workflow_id(old)
-    )
-    assert (await reset.result()).status is PasswordResetStatus.WITHDRAWN
+    changed = await services.change_process(subscriber).result()
+    assert changed.status is EmailChangeStatus.CHANGED
+    withdrawn = await services.reset_process(old).result()
+    assert withdrawn.status is PasswordResetStatus.WITHDRAWN
     recap = services.repository.recap(updated.id or 0)
     assert recap is not None
 
 
 async def test_the_code_expires_after_24_hours(
-    services: AccountServices,
-    mail_sink: MailSink,
-    settings: Settings,
-    engine: Engine,
-    time_env: WorkflowEnvironment,
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
 ) -> None:
-    old, new = unique_email("ancienne"), unique_email("nouvelle")
-    subscriber = make_subscriber(engine, settings, old)
-    me = signed_in(services, subscriber)
-    code = await code_sent_to(services, mail_sink, me, new)
-    handle = time_env.client.get_workflow_handle_for(
-        EmailChangeWorkflow.run, services.changes.workflow_id(subscriber)
-    )
+    me = services.signed_in(subscriber)
+    code = await code_sent_to(services, mail_sink, me, unique_email("nouvelle"))
+    handle = services.change_process(subscriber)
 
-    await time_env.sleep(timedelta(hours=23, minutes=50))
+    await services.env.sleep(timedelta(hours=23, minutes=50))
     with pytest.raises(InvalidCode):
-        await services.changes.confirm(me, EmailChangeCodeForm(code=wrong(code)))
+        await services.changes.confirm(me, EmailChangeCodeForm(code=wrong_code(code)))
     assert await handle.query(EmailChangeWorkflow.status) is EmailChangeStatus.AWAITING_CODE
 
-    await time_env.sleep(timedelta(minutes=20))
+    await services.env.sleep(timedelta(minutes=20))
     assert (await handle.result()).status is EmailChangeStatus.EXPIRED
     with pytest.raises(Expired):
         await services.changes.confirm(me, EmailChangeCodeForm(code=code))
     stored = services.repository.get(subscriber.id or 0)
-    assert stored is not None and stored.email == old
+    assert stored is not None and stored.email == subscriber.email
 
 
 async def test_a_new_request_replaces_the_pending_one(
-    services: AccountServices, mail_sink: MailSink, settings: Settings, engine: Engine
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
 ) -> None:
-    subscriber = make_subscriber(engine, settings, unique_email("ancienne"))
-    me = signed_in(services, subscriber)
+    me = services.signed_in(subscriber)
     first, second = unique_email("premiere"), unique_email("seconde")
     first_code = await code_sent_to(services, mail_sink, me, first)
     second_code = await code_sent_to(services, mail_sink, me, second)
@@ -174,66 +121,47 @@ async def test_a_new_request_replaces_the_pending_one(
 
 
 async def test_five_wrong_codes_void_it(
-    services: AccountServices, mail_sink: MailSink, settings: Settings, engine: Engine
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber, settings: Settings
 ) -> None:
-    subscriber = make_subscriber(engine, settings, unique_email("ancienne"))
-    me = signed_in(services, subscriber)
+    me = services.signed_in(subscriber)
     code = await code_sent_to(services, mail_sink, me, unique_email("nouvelle"))
     for _ in range(settings.max_code_attempts):
         with pytest.raises(InvalidCode):
-            await services.changes.confirm(me, EmailChangeCodeForm(code=wrong(code)))
+            await services.changes.confirm(me, EmailChangeCodeForm(code=wrong_code(code)))
     with pytest.raises(TooManyAttempts):
         await services.changes.confirm(me, EmailChangeCodeForm(code=code))
 
 
 async def test_a_taken_address_is_refused_and_secrets_are_checked(
-    services: AccountServices,
-    mail_sink: MailSink,
-    settings: Settings,
-    engine: Engine,
-    time_env: WorkflowEnvironment,
+    services: AccountServices, subscriber: Subscriber, settings: Settings, engine: Engine
 ) -> None:
-    subscriber = make_subscriber(engine, settings, unique_email("moi"))
-    me = signed_in(services, subscriber)
+    me = services.signed_in(subscriber)
     other = make_subscriber(engine, settings, unique_email("autre"))
     with pytest.raises(Conflict) as taken:
-        await services.changes.request(me, change(other.email))
+        await services.changes.request(me, change_form(other.email))
     assert taken.value.code == "email_taken"
     with pytest.raises(Conflict):  # their own address is no change
-        await services.changes.request(me, change(subscriber.email))
+        await services.changes.request(me, change_form(subscriber.email))
 
     # An address awaiting activation belongs to that enrollment.
     pending = unique_email("inscription")
-    # (The services' worker runs the enrollments too.)
-    enrollments = EnrollmentService(
-        time_env.client, settings, services.repository, SecretHasher(settings), services.keyed
-    )
-    started = await enrollments.start(IdentifiersForm(**identifiers(pending)))
-    await enrollments.submit_details(started.enrollment_id, DetailsForm(**details()))
+    await pre_register(services.enrollments, pending)
     with pytest.raises(Conflict):
-        await services.changes.request(me, change(pending))
+        await services.changes.request(me, change_form(pending))
 
     with pytest.raises(Forbidden):
-        await services.changes.request(me, change(unique_email("libre"), answer="toto"))
+        await services.changes.request(me, change_form(unique_email("libre"), answer="toto"))
     with pytest.raises(NotFound):  # nothing pending
         await services.changes.confirm(me, EmailChangeCodeForm(code="Abcdefgh1234"))
 
 
 async def test_an_enrollment_started_meanwhile_keeps_the_address(
-    services: AccountServices,
-    mail_sink: MailSink,
-    settings: Settings,
-    engine: Engine,
-    time_env: WorkflowEnvironment,
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
 ) -> None:
-    subscriber = make_subscriber(engine, settings, unique_email("moi"))
-    me = signed_in(services, subscriber)
+    me = services.signed_in(subscriber)
     new = unique_email("convoitee")
     code = await code_sent_to(services, mail_sink, me, new)
-    enrollments = EnrollmentService(
-        time_env.client, settings, services.repository, SecretHasher(settings), services.keyed
-    )
-    await enrollments.start(IdentifiersForm(**identifiers(new)))
+    await services.enrollments.start(IdentifiersForm(**identifiers(new)))
 
     with pytest.raises(Conflict) as taken:
         await services.changes.confirm(me, EmailChangeCodeForm(code=code))

@@ -4,72 +4,51 @@ worker: racing confirms get one answer and one e-mail; racing activations create
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
-from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.models import EnrollmentStatus
 from services.enrollments import Activated, EnrollmentService
 from services.errors import InvalidCode
-from settings import Settings
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.tables import Subscriber
-from tests.live import enrollment_service
-from tests.support import code_from, details, identifiers, unique_email
+from tests.support import code_from, unique_email
+from tests.workflow_env import Awaiting, pre_register, wrong_code
 from workflows.enrollment_messages import Confirmed
 
 
-@pytest.fixture
-async def service(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[EnrollmentService]:
-    async with enrollment_service(time_env, settings, engine) as enrollments:
-        yield enrollments
-
-
-async def _pre_register(service: EnrollmentService, email: str) -> str:
-    started = await service.start(IdentifiersForm(**identifiers(email)))
-    await service.submit_details(started.enrollment_id, DetailsForm(**details()))
-    return started.enrollment_id
-
-
 async def test_racing_confirms_get_one_answer_and_one_code(
-    service: EnrollmentService, mail_sink: MailSink, engine: Engine
+    enrollments: EnrollmentService, mail_sink: MailSink, engine: Engine
 ) -> None:
     email = unique_email()
-    enrollment_id = await _pre_register(service, email)
+    enrollment_id = await pre_register(enrollments, email)
 
-    answers = await asyncio.gather(*(service.confirm(enrollment_id) for _ in range(5)))
+    answers = await asyncio.gather(*(enrollments.confirm(enrollment_id) for _ in range(5)))
 
     assert all(isinstance(answer, Confirmed) for answer in answers)
     assert {answer.activation_deadline for answer in answers} == {answers[0].activation_deadline}
     code = code_from(await mail_sink.message_to(email))
     await asyncio.sleep(0.5)  # a second e-mail, if there were one, would be here by now
     assert mail_sink.count_to(email) == 1
-    deliveries = CodeDeliveryRepository(engine).for_process(service._keyed.workflow_id(email))
+    deliveries = CodeDeliveryRepository(engine).for_process(enrollments._keyed.workflow_id(email))
     assert [d.generation for d in deliveries] == [1] and deliveries[0].state == "sent"
     # And a confirm retried later still answers the first answer.
-    again = await service.confirm(enrollment_id)
+    again = await enrollments.confirm(enrollment_id)
     assert again.activation_deadline == answers[0].activation_deadline
-    assert (await service.activate(email, code)).subscriber_number
+    assert (await enrollments.activate(email, code)).subscriber_number
 
 
 async def test_racing_activations_create_one_subscriber_and_answer_alike(
-    service: EnrollmentService, mail_sink: MailSink, engine: Engine
+    enrollments: EnrollmentService, awaiting: Awaiting, engine: Engine
 ) -> None:
     """A double click, or a client retrying while the activation runs: one activation wins
     (one subscriber); the duplicates in flight get its answer; afterwards the code is spent."""
-    email = unique_email()
-    enrollment_id = await _pre_register(service, email)
-    await service.confirm(enrollment_id)
-    code = code_from(await mail_sink.message_to(email))
-
     outcomes = await asyncio.gather(
-        *(service.activate(email, code) for _ in range(4)), return_exceptions=True
+        *(enrollments.activate(awaiting.email, awaiting.code) for _ in range(4)),
+        return_exceptions=True,
     )
 
     assert all(isinstance(outcome, Activated) for outcome in outcomes), outcomes
@@ -77,27 +56,23 @@ async def test_racing_activations_create_one_subscriber_and_answer_alike(
     assert len(numbers) == 1
     with Session(engine) as session:
         rows = session.execute(
-            select(func.count()).where(col(Subscriber.email) == email)
+            select(func.count()).where(col(Subscriber.email) == awaiting.email)
         ).scalar_one()
     assert rows == 1
-    assert (await service.view(enrollment_id)).status is EnrollmentStatus.ACTIVATED
+    assert (await enrollments.view(awaiting.enrollment_id)).status is EnrollmentStatus.ACTIVATED
     with pytest.raises(InvalidCode):  # single use: spent once the activation is over
-        await service.activate(email, code)
+        await enrollments.activate(awaiting.email, awaiting.code)
 
 
 async def test_racing_wrong_and_right_codes_have_exactly_one_winner(
-    service: EnrollmentService, mail_sink: MailSink, engine: Engine
+    enrollments: EnrollmentService, awaiting: Awaiting, engine: Engine
 ) -> None:
-    email = unique_email()
-    enrollment_id = await _pre_register(service, email)
-    await service.confirm(enrollment_id)
-    code = code_from(await mail_sink.message_to(email))
-    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    wrong = wrong_code(awaiting.code)
 
     outcomes = await asyncio.gather(
-        service.activate(email, wrong),
-        service.activate(email, code),
-        service.activate(email, wrong),
+        enrollments.activate(awaiting.email, wrong),
+        enrollments.activate(awaiting.email, awaiting.code),
+        enrollments.activate(awaiting.email, wrong),
         return_exceptions=True,
     )
 
@@ -105,27 +80,22 @@ async def test_racing_wrong_and_right_codes_have_exactly_one_winner(
     assert all(isinstance(outcome, InvalidCode) for outcome in (outcomes[0], outcomes[2]))
     with Session(engine) as session:
         rows = session.execute(
-            select(func.count()).where(col(Subscriber.email) == email)
+            select(func.count()).where(col(Subscriber.email) == awaiting.email)
         ).scalar_one()
     assert rows == 1
 
 
 async def test_racing_confirm_and_resend_send_at_most_two_codes_and_the_last_one_works(
-    service: EnrollmentService, mail_sink: MailSink
+    enrollments: EnrollmentService, awaiting: Awaiting, mail_sink: MailSink
 ) -> None:
-    email = unique_email()
-    enrollment_id = await _pre_register(service, email)
-    await service.confirm(enrollment_id)
-    await mail_sink.message_to(email)
-
-    await asyncio.gather(service.resend(email), service.resend(email), service.resend(email))
+    await asyncio.gather(*(enrollments.resend(awaiting.email) for _ in range(3)))
 
     await asyncio.sleep(0.5)
-    sent = mail_sink.count_to(email)
+    sent = mail_sink.count_to(awaiting.email)
     assert 2 <= sent <= 4  # each accepted resend is one new code, never a duplicate of one
-    codes = [code_from(message) for message in mail_sink.messages_to(email)]
+    codes = [code_from(message) for message in mail_sink.messages_to(awaiting.email)]
     assert len(set(codes)) == len(codes)
     for old in codes[:-1]:
         with pytest.raises(InvalidCode):
-            await service.activate(email, old)
-    assert (await service.activate(email, codes[-1])).subscriber_number
+            await enrollments.activate(awaiting.email, old)
+    assert (await enrollments.activate(awaiting.email, codes[-1])).subscriber_number

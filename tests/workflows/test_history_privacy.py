@@ -6,38 +6,31 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
 from temporalio.api.enums.v1 import EventType
-from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client, WorkflowHistory
+from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
+from domain.models import AdhesionStatus, DetailsForm, EnrollmentStatus
 from domain.rules import format_siren
 from orchestration.codec import ENCODING, EncryptionCodec
 from orchestration.search_attributes import ADHESION_STATUS
 from orchestration.search_attributes import ALL as CUSTOM_ATTRIBUTES
+from services.adhesions import AdhesionService
 from services.enrollments import EnrollmentService
 from services.errors import InvalidCode
 from settings import Settings, parse_codec_keys
 from storage.tables import Adhesion, Subscriber
-from tests.letters import (
-    adhesion_service,
-    code_in,
-    delivered,
-    letter,
-    letter_folder,
-    new_subscriber,
-)
+from tests.letters import new_subscriber
 from tests.live import enrollment_service
-from tests.privacy import leaks, payloads_in
-from tests.support import code_from, details, distinctive, identifiers, unique_email
+from tests.privacy import assert_nothing_in_clear, leaks, payloads_in
+from tests.support import details, distinctive, free_port, unique_email
+from tests.workflow_env import Backstage, confirmed_code, pre_register, wrong_code
 from workflows.enrollment import EnrollmentWorkflow
 
 
@@ -88,76 +81,61 @@ class Person:
         body["company"]["identifier"] = self.siren_spaced
         return DetailsForm(**body)
 
-
-async def pre_register(service: EnrollmentService, person: Person) -> str:
-    started = await service.start(IdentifiersForm(**identifiers(person.email, person.password)))
-    await service.submit_details(started.enrollment_id, person.details_form())
-    return started.enrollment_id
+    async def pre_register(self, service: EnrollmentService) -> str:
+        """Steps 1 and 2 with this person's values; returns the enrollment ID."""
+        return await pre_register(service, self.email, self.password, self.details_form())
 
 
-async def raw_history(env: WorkflowEnvironment, workflow_id: str) -> WorkflowHistory:
-    """The history as anyone with access to the Temporal server reads it: no codec at all."""
-    plain = await Client.connect(
-        env.client.service_client.config.target_host, namespace=env.client.namespace
-    )
-    assert plain.data_converter.payload_codec is None
-    return await plain.get_workflow_handle(workflow_id).fetch_history()
-
-
-def _is_patch_marker(event: HistoryEvent) -> bool:
-    return (
-        event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
-        and event.marker_recorded_event_attributes.marker_name == "core_patch"
-    )
-
-
-async def assert_nothing_in_clear(
-    env: WorkflowEnvironment, workflow_id: str, secrets: list[str]
+async def assert_nothing_in_clear_nor_shown(
+    env: WorkflowEnvironment,
+    workflow_id: str,
+    secrets: list[str],
+    *,
+    in_clear: str,
+    attribute_names: set[str],
 ) -> WorkflowHistory:
-    history = await raw_history(env, workflow_id)
-    assert len(history.events) > 5
-    assert leaks(history, secrets) == []
+    """Nothing in clear in the raw history, nor in the workflow's search attributes, which carry
+    statuses, dates and keyed hashes only (among them one of `attribute_names`)."""
+    history = await assert_nothing_in_clear(env, workflow_id, secrets, events=5, payloads=3)
     # The search finds what is in clear (a status in a search attribute): it can see.
-    assert leaks(history, ["awaiting_confirmation"]) == ["awaiting_confirmation"]
-    # Every payload is encrypted, but for search attributes (plain by design) and the SDK's own
-    # patch markers (a `workflow.patched` ID, written by the SDK core without the codec).
-    attribute_events = {EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES}
-    checked = 0
-    for event in history.events:
-        if event.event_type in attribute_events or _is_patch_marker(event):
-            continue
-        for payload in payloads_in(event):
-            assert payload.metadata["encoding"] == ENCODING, event
-            checked += 1
-    assert checked > 3
-    # Workflow ID and search attributes carry statuses, dates and keyed hashes only.
-    for secret in secrets:
-        assert secret.lower() not in workflow_id.lower()
+    assert leaks(history, [in_clear]) == [in_clear]
     description = await env.client.get_workflow_handle(workflow_id).describe()
     attributes = description.typed_search_attributes
-    custom = {pair.key.name for pair in attributes} & {key.name for key in CUSTOM_ATTRIBUTES}
-    assert custom, "the enrollment's search attributes are missing"
+    assert {pair.key.name for pair in attributes} & attribute_names, "search attributes missing"
     shown = " ".join(str(pair.value) for pair in attributes).lower()
     assert not [secret for secret in secrets if secret.lower() in shown]
     return history
 
 
+async def assert_enrollment_hidden(
+    env: WorkflowEnvironment, workflow_id: str, secrets: list[str]
+) -> WorkflowHistory:
+    return await assert_nothing_in_clear_nor_shown(
+        env,
+        workflow_id,
+        secrets,
+        in_clear="awaiting_confirmation",
+        attribute_names={key.name for key in CUSTOM_ATTRIBUTES},
+    )
+
+
 async def test_full_enrollment_leaves_nothing_in_clear(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
+    time_env: WorkflowEnvironment,
+    enrollments: EnrollmentService,
+    mail_sink: MailSink,
+    settings: Settings,
 ) -> None:
     person = Person.new()
-    async with enrollment_service(time_env, settings, engine) as service:
-        enrollment_id = await pre_register(service, person)
-        await service.confirm(enrollment_id)
-        code = code_from(await mail_sink.message_to(person.email))
-        wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
-        with pytest.raises(Exception):  # noqa: B017 - any refusal: the attempt is what matters
-            await service.activate(person.email, wrong)
-        await service.activate(person.email, code)
-        workflow_id = service._keyed.workflow_id(person.email)
-        await time_env.client.get_workflow_handle(workflow_id).result()
+    enrollment_id = await person.pre_register(enrollments)
+    code = await confirmed_code(enrollments, mail_sink, enrollment_id, person.email)
+    wrong = wrong_code(code)
+    with pytest.raises(Exception):  # noqa: B017 - any refusal: the attempt is what matters
+        await enrollments.activate(person.email, wrong)
+    await enrollments.activate(person.email, code)
+    workflow_id = enrollments._keyed.workflow_id(person.email)
+    await time_env.client.get_workflow_handle(workflow_id).result()
 
-    history = await assert_nothing_in_clear(
+    history = await assert_enrollment_hidden(
         time_env, workflow_id, [*person.values(), code, wrong, enrollment_id.split(".")[1]]
     )
 
@@ -186,26 +164,17 @@ async def test_full_enrollment_leaves_nothing_in_clear(
 
 
 async def test_expired_enrollment_leaves_nothing_in_clear(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
+    time_env: WorkflowEnvironment, enrollments: EnrollmentService, mail_sink: MailSink
 ) -> None:
     person = Person.new()
-    async with enrollment_service(time_env, settings, engine) as service:
-        enrollment_id = await pre_register(service, person)
-        await service.confirm(enrollment_id)
-        code = code_from(await mail_sink.message_to(person.email))
-        await time_env.sleep(timedelta(hours=48, minutes=1))
-        workflow_id = service._keyed.workflow_id(person.email)
-        outcome = await time_env.client.get_workflow_handle(workflow_id).result()
-        assert outcome["status"] == "expired"
+    enrollment_id = await person.pre_register(enrollments)
+    code = await confirmed_code(enrollments, mail_sink, enrollment_id, person.email)
+    await time_env.sleep(timedelta(hours=48, minutes=1))
+    workflow_id = enrollments._keyed.workflow_id(person.email)
+    outcome = await time_env.client.get_workflow_handle(workflow_id).result()
+    assert outcome["status"] == "expired"
 
-    await assert_nothing_in_clear(time_env, workflow_id, [*person.values(), code])
-
-
-def _closed_port() -> int:
-    """A loopback port where nothing listens (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    await assert_enrollment_hidden(time_env, workflow_id, [*person.values(), code])
 
 
 async def test_failed_activity_leaves_nothing_in_clear(
@@ -213,11 +182,12 @@ async def test_failed_activity_leaves_nothing_in_clear(
 ) -> None:
     person = Person.new()
     # A short window: the delivery retries in real time, for as long as the code is valid.
+    # Nothing listens on a port that was free a moment ago.
     no_smtp = settings.model_copy(
-        update={"smtp_port": _closed_port(), "activation_window": timedelta(seconds=4)}
+        update={"smtp_port": free_port(), "activation_window": timedelta(seconds=4)}
     )
     async with enrollment_service(time_env, no_smtp, engine) as service:
-        enrollment_id = await pre_register(service, person)
+        enrollment_id = await person.pre_register(service)
         await service.confirm(enrollment_id)  # answers at once, whatever SMTP does
         workflow_id = service._keyed.workflow_id(person.email)
         # The code cannot go out: the delivery retries for the code's validity, then gives up
@@ -225,7 +195,7 @@ async def test_failed_activity_leaves_nothing_in_clear(
         handle = time_env.client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         assert (await handle.result()).status is EnrollmentStatus.EXPIRED
 
-    history = await assert_nothing_in_clear(time_env, workflow_id, person.values())
+    history = await assert_enrollment_hidden(time_env, workflow_id, person.values())
     # The last attempt's failure: as the failure itself when the next retry would pass the
     # schedule-to-close timeout, or as the cause of that timeout.
     failures = [
@@ -253,30 +223,12 @@ def test_codec_keys_are_parsed_in_order() -> None:
 # -- adhésions (SPEC §7) ------------------------------------------------------------------------
 
 
-async def assert_adhesion_leaves_nothing_in_clear(
+async def assert_adhesion_hidden(
     env: WorkflowEnvironment, workflow_id: str, secrets: list[str]
-) -> None:
-    history = await raw_history(env, workflow_id)
-    assert len(history.events) > 5
-    assert leaks(history, secrets) == []
-    assert leaks(history, ["pending"]) == ["pending"]  # the search does see what is in clear
-    checked = 0
-    for event in history.events:
-        if event.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-            continue
-        if _is_patch_marker(event):
-            continue
-        for payload in payloads_in(event):
-            assert payload.metadata["encoding"] == ENCODING, event
-            checked += 1
-    assert checked > 3
-    for secret in secrets:
-        assert secret.lower() not in workflow_id.lower()
-    description = await env.client.get_workflow_handle(workflow_id).describe()
-    attributes = description.typed_search_attributes
-    assert any(pair.key.name == ADHESION_STATUS.name for pair in attributes)
-    shown = " ".join(str(pair.value) for pair in attributes).lower()
-    assert not [secret for secret in secrets if secret.lower() in shown]
+) -> WorkflowHistory:
+    return await assert_nothing_in_clear_nor_shown(
+        env, workflow_id, secrets, in_clear="pending", attribute_names={ADHESION_STATUS.name}
+    )
 
 
 def adhesion_secrets(subscriber: Subscriber, adhesion: Adhesion) -> list[str]:
@@ -292,41 +244,40 @@ def adhesion_secrets(subscriber: Subscriber, adhesion: Adhesion) -> list[str]:
     ]
 
 
-async def test_adhesion_leaves_nothing_in_clear(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> None:
-    subscriber = new_subscriber(engine, settings, last_name=distinctive("Nom"))
-    folder = letter_folder(settings)
-    async with adhesion_service(time_env, settings, engine) as service:
-        adhesion = await service.request(subscriber, "123 456 782")
-        first = code_in(await letter(folder, adhesion.id))
-        with pytest.raises(InvalidCode):
-            await service.activate(subscriber, adhesion.id, first[::-1])
-        await service.resend(subscriber, adhesion.id)
-        second = code_in(await letter(folder, adhesion.id, 2))
-        await service.activate(subscriber, adhesion.id, second)
-        await time_env.client.get_workflow_handle(adhesion.workflow_id).result()
+@pytest.fixture
+def requester(backstage: Backstage, settings: Settings) -> Subscriber:
+    """The subscriber who requests the adhésion, with a last name to search for."""
+    return new_subscriber(backstage.engine, settings, last_name=distinctive("Nom"))
 
-    await assert_adhesion_leaves_nothing_in_clear(
-        time_env,
+
+async def test_adhesion_leaves_nothing_in_clear(
+    adhesions: AdhesionService, backstage: Backstage, requester: Subscriber
+) -> None:
+    adhesion = await adhesions.request(requester, "123 456 782")
+    first = await backstage.code(adhesion)
+    with pytest.raises(InvalidCode):
+        await adhesions.activate(requester, adhesion.id, first[::-1])
+    await adhesions.resend(requester, adhesion.id)
+    second = await backstage.code(adhesion, 2)
+    await adhesions.activate(requester, adhesion.id, second)
+    await backstage.outcome(adhesion)
+
+    await assert_adhesion_hidden(
+        backstage.env,
         adhesion.workflow_id,
-        [*adhesion_secrets(subscriber, adhesion), first, first[::-1], second],
+        [*adhesion_secrets(requester, adhesion), first, first[::-1], second],
     )
 
 
 async def test_expired_adhesion_leaves_nothing_in_clear(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    adhesions: AdhesionService, backstage: Backstage, requester: Subscriber
 ) -> None:
-    subscriber = new_subscriber(engine, settings, last_name=distinctive("Nom"))
-    folder = letter_folder(settings)
-    async with adhesion_service(time_env, settings, engine) as service:
-        adhesion = await service.request(subscriber, "987 654 324")
-        code = code_in(await letter(folder, adhesion.id))
-        await delivered(time_env.client, adhesion)
-        await time_env.sleep(timedelta(days=61))
-        outcome = await time_env.client.get_workflow_handle(adhesion.workflow_id).result()
-        assert outcome["status"] == "expired"
+    adhesion = await adhesions.request(requester, "987 654 324")
+    code = await backstage.code(adhesion)
+    await backstage.delivered(adhesion)
+    await backstage.env.sleep(timedelta(days=61))
+    assert (await backstage.outcome(adhesion)).status is AdhesionStatus.EXPIRED
 
-    await assert_adhesion_leaves_nothing_in_clear(
-        time_env, adhesion.workflow_id, [*adhesion_secrets(subscriber, adhesion), code]
+    await assert_adhesion_hidden(
+        backstage.env, adhesion.workflow_id, [*adhesion_secrets(requester, adhesion), code]
     )

@@ -19,29 +19,16 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from domain.models import DetailsForm, IdentifiersForm
 from mail.sender import MailSender
 from observability.logs import JsonFormatter
-from orchestration.client import (
-    codec_from_settings,
-    data_converter,
-    metrics_runtime,
-    register_search_attributes,
-)
+from orchestration.client import metrics_runtime
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
 from settings import Settings
 from storage.subscribers import SubscriberRepository
-from tests.support import (
-    binary,
-    code_from,
-    details,
-    free_port,
-    identifiers,
-    scrape,
-    unique_email,
-)
+from tests.support import code_from, free_port, scrape, unique_email
+from tests.workflow_env import pre_register, time_skipping
 from worker import build_worker
 
 
@@ -62,14 +49,8 @@ class MeteredEnv:
 async def metered(settings: Settings) -> AsyncIterator[MeteredEnv]:
     """A time-skipping server whose client runtime exports metrics, as the worker's does."""
     address = f"127.0.0.1:{free_port()}"
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server"),
-        data_converter=data_converter(codec_from_settings(settings)),
-        runtime=metrics_runtime(address),
-    )
-    await register_search_attributes(env.client)
-    yield MeteredEnv(env, f"http://{address}/metrics")
-    await env.shutdown()
+    async with time_skipping(settings, runtime=metrics_runtime(address)) as env:
+        yield MeteredEnv(env, f"http://{address}/metrics")
 
 
 def _service(client: Client, settings: Settings, engine: Engine) -> EnrollmentService:
@@ -80,12 +61,6 @@ def _service(client: Client, settings: Settings, engine: Engine) -> EnrollmentSe
         SecretHasher(settings),
         KeyedHasher(settings.identifier_hash_key),
     )
-
-
-async def _pre_register(service: EnrollmentService, email: str) -> str:
-    started = await service.start(IdentifiersForm(**identifiers(email)))
-    await service.submit_details(started.enrollment_id, DetailsForm(**details()))
-    return started.enrollment_id
 
 
 async def test_counters_move_with_enrollments(
@@ -99,7 +74,7 @@ async def test_counters_move_with_enrollments(
     emails = [unique_email(name) for name in ("active", "late", "quitter")]
     caplog.set_level(logging.INFO)
     async with build_worker(metered.client, settings, repository=SubscriberRepository(engine)):
-        active, late, quitter = [await _pre_register(service, email) for email in emails]
+        active, late, quitter = [await pre_register(service, email) for email in emails]
         await service.abandon(quitter)
         await service.confirm(active)
         await service.activate(emails[0], code_from(await mail_sink.message_to(emails[0])))
@@ -141,7 +116,7 @@ async def test_failed_emails_are_counted(
     )
     async with worker:
         email = unique_email()
-        enrollment_id = await _pre_register(service, email)
+        enrollment_id = await pre_register(service, email)
         handle = metered.client.get_workflow_handle(service._keyed.workflow_id(email))
         confirming = asyncio.create_task(service.confirm(enrollment_id))
         try:

@@ -4,13 +4,10 @@ SMTP server, subscribers in a real database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine
 from temporalio.service import RPCError
-from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink, text_of
 from domain.account_forms import PasswordResetForm
@@ -18,37 +15,19 @@ from domain.errors import InvalidFields
 from security.passwords import SecretHasher
 from services.errors import InvalidReset, TooManyAttempts, Unauthorized
 from settings import Settings
+from storage.tables import Subscriber
 from tests.accounts import (
-    ANSWER,
     NEW_PASSWORD,
     PASSWORD,
     AccountServices,
-    account_services,
-    make_subscriber,
     notice_to,
     plain,
+    reset_form,
 )
 from tests.support import code_from, unique_email
+from tests.workflow_env import wrong_code
 from workflows.password_reset import PasswordResetWorkflow
 from workflows.password_reset_messages import PasswordResetStatus
-
-
-@pytest.fixture
-async def services(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[AccountServices]:
-    async with account_services(time_env, settings, engine) as built:
-        yield built
-
-
-def form(email: str, code: str, answer: str = ANSWER, new: str = NEW_PASSWORD) -> PasswordResetForm:
-    return PasswordResetForm(
-        email=email,
-        code=code,
-        trust_answer=answer,
-        new_password=new,
-        new_password_confirmation=new,
-    )
 
 
 async def requested_code(services: AccountServices, sink: MailSink, email: str) -> str:
@@ -57,21 +36,22 @@ async def requested_code(services: AccountServices, sink: MailSink, email: str) 
     return code_from(await sink.message_to(email, before + 1))
 
 
-def wrong(code: str) -> str:
-    return code[:-1] + ("A" if code[-1] != "A" else "B")
+async def assert_a_new_code_voids(
+    services: AccountServices, sink: MailSink, email: str, old: str
+) -> None:
+    """A new request: a new code; the old one stays refused, the new one resets."""
+    new = await requested_code(services, sink, email)
+    assert new != old
+    with pytest.raises(InvalidReset):
+        await services.resets.complete(reset_form(email, old))
+    await services.resets.complete(reset_form(email, new))
 
 
 async def test_reset_ends_every_session_and_tells_the_subscriber(
-    services: AccountServices,
-    mail_sink: MailSink,
-    settings: Settings,
-    engine: Engine,
-    time_env: WorkflowEnvironment,
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber, settings: Settings
 ) -> None:
-    email = unique_email("reset")
-    subscriber = make_subscriber(engine, settings, email)
-    assert subscriber.id is not None
-    sessions = [services.subscribers.open_session(subscriber.id) for _ in range(2)]
+    email = subscriber.email
+    sessions = [services.session_token(subscriber) for _ in range(2)]
 
     before = mail_sink.count_to(email)
     await services.resets.request(email.upper())  # identifiers ignore case
@@ -82,87 +62,64 @@ async def test_reset_ends_every_session_and_tells_the_subscriber(
     assert "30 minutes" in text and "http" not in text
     code = code_from(message)
 
-    await services.resets.complete(form(email, code, answer="  TATA "))
+    await services.resets.complete(reset_form(email, code, answer="  TATA "))
 
     stored = services.repository.by_email(email)
     assert stored is not None
     assert SecretHasher(settings).verify_sync(stored.password_hash, NEW_PASSWORD)
     for session in sessions:  # every session ends, none is kept
         with pytest.raises(Unauthorized):
-            services.subscribers.authenticate(session.access_token)
-    handle = time_env.client.get_workflow_handle_for(
-        PasswordResetWorkflow.run, services.resets.workflow_id(email)
-    )
-    assert (await handle.result()).status is PasswordResetStatus.RESET
+            services.subscribers.authenticate(session)
+    assert (await services.reset_process(email).result()).status is PasswordResetStatus.RESET
     assert "réinitialisé" in await notice_to(mail_sink, email, "mot de passe a été réinitialisé")
     # The code is single use.
     with pytest.raises(InvalidReset):
-        await services.resets.complete(form(email, code, new="Encore2026"))
+        await services.resets.complete(reset_form(email, code, new_password="Encore2026"))
 
 
 async def test_code_and_answer_are_judged_together_five_tries(
-    services: AccountServices, mail_sink: MailSink, settings: Settings, engine: Engine
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber, settings: Settings
 ) -> None:
-    email = unique_email("reset")
-    make_subscriber(engine, settings, email)
+    email = subscriber.email
     code = await requested_code(services, mail_sink, email)
 
     # The right code with a wrong answer is a wrong try, told like a wrong code.
     with pytest.raises(InvalidReset) as right_code_wrong_answer:
-        await services.resets.complete(form(email, code, answer="toto"))
+        await services.resets.complete(reset_form(email, code, answer="toto"))
     with pytest.raises(InvalidReset) as wrong_code_right_answer:
-        await services.resets.complete(form(email, wrong(code)))
+        await services.resets.complete(reset_form(email, wrong_code(code)))
     assert right_code_wrong_answer.value.detail == wrong_code_right_answer.value.detail
     for _ in range(settings.max_code_attempts - 2):
         with pytest.raises(InvalidReset):
-            await services.resets.complete(form(email, wrong(code)))
+            await services.resets.complete(reset_form(email, wrong_code(code)))
     with pytest.raises(TooManyAttempts):  # void now, even with the right code and answer
-        await services.resets.complete(form(email, code))
-
-    # A new request: a new code; the old one stays refused.
-    new_code = await requested_code(services, mail_sink, email)
-    assert new_code != code
-    with pytest.raises(InvalidReset):
-        await services.resets.complete(form(email, code))
-    await services.resets.complete(form(email, new_code))
+        await services.resets.complete(reset_form(email, code))
+    await assert_a_new_code_voids(services, mail_sink, email, code)
 
 
 async def test_a_new_request_voids_the_previous_code(
-    services: AccountServices, mail_sink: MailSink, settings: Settings, engine: Engine
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
 ) -> None:
-    email = unique_email("reset")
-    make_subscriber(engine, settings, email)
-    first = await requested_code(services, mail_sink, email)
-    second = await requested_code(services, mail_sink, email)
-    assert first != second
-    with pytest.raises(InvalidReset):
-        await services.resets.complete(form(email, first))
-    await services.resets.complete(form(email, second))
+    first = await requested_code(services, mail_sink, subscriber.email)
+    await assert_a_new_code_voids(services, mail_sink, subscriber.email, first)
 
 
 async def test_the_code_expires_after_30_minutes(
-    services: AccountServices,
-    mail_sink: MailSink,
-    settings: Settings,
-    engine: Engine,
-    time_env: WorkflowEnvironment,
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber, settings: Settings
 ) -> None:
-    email = unique_email("reset")
-    make_subscriber(engine, settings, email)
+    email = subscriber.email
     code = await requested_code(services, mail_sink, email)
-    handle = time_env.client.get_workflow_handle_for(
-        PasswordResetWorkflow.run, services.resets.workflow_id(email)
-    )
+    handle = services.reset_process(email)
 
-    await time_env.sleep(timedelta(minutes=29))
+    await services.env.sleep(timedelta(minutes=29))
     with pytest.raises(InvalidReset):  # still pending: a wrong code is only a wrong try
-        await services.resets.complete(form(email, wrong(code)))
+        await services.resets.complete(reset_form(email, wrong_code(code)))
     assert await handle.query(PasswordResetWorkflow.status) is PasswordResetStatus.AWAITING_CODE
 
-    await time_env.sleep(timedelta(minutes=2))
+    await services.env.sleep(timedelta(minutes=2))
     assert (await handle.result()).status is PasswordResetStatus.EXPIRED
     with pytest.raises(InvalidReset):  # the right code, too late: the same answer
-        await services.resets.complete(form(email, code))
+        await services.resets.complete(reset_form(email, code))
     stored = services.repository.by_email(email)
     assert stored is not None
     assert SecretHasher(settings).verify_sync(stored.password_hash, PASSWORD)
@@ -179,7 +136,7 @@ async def test_the_same_answer_for_an_unknown_identifier(
     with pytest.raises(RPCError):  # no process was started for it
         await handle.describe()
     with pytest.raises(InvalidReset):
-        await services.resets.complete(form(ghost, "Abcdefgh1234"))
+        await services.resets.complete(reset_form(ghost, "Abcdefgh1234"))
 
 
 async def test_the_new_passwords_rules_come_first(services: AccountServices) -> None:
