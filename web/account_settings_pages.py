@@ -21,46 +21,35 @@ from domain.formatting import display_phone, french_datetime
 from domain.models import ContactForm
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, countries
 from http_common.deps import AccountDep, EmailChangesDep, SubscribersDep, client_address
-from services.errors import (
-    Conflict,
-    Expired,
-    Forbidden,
-    InvalidCode,
-    NotFound,
-    TooManyAttempts,
-    Unauthorized,
-)
+from services.errors import Conflict, Expired, Forbidden, InvalidCode, NotFound, TooManyAttempts
 from services.subscribers import SignedIn
 from storage.tables import Subscriber
-from web.forms import CONTACT_FIELDS, by_field, kept_values, text
-from web.page import Page, PageDep, PageRoute
+from web.forms import CONTACT_FIELDS, kept_values, text_form
+from web.page import FormPage, Page, PageDep, PageRoute, signed_in
 from web.session import WebSession
 
 router = APIRouter(prefix="/espace", route_class=PageRoute, include_in_schema=False)
 
-
-async def signed_in(page: Page, subscribers: SubscribersDep) -> SignedIn | None:
-    """The browser's signed-in session, or None (and forgotten) when it has ended."""
-    token = page.session.access_token
-    if not token:
-        return None
-    try:
-        return await run_in_threadpool(subscribers.authenticate_session, token)
-    except Unauthorized:
-        page.session.access_token = None
-        return None
+# What each page that asks for the secrets calls its fields (the password's name differs).
+_SECRETS = ("password", "trust_answer")
+_CURRENT_SECRETS = ("current_password", "trust_answer")
 
 
 def question_label(subscriber: Subscriber) -> str:
     return TRUST_QUESTIONS.get(subscriber.trust_question, "")
 
 
-def secret_refused(error: Forbidden | TooManyAttempts, *names: str) -> dict[str, object]:
+def secrets_page(page: Page, template: str, me: SignedIn, **context: object) -> FormPage:
+    """A page that asks for the secrets, which shows the subscriber's trust question."""
+    return FormPage(page, template, {"question": question_label(me.subscriber), **context})
+
+
+def secret_refused(again: FormPage, error: Forbidden | TooManyAttempts, *names: str) -> Response:
     """A wrong secret: one message, listed at the top and shown beside each secret field (the
     page cannot tell which one was wrong); a lock: the message at the top."""
     if isinstance(error, TooManyAttempts):
-        return {"alert": error.detail}
-    return {"errors": dict.fromkeys(names, error.detail)}
+        return again.alert(error)
+    return again.refused_at(error, *names)
 
 
 # -- « Modifier mon mot de passe » ----------------------------------------------------------------
@@ -69,9 +58,7 @@ def secret_refused(error: Forbidden | TooManyAttempts, *names: str) -> dict[str,
 @router.get("/mot-de-passe")
 async def password_page(page: PageDep, subscribers: SubscribersDep) -> Response:
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return page.render("account_password.html", question=question_label(me.subscriber))
+    return secrets_page(page, "account_password.html", me).again(200)
 
 
 @router.post("/mot-de-passe")
@@ -80,22 +67,13 @@ async def change_password(
 ) -> Response:
     data = await page.form()
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = PasswordChangeForm(
-        current_password=text(data, "current_password"),
-        trust_answer=text(data, "trust_answer"),
-        new_password=text(data, "new_password"),
-        new_password_confirmation=text(data, "new_password_confirmation"),
-    )
-    context: dict[str, object] = {"question": question_label(me.subscriber)}
+    again = secrets_page(page, "account_password.html", me)
     try:
-        await account.change_password(me, form)
+        await account.change_password(me, text_form(PasswordChangeForm, data))
     except InvalidFields as error:
-        return page.render("account_password.html", 422, errors=by_field(error.errors), **context)
+        return again.invalid(error)
     except (Forbidden, TooManyAttempts) as error:
-        refused = secret_refused(error, "current_password", "trust_answer")
-        return page.render("account_password.html", error.status, **refused, **context)
+        return secret_refused(again, error, *_CURRENT_SECRETS)
     return page.redirect("/espace?modification=mot-de-passe")
 
 
@@ -105,11 +83,7 @@ async def change_password(
 @router.get("/adresse-electronique")
 async def email_page(page: PageDep, subscribers: SubscribersDep) -> Response:
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return page.render(
-        "account_email.html", question=question_label(me.subscriber), email=me.subscriber.email
-    )
+    return secrets_page(page, "account_email.html", me, email=me.subscriber.email).again(200)
 
 
 @router.post("/adresse-electronique")
@@ -118,29 +92,18 @@ async def request_email_change(
 ) -> Response:
     data = await page.form()
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = EmailChangeForm(
-        password=text(data, "password"),
-        trust_answer=text(data, "trust_answer"),
-        new_email=text(data, "new_email"),
-        new_email_confirmation=text(data, "new_email_confirmation"),
+    again = secrets_page(
+        page, "account_email.html", me, email=me.subscriber.email, values=kept_values(data)
     )
-    context: dict[str, object] = {
-        "question": question_label(me.subscriber),
-        "email": me.subscriber.email,
-        "values": kept_values(data),
-    }
+    form = text_form(EmailChangeForm, data)
     try:
         requested = await changes.request(me, form, client_address=client_address(page.request))
     except InvalidFields as error:
-        return page.render("account_email.html", 422, errors=by_field(error.errors), **context)
+        return again.invalid(error)
     except (Forbidden, TooManyAttempts) as error:
-        refused = secret_refused(error, "password", "trust_answer")
-        return page.render("account_email.html", error.status, **refused, **context)
+        return secret_refused(again, error, *_SECRETS)
     except Conflict as error:
-        errors = {"new_email": error.detail}
-        return page.render("account_email.html", error.status, errors=errors, **context)
+        return again.refused_at(error, "new_email")
     return page.render(
         "account_email_code.html",
         sent_to=requested.new_email,
@@ -150,9 +113,7 @@ async def request_email_change(
 
 @router.get("/adresse-electronique/code")
 async def email_code_page(page: PageDep, subscribers: SubscribersDep) -> Response:
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
+    await signed_in(page, subscribers)
     return page.render("account_email_code.html")
 
 
@@ -162,16 +123,13 @@ async def confirm_email_change(
 ) -> Response:
     data = await page.form()
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
+    again = FormPage(page, "account_email_code.html", {})
     try:
-        await changes.confirm(me, EmailChangeCodeForm(code=text(data, "code")))
+        await changes.confirm(me, text_form(EmailChangeCodeForm, data))
     except InvalidCode as error:
-        return page.render("account_email_code.html", 422, errors={"code": error.detail})
+        return again.refused_at(error, "code")
     except (Expired, TooManyAttempts, NotFound, Conflict) as error:
-        return page.render(
-            "account_email_code.html", error.status, alert=error.detail, offer_new_request=True
-        )
+        return again.alert(error, offer_new_request=True)
     return page.redirect("/espace?modification=adresse-electronique")
 
 
@@ -184,24 +142,21 @@ def contact_values(subscriber: Subscriber) -> dict[str, str]:
     return values
 
 
-def _contact_page(page: Page, me: SignedIn, status_code: int = 200, **context: object) -> Response:
+def _contact_page(page: Page, me: SignedIn, values: dict[str, str]) -> FormPage:
     changed_at = me.subscriber.details_changed_at
-    return page.render(
-        "account_contact.html",
-        status_code=status_code,
-        street_types=list(STREET_TYPES.items()),
-        countries=countries(),
-        changed_at=french_datetime(changed_at) if changed_at else None,
-        **context,
-    )
+    context = {
+        "street_types": list(STREET_TYPES.items()),
+        "countries": countries(),
+        "changed_at": french_datetime(changed_at) if changed_at else None,
+        "values": values,
+    }
+    return FormPage(page, "account_contact.html", context)
 
 
 @router.get("/coordonnees")
 async def contact_page(page: PageDep, subscribers: SubscribersDep) -> Response:
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return _contact_page(page, me, values=contact_values(me.subscriber))
+    return _contact_page(page, me, contact_values(me.subscriber)).again(200)
 
 
 @router.post("/coordonnees")
@@ -210,13 +165,10 @@ async def change_contact(
 ) -> Response:
     data = await page.form()
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = ContactForm(**{name: text(data, f"contact.{name}") for name in CONTACT_FIELDS})
     try:
-        await account.change_contact(me, form)
+        await account.change_contact(me, text_form(ContactForm, data, "contact."))
     except InvalidFields as error:
-        return _contact_page(page, me, 422, errors=by_field(error.errors), values=kept_values(data))
+        return _contact_page(page, me, kept_values(data)).invalid(error)
     return page.redirect("/espace?modification=coordonnees")
 
 
@@ -244,8 +196,6 @@ async def sessions_page(
     page: PageDep, subscribers: SubscribersDep, account: AccountDep
 ) -> Response:
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
     sessions = await run_in_threadpool(account.sessions, me)
     done = page.request.query_params.get("fait")
     return page.render(
@@ -274,8 +224,6 @@ async def end_other_sessions(
 ) -> Response:
     await page.form()
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
     await run_in_threadpool(account.end_other_sessions, me)
     return page.redirect("/espace/sessions?fait=autres")
 
@@ -286,8 +234,6 @@ async def end_session(
 ) -> Response:
     await page.form()
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
     # Already ended (another tab, or it expired): the list shows what remains.
     with contextlib.suppress(NotFound):
         await run_in_threadpool(account.end_session, me, session_id)
@@ -303,25 +249,19 @@ async def end_session(
 @router.get("/fermer")
 async def close_page(page: PageDep, subscribers: SubscribersDep) -> Response:
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return page.render("account_close.html", question=question_label(me.subscriber))
+    return secrets_page(page, "account_close.html", me).again(200)
 
 
 @router.post("/fermer")
 async def close_space(page: PageDep, subscribers: SubscribersDep, account: AccountDep) -> Response:
     data = await page.form()
     me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = SecretsForm(password=text(data, "password"), trust_answer=text(data, "trust_answer"))
-    context: dict[str, object] = {"question": question_label(me.subscriber)}
+    again = secrets_page(page, "account_close.html", me)
     try:
-        await account.close(me, form)
+        await account.close(me, text_form(SecretsForm, data))
     except InvalidFields as error:
-        return page.render("account_close.html", 422, errors=by_field(error.errors), **context)
+        return again.invalid(error)
     except (Forbidden, TooManyAttempts) as error:
-        refused = secret_refused(error, "password", "trust_answer")
-        return page.render("account_close.html", error.status, **refused, **context)
+        return secret_refused(again, error, *_SECRETS)
     page.session = WebSession()
     return page.render("account_closed.html")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.errors import InvalidFields
@@ -13,17 +12,10 @@ from domain.formatting import french_datetime
 from domain.models import AdhesionStatus
 from domain.rules import format_siren
 from http_common.deps import AdhesionsDep, SubscribersDep
-from services.errors import (
-    Conflict,
-    Expired,
-    InvalidCode,
-    NotFound,
-    TooManyAttempts,
-    Unauthorized,
-)
-from storage.tables import Adhesion, Subscriber
-from web.forms import by_field, text
-from web.page import Page, PageDep, PageRoute
+from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
+from storage.tables import Adhesion
+from web.forms import text
+from web.page import FormPage, Page, PageDep, PageRoute, signed_in
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -81,17 +73,6 @@ def _row(adhesion: Adhesion, max_resends: int) -> AdhesionRow:
     )
 
 
-async def _signed_in(page: Page, subscribers: SubscribersDep) -> Subscriber | None:
-    token = page.session.access_token
-    if not token:
-        return None
-    try:
-        return await run_in_threadpool(subscribers.authenticate, token)
-    except Unauthorized:
-        page.session.access_token = None
-        return None
-
-
 def _done(action: str, adhesion_id: str) -> str:
     return f"{LIST}?fait={action}&id={adhesion_id}"
 
@@ -103,9 +84,7 @@ def _done(action: str, adhesion_id: str) -> str:
 async def adhesions_list(
     page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
 ) -> Response:
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+    subscriber = (await signed_in(page, subscribers)).subscriber
     max_resends = page.settings.adhesion_max_resends
     rows = [_row(a, max_resends) for a in await adhesions.listed(subscriber)]
     done = page.request.query_params.get("fait", "")
@@ -126,9 +105,14 @@ async def adhesions_list(
 
 @router.get(NEW)
 async def new_adhesion(page: PageDep, subscribers: SubscribersDep) -> Response:
-    if await _signed_in(page, subscribers) is None:
-        return page.redirect("/")
-    return page.render("adhesion_new.html", window_days=page.settings.adhesion_window.days)
+    await signed_in(page, subscribers)
+    return _new_adhesion_page(page, "").again(200)
+
+
+def _new_adhesion_page(page: Page, identifier: str) -> FormPage:
+    window_days = page.settings.adhesion_window.days
+    context = {"window_days": window_days, "values": {"company_identifier": identifier}}
+    return FormPage(page, "adhesion_new.html", context)
 
 
 @router.post(NEW)
@@ -136,29 +120,14 @@ async def request_adhesion(
     page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
 ) -> Response:
     data = await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+    subscriber = (await signed_in(page, subscribers)).subscriber
     identifier = text(data, "company_identifier")
-    context = {"values": {"company_identifier": identifier}}
     try:
         adhesion = await adhesions.request(subscriber, identifier)
     except InvalidFields as error:
-        return page.render(
-            "adhesion_new.html",
-            status_code=422,
-            errors=by_field(error.errors),
-            window_days=page.settings.adhesion_window.days,
-            **context,
-        )
+        return _new_adhesion_page(page, identifier).invalid(error)
     except Conflict as error:
-        return page.render(
-            "adhesion_new.html",
-            status_code=409,
-            alert=error.detail,
-            window_days=page.settings.adhesion_window.days,
-            **context,
-        )
+        return _new_adhesion_page(page, identifier).alert(error)
     return page.redirect(_done("demandee", adhesion.id))
 
 
@@ -167,8 +136,7 @@ async def request_adhesion(
 
 @router.get(ACTIVATE)
 async def activation_form(page: PageDep, subscribers: SubscribersDep) -> Response:
-    if await _signed_in(page, subscribers) is None:
-        return page.redirect("/")
+    await signed_in(page, subscribers)
     siren = page.request.query_params.get("siren", "")[:20]
     return page.render("adhesion_activate.html", values={"siren": siren})
 
@@ -178,29 +146,17 @@ async def activate_adhesion(
     page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
 ) -> Response:
     data = await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+    subscriber = (await signed_in(page, subscribers)).subscriber
     siren = text(data, "siren")
-    values = {"siren": siren}
+    again = FormPage(page, "adhesion_activate.html", {"values": {"siren": siren}})
     try:
         adhesion = await adhesions.activate_siren(subscriber, siren, text(data, "code"))
     except InvalidFields as error:
-        return page.render(
-            "adhesion_activate.html", status_code=422, errors=by_field(error.errors), values=values
-        )
+        return again.invalid(error)
     except InvalidCode as error:
-        return page.render(
-            "adhesion_activate.html", status_code=422, errors={"code": error.detail}, values=values
-        )
+        return again.refused_at(error, "code")
     except (NotFound, Expired, TooManyAttempts, Conflict) as error:
-        return page.render(
-            "adhesion_activate.html",
-            status_code=error.status,
-            alert=error.detail,
-            offer_letter=isinstance(error, TooManyAttempts),
-            values=values,
-        )
+        return again.alert(error, offer_letter=isinstance(error, TooManyAttempts))
     return page.redirect(_done("activee", adhesion.id))
 
 
@@ -212,9 +168,7 @@ async def new_letter(
     adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
 ) -> Response:
     await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+    subscriber = (await signed_in(page, subscribers)).subscriber
     # Over the limit, or no longer pending, PageRoute shows the service's French answer.
     adhesion = await adhesions.resend(subscriber, adhesion_id)
     return page.redirect(_done("courrier", adhesion.id))
@@ -224,9 +178,7 @@ async def new_letter(
 async def end_confirmation(
     adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
 ) -> Response:
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+    subscriber = (await signed_in(page, subscribers)).subscriber
     adhesion = await adhesions.get(subscriber, adhesion_id)
     return page.render("adhesion_end.html", row=_row(adhesion, page.settings.adhesion_max_resends))
 
@@ -236,9 +188,7 @@ async def end_adhesion(
     adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
 ) -> Response:
     await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+    subscriber = (await signed_in(page, subscribers)).subscriber
     adhesion = await adhesions.get(subscriber, adhesion_id)
     action = "retiree" if adhesion.status == AdhesionStatus.PENDING.value else "resiliee"
     await adhesions.end(subscriber, adhesion_id)

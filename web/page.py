@@ -9,14 +9,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from domain.errors import InvalidFields
 from http_common.deps import StateDep
-from services.errors import DATABASE_OUTAGES, ServiceError, database_unavailable
+from services.errors import DATABASE_OUTAGES, ServiceError, Unauthorized, database_unavailable
+from services.subscribers import SignedIn, SubscriberService
 from settings import Settings
+from web.forms import by_field
 from web.session import CSRF_FIELD, SessionCookies, WebSession
 from web.typography import french_spacing
 
@@ -38,6 +42,14 @@ TEMPLATES.env.filters["fr"] = french_spacing
 
 class CsrfRejected(Exception):
     """A form post without the token of this browser's session."""
+
+
+class SignedOut(Exception):
+    """A page of « Mon espace » asked for without a live session: the browser goes home."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.page = page
 
 
 @dataclass
@@ -83,6 +95,42 @@ def get_page(request: Request, state: StateDep) -> Page:
 PageDep = Annotated[Page, Depends(get_page)]
 
 
+async def signed_in(page: Page, subscribers: SubscriberService) -> SignedIn:
+    """The browser's signed-in session; once it has ended, it is forgotten and the browser is
+    sent home (SignedOut, which PageRoute answers)."""
+    token = page.session.access_token
+    if token:
+        try:
+            return await run_in_threadpool(subscribers.authenticate_session, token)
+        except Unauthorized:
+            page.session.access_token = None
+    raise SignedOut(page)
+
+
+@dataclass(frozen=True, slots=True)
+class FormPage:
+    """A form's page, shown again after a refusal with what it always shows (`context`)."""
+
+    page: Page
+    template: str
+    context: dict[str, Any]
+
+    def again(self, status_code: int, **more: Any) -> Response:
+        return self.page.render(self.template, status_code, **(self.context | more))
+
+    def invalid(self, error: InvalidFields) -> Response:
+        """The rules' messages, each beside its field."""
+        return self.again(422, errors=by_field(error.errors))
+
+    def refused_at(self, error: ServiceError, *fields: str) -> Response:
+        """The service's refusal beside each of `fields`."""
+        return self.again(error.status, errors=dict.fromkeys(fields, error.detail))
+
+    def alert(self, error: ServiceError, **more: Any) -> Response:
+        """The service's refusal at the top of the page."""
+        return self.again(error.status, alert=error.detail, **more)
+
+
 def error_page(request: Request, status_code: int, title: str, detail: str) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(
         request,
@@ -102,6 +150,8 @@ class PageRoute(APIRoute):
         async def handle(request: Request) -> Response:
             try:
                 return await handler(request)
+            except SignedOut as signed_out:
+                return signed_out.page.redirect("/")
             except CsrfRejected:
                 return error_page(
                     request,
