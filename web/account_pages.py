@@ -12,7 +12,7 @@ from http_common.responses import recap_pdf_response
 from services.activation import activate_and_open_session
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from web.forms import text
-from web.page import FormPage, Page, PageDep, PageRoute, signed_in
+from web.page import FormPage, MeDep, Page, PageDep, PageRoute, plain_page
 from web.session import WebSession
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -34,9 +34,7 @@ def _signed_in_to(page: Page, access_token: str, url: str) -> Response:
 # -- « Espace abonné » and sign-in ----------------------------------------------------------------
 
 
-@router.get("/")
-async def home(page: PageDep) -> Response:
-    return page.render("home.html")
+plain_page(router, "/", "home.html")
 
 
 @router.post("/connexion")
@@ -67,9 +65,7 @@ async def sign_out(page: PageDep, subscribers: SubscribersDep) -> Response:
 # -- « Activer votre compte fiscal » --------------------------------------------------------------
 
 
-@router.get("/activation")
-async def activation(page: PageDep) -> Response:
-    return page.render("activation.html")
+plain_page(router, "/activation", "activation.html")
 
 
 @router.post("/activation")
@@ -95,9 +91,7 @@ async def activate(
     return _signed_in_to(page, activation.session.access_token, "/activation/confirmee")
 
 
-@router.get("/activation/nouveau-code")
-async def new_code(page: PageDep) -> Response:
-    return page.render("new_code.html")
+plain_page(router, "/activation/nouveau-code", "new_code.html")
 
 
 @router.post("/activation/nouveau-code")
@@ -111,11 +105,10 @@ async def send_new_code(page: PageDep, enrollments: EnrollmentsDep) -> Response:
 
 
 @router.get("/activation/confirmee")
-async def activated(page: PageDep, subscribers: SubscribersDep) -> Response:
-    subscriber = (await signed_in(page, subscribers)).subscriber
+async def activated(page: PageDep, me: MeDep) -> Response:
     return page.render(
         "activated.html",
-        subscriber_number=format_subscriber_number(subscriber.subscriber_number),
+        subscriber_number=format_subscriber_number(me.subscriber.subscriber_number),
         recap_pdf=RECAP_PDF,
     )
 
@@ -124,12 +117,10 @@ async def activated(page: PageDep, subscribers: SubscribersDep) -> Response:
 
 
 @router.get("/espace")
-async def space(page: PageDep, subscribers: SubscribersDep) -> Response:
-    subscriber = (await signed_in(page, subscribers)).subscriber
-    return page.render("space.html", view=subscriber.view(), recap_pdf=RECAP_PDF)
+async def space(page: PageDep, me: MeDep) -> Response:
+    return page.render("space.html", view=me.subscriber.view(), recap_pdf=RECAP_PDF)
 
 
 @router.get(RECAP_PDF)
-async def recap_pdf(page: PageDep, subscribers: SubscribersDep) -> Response:
-    subscriber = (await signed_in(page, subscribers)).subscriber
-    return recap_pdf_response(await subscribers.recap_pdf(subscriber))
+async def recap_pdf(me: MeDep, subscribers: SubscribersDep) -> Response:
+    return recap_pdf_response(await subscribers.recap_pdf(me.subscriber))

@@ -11,11 +11,11 @@ from domain.errors import InvalidFields
 from domain.formatting import french_datetime
 from domain.models import AdhesionStatus
 from domain.rules import format_siren
-from http_common.deps import AdhesionsDep, SubscribersDep
+from http_common.deps import AdhesionsDep
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from storage.tables import Adhesion
 from web.forms import text
-from web.page import FormPage, Page, PageDep, PageRoute, signed_in
+from web.page import SIGNED_IN, FormPage, MeDep, Page, PageDep, PageRoute, SpacePostDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -81,12 +81,9 @@ def _done(action: str, adhesion_id: str) -> str:
 
 
 @router.get(LIST)
-async def adhesions_list(
-    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
-) -> Response:
-    subscriber = (await signed_in(page, subscribers)).subscriber
+async def adhesions_list(page: PageDep, me: MeDep, adhesions: AdhesionsDep) -> Response:
     max_resends = page.settings.adhesion_max_resends
-    rows = [_row(a, max_resends) for a in await adhesions.listed(subscriber)]
+    rows = [_row(a, max_resends) for a in await adhesions.listed(me.subscriber)]
     done = page.request.query_params.get("fait", "")
     about = page.request.query_params.get("id", "")
     concerned = next((r for r in rows if r.id == about), None)
@@ -103,27 +100,24 @@ async def adhesions_list(
 # -- « Demander une adhésion » --------------------------------------------------------------------
 
 
-@router.get(NEW)
-async def new_adhesion(page: PageDep, subscribers: SubscribersDep) -> Response:
-    await signed_in(page, subscribers)
-    return _new_adhesion_page(page, "").again(200)
-
-
 def _new_adhesion_page(page: Page, identifier: str) -> FormPage:
     window_days = page.settings.adhesion_window.days
     context = {"window_days": window_days, "values": {"company_identifier": identifier}}
     return FormPage(page, "adhesion_new.html", context)
 
 
+@router.get(NEW, dependencies=[SIGNED_IN])
+async def new_adhesion(page: PageDep) -> Response:
+    return _new_adhesion_page(page, "").again(200)
+
+
 @router.post(NEW)
 async def request_adhesion(
-    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    data = await page.form()
-    subscriber = (await signed_in(page, subscribers)).subscriber
-    identifier = text(data, "company_identifier")
+    identifier = text(posted.data, "company_identifier")
     try:
-        adhesion = await adhesions.request(subscriber, identifier)
+        adhesion = await adhesions.request(posted.me.subscriber, identifier)
     except InvalidFields as error:
         return _new_adhesion_page(page, identifier).invalid(error)
     except Conflict as error:
@@ -134,23 +128,21 @@ async def request_adhesion(
 # -- « Activer une adhésion » ---------------------------------------------------------------------
 
 
-@router.get(ACTIVATE)
-async def activation_form(page: PageDep, subscribers: SubscribersDep) -> Response:
-    await signed_in(page, subscribers)
+@router.get(ACTIVATE, dependencies=[SIGNED_IN])
+async def activation_form(page: PageDep) -> Response:
     siren = page.request.query_params.get("siren", "")[:20]
     return page.render("adhesion_activate.html", values={"siren": siren})
 
 
 @router.post(ACTIVATE)
 async def activate_adhesion(
-    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    data = await page.form()
-    subscriber = (await signed_in(page, subscribers)).subscriber
-    siren = text(data, "siren")
+    siren = text(posted.data, "siren")
+    code = text(posted.data, "code")
     again = FormPage(page, "adhesion_activate.html", {"values": {"siren": siren}})
     try:
-        adhesion = await adhesions.activate_siren(subscriber, siren, text(data, "code"))
+        adhesion = await adhesions.activate_siren(posted.me.subscriber, siren, code)
     except InvalidFields as error:
         return again.invalid(error)
     except InvalidCode as error:
@@ -165,30 +157,26 @@ async def activate_adhesion(
 
 @router.post(LIST + "/{adhesion_id}/nouveau-courrier")
 async def new_letter(
-    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    adhesion_id: str, page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    await page.form()
-    subscriber = (await signed_in(page, subscribers)).subscriber
     # Over the limit, or no longer pending, PageRoute shows the service's French answer.
-    adhesion = await adhesions.resend(subscriber, adhesion_id)
+    adhesion = await adhesions.resend(posted.me.subscriber, adhesion_id)
     return page.redirect(_done("courrier", adhesion.id))
 
 
 @router.get(LIST + "/{adhesion_id}/fin")
 async def end_confirmation(
-    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    adhesion_id: str, page: PageDep, me: MeDep, adhesions: AdhesionsDep
 ) -> Response:
-    subscriber = (await signed_in(page, subscribers)).subscriber
-    adhesion = await adhesions.get(subscriber, adhesion_id)
+    adhesion = await adhesions.get(me.subscriber, adhesion_id)
     return page.render("adhesion_end.html", row=_row(adhesion, page.settings.adhesion_max_resends))
 
 
 @router.post(LIST + "/{adhesion_id}/fin")
 async def end_adhesion(
-    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    adhesion_id: str, page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    await page.form()
-    subscriber = (await signed_in(page, subscribers)).subscriber
+    subscriber = posted.me.subscriber
     adhesion = await adhesions.get(subscriber, adhesion_id)
     action = "retiree" if adhesion.status == AdhesionStatus.PENDING.value else "resiliee"
     await adhesions.end(subscriber, adhesion_id)

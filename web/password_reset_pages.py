@@ -12,16 +12,14 @@ from domain.errors import InvalidFields
 from http_common.deps import PasswordResetsDep, client_address
 from services.errors import InvalidReset, TooManyAttempts
 from web.forms import text, text_form
-from web.page import FormPage, PageDep, PageRoute
+from web.page import FormPage, PageDep, PageRoute, plain_page
 
 router = APIRouter(prefix="/mot-de-passe-oublie", route_class=PageRoute, include_in_schema=False)
 
 SENT = "Si cet identifiant correspond à un espace abonné, un courriel vient de vous être envoyé"
 
 
-@router.get("")
-async def request_page(page: PageDep) -> Response:
-    return page.render("forgotten_password.html")
+plain_page(router, "", "forgotten_password.html")
 
 
 @router.post("")
@@ -37,9 +35,7 @@ async def request_code(page: PageDep, resets: PasswordResetsDep) -> Response:
     return page.render("password_reset.html", sent=SENT, values={"email": email.strip()})
 
 
-@router.get("/nouveau-mot-de-passe")
-async def reset_page(page: PageDep) -> Response:
-    return page.render("password_reset.html")
+plain_page(router, "/nouveau-mot-de-passe", "password_reset.html")
 
 
 @router.post("/nouveau-mot-de-passe")
