@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from temporalio import activity
 
 from activities.inputs import SendActivationCode, SentCode
+from activities.notifications import send_counted
 from domain.codes import CodePurpose
 from mail.activation import activation_message
 from mail.sender import MailSender
 from mail.support import DEFAULT_SUPPORT, SupportChannel
-from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
 from security.keyed_hash import KeyedHasher
 
 
@@ -47,13 +47,6 @@ class MailActivities:
             message_key=digest,
             support=self._support,
         )
-        meter = activity.metric_meter()
-        try:
-            await self._sender.send(message)
-        except Exception as error:
-            meter.create_counter(EMAILS_FAILED, "E-mails the SMTP server did not take.").add(1)
-            activity.logger.warning("activation e-mail failed: %s", type(error).__name__)
-            raise
-        meter.create_counter(EMAILS_SENT, "E-mails handed to the SMTP server.").add(1)
+        await send_counted(self._sender, message, "activation")
         activity.logger.info("activation e-mail sent")
         return SentCode(code_digest=digest)

@@ -85,18 +85,13 @@ class EnrollmentOut(BaseModel):
 
     @classmethod
     def from_recap(cls, enrollment_id: str, recap: Recap) -> EnrollmentOut:
+        # The recap's state as it is; its details, once given, spelled out with their labels.
+        state = recap.model_dump(exclude={"details", "company_name"})
         subscriber: dict[str, Any] = {}
         if recap.details is not None:
             view = SubscriberView(recap.email, recap.details, recap.company_name)
             subscriber = subscriber_fields(view)
-        return cls(
-            enrollment_id=enrollment_id,
-            status=recap.status,
-            email=recap.email,
-            activation_deadline=recap.activation_deadline,
-            email_delivery=recap.email_delivery,
-            **subscriber,
-        )
+        return cls(enrollment_id=enrollment_id, **state, **subscriber)
 
 
 class ConfirmOut(BaseModel):

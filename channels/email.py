@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.message import EmailMessage
 
 from channels import OutgoingCode
 from domain.codes import CodePurpose
 from mail.account_codes import email_change_message, password_reset_message
-from mail.activation import activation_message
+from mail.activation import activation_code_message
+from mail.code_mail import CodeMail
 from mail.sender import MailSender
 from mail.support import DEFAULT_SUPPORT, SupportChannel
+
+# Each purpose's text. An adhésion code has none: it goes by post (SPEC §7, channels.letter),
+# never by e-mail.
+MESSAGES: dict[CodePurpose, Callable[[CodeMail], EmailMessage]] = {
+    CodePurpose.ACTIVATION: activation_code_message,
+    CodePurpose.PASSWORD_RESET: password_reset_message,
+    CodePurpose.EMAIL_CHANGE: email_change_message,
+}
 
 
 class EmailCodeChannel:
@@ -29,39 +39,20 @@ class EmailCodeChannel:
         await self._sender.send(self.message(outgoing))
 
     def message(self, outgoing: OutgoingCode) -> EmailMessage:
-        """The text is chosen by the code's purpose (each purpose adds its own case here)."""
+        """The text is chosen by the code's purpose (each purpose adds its own entry to
+        MESSAGES)."""
         request = outgoing.request
-        match request.purpose:
-            case CodePurpose.ACTIVATION:
-                return activation_message(
-                    sender=self._mail_from,
-                    recipient=request.recipient,
-                    code=outgoing.code,
-                    sent_at=outgoing.sent_at,
-                    deadline=outgoing.deadline,
-                    message_id=outgoing.message_id,
-                    support=self._support,
-                )
-            case CodePurpose.ADHESION:
-                # SPEC §7: a company's code goes by post (channels.letter), never by e-mail.
-                raise ValueError("an adhésion code is never e-mailed")
-            case CodePurpose.PASSWORD_RESET:
-                return password_reset_message(
-                    sender=self._mail_from,
-                    recipient=request.recipient,
-                    code=outgoing.code,
-                    sent_at=outgoing.sent_at,
-                    deadline=outgoing.deadline,
-                    message_id=outgoing.message_id,
-                    question_label=request.extra.get("question_label", ""),
-                    support=self._support,
-                )
-            case CodePurpose.EMAIL_CHANGE:
-                return email_change_message(
-                    sender=self._mail_from,
-                    recipient=request.recipient,
-                    code=outgoing.code,
-                    sent_at=outgoing.sent_at,
-                    deadline=outgoing.deadline,
-                    message_id=outgoing.message_id,
-                )
+        write = MESSAGES.get(request.purpose)
+        if write is None:
+            raise ValueError(f"a code for {request.purpose.value} is never e-mailed")
+        mail = CodeMail(
+            sender=self._mail_from,
+            recipient=request.recipient,
+            code=outgoing.code,
+            sent_at=outgoing.sent_at,
+            deadline=outgoing.deadline,
+            message_id=outgoing.message_id,
+            support=self._support,
+            extra=request.extra,
+        )
+        return write(mail)

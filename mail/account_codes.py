@@ -7,12 +7,11 @@ recalls the trust question's label (never its answer), which the next step asks 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime
 
-from domain.formatting import PARIS, french_datetime
-from mail.support import DEFAULT_SUPPORT, SupportChannel
+from domain.formatting import french_datetime
+from mail.code_mail import CodeMail
 
 RESET_SUBJECT = "Espace abonné des professionnels\u00a0: réinitialisation de votre mot de passe"
 EMAIL_CHANGE_SUBJECT = "Espace abonné des professionnels\u00a0: confirmez votre nouvelle adresse"
@@ -81,64 +80,19 @@ def validity_text(validity: timedelta) -> str:
     return f"{hours}\u00a0heure" if hours == 1 else f"{hours}\u00a0heures"
 
 
-def _message(
-    *, subject: str, sender: str, recipient: str, sent_at: datetime, message_id: str, body: str
-) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = recipient
-    message["Date"] = format_datetime(sent_at.astimezone(PARIS))
-    message["Message-ID"] = message_id
-    message.set_content(body, charset="utf-8")
-    return message
+def password_reset_message(mail: CodeMail) -> EmailMessage:
+    question = mail.extra.get("question_label", "")
+    support = mail.support.mail_lines()
+    return _message(mail, RESET_SUBJECT, _PASSWORD_RESET, question=question, support=support)
 
 
-def password_reset_message(
-    *,
-    sender: str,
-    recipient: str,
-    code: str,
-    sent_at: datetime,
-    deadline: datetime,
-    message_id: str,
-    question_label: str,
-    support: SupportChannel = DEFAULT_SUPPORT,
-) -> EmailMessage:
-    body = _PASSWORD_RESET.format(
-        code=code,
-        validity=validity_text(deadline - sent_at),
-        deadline=french_datetime(deadline),
-        question=question_label,
-        support=support.mail_lines(),
-    )
-    return _message(
-        subject=RESET_SUBJECT,
-        sender=sender,
-        recipient=recipient,
-        sent_at=sent_at,
-        message_id=message_id,
-        body=body,
-    )
+def email_change_message(mail: CodeMail) -> EmailMessage:
+    return _message(mail, EMAIL_CHANGE_SUBJECT, _EMAIL_CHANGE)
 
 
-def email_change_message(
-    *,
-    sender: str,
-    recipient: str,
-    code: str,
-    sent_at: datetime,
-    deadline: datetime,
-    message_id: str,
-) -> EmailMessage:
-    body = _EMAIL_CHANGE.format(
-        code=code, validity=validity_text(deadline - sent_at), deadline=french_datetime(deadline)
-    )
-    return _message(
-        subject=EMAIL_CHANGE_SUBJECT,
-        sender=sender,
-        recipient=recipient,
-        sent_at=sent_at,
-        message_id=message_id,
-        body=body,
-    )
+def _message(mail: CodeMail, subject: str, text: str, **wording: str) -> EmailMessage:
+    """`text` with the code and how long it lasts, then the purpose's own `wording`."""
+    validity = validity_text(mail.deadline - mail.sent_at)
+    deadline = french_datetime(mail.deadline)
+    body = text.format(code=mail.code, validity=validity, deadline=deadline, **wording)
+    return mail.message(subject, body)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
 
-from domain.formatting import PARIS, french_datetime
+from domain.formatting import french_datetime
+from mail.code_mail import CodeMail
 from mail.support import DEFAULT_SUPPORT, SupportChannel
 
 SUBJECT = "Espace abonné des professionnels\u00a0: votre code d'activation"
@@ -88,22 +88,20 @@ def activation_message(
     """Build the e-mail. The Message-ID is stable per code (`message_id` as the code delivery
     chose it, or one built from `message_key`), so a retried send is recognisable as the same
     message."""
-    message = EmailMessage()
-    message["Subject"] = SUBJECT
-    message["From"] = sender
-    message["To"] = recipient
-    message["Date"] = format_datetime(sent_at.astimezone(PARIS))
     if message_id is None:
         domain = sender.rpartition("@")[2] or "localhost"
         message_id = f"<activation.{message_key[:32]}@{domain}>"
-    message["Message-ID"] = message_id
-    window_hours = round((deadline - sent_at).total_seconds() / 3600)
+    mail = CodeMail(sender, recipient, code, sent_at, deadline, message_id, support)
+    return activation_code_message(mail)
+
+
+def activation_code_message(mail: CodeMail) -> EmailMessage:
+    window_hours = round((mail.deadline - mail.sent_at).total_seconds() / 3600)
     body = _BODY.format(
-        code=code,
+        code=mail.code,
         window_hours=window_hours,
-        deadline=french_datetime(deadline),
+        deadline=french_datetime(mail.deadline),
         steps="\n".join(f"{n}. {step}" for n, step in enumerate(ACTIVATION_STEPS, 1)),
-        support=support.mail_lines(),
+        support=mail.support.mail_lines(),
     )
-    message.set_content(body, charset="utf-8")
-    return message
+    return mail.message(SUBJECT, body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Table, case, delete, literal
+from sqlalchemy import Engine, Table, case, delete, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -59,11 +59,12 @@ class AttemptRepository:
             return Count(found.count, found.window_started_at, found.blocked_until)
 
     def block(self, key: str, until: datetime) -> None:
+        """Block the key's counter until `until` (no counter, nothing to block)."""
+        statement = (
+            update(AttemptCounter).where(col(AttemptCounter.key) == key).values(blocked_until=until)
+        )
         with session_scope(self.engine) as session:
-            found = session.get(AttemptCounter, key)
-            if found is not None:
-                found.blocked_until = until
-                session.add(found)
+            session.exec(statement)
 
     def reset(self, key: str) -> None:
         with session_scope(self.engine) as session:

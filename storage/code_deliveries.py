@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -21,6 +21,8 @@ class DeliveryState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DeliveryKey:
+    """The table's primary key: the fields are named as its columns."""
+
     process_id: str
     run_id: str
     generation: int
@@ -50,9 +52,7 @@ class CodeDeliveryRepository:
         statement = (
             self._insert(table)
             .values(
-                process_id=key.process_id,
-                run_id=key.run_id,
-                generation=key.generation,
+                **asdict(key),
                 purpose=purpose,
                 channel=channel,
                 state=DeliveryState.SENDING.value,

@@ -10,10 +10,9 @@ from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
 from http_common.responses import recap_pdf_response
 from services.activation import activate_and_open_session
-from services.errors import Expired, InvalidCode, ServiceError, TooManyAttempts, Unauthorized
-from storage.tables import Subscriber
+from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from web.forms import text
-from web.page import Page, PageDep, PageRoute
+from web.page import FormPage, MeDep, Page, PageDep, PageRoute, plain_page
 from web.session import WebSession
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -21,22 +20,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 RECAP_PDF = "/espace/formulaire-inscription.pdf"
 
 
-async def _signed_in(page: Page, subscribers: SubscribersDep) -> Subscriber | None:
-    token = page.session.access_token
-    if not token:
-        return None
-    try:
-        return await run_in_threadpool(subscribers.authenticate, token)
-    except Unauthorized:
-        page.session.access_token = None
-        return None
-
-
-def _refused(page: Page, template: str, error: ServiceError, field: str, email: str) -> Response:
-    """The form again, with the service's refusal at `field` and the identifier kept."""
-    return page.render(
-        template, status_code=error.status, errors={field: error.detail}, values={"email": email}
-    )
+def _with_email(page: Page, template: str, email: str) -> FormPage:
+    """A form of identifier and secret, shown again with the identifier kept."""
+    return FormPage(page, template, {"values": {"email": email}})
 
 
 def _signed_in_to(page: Page, access_token: str, url: str) -> Response:
@@ -48,9 +34,7 @@ def _signed_in_to(page: Page, access_token: str, url: str) -> Response:
 # -- « Espace abonné » and sign-in ----------------------------------------------------------------
 
 
-@router.get("/")
-async def home(page: PageDep) -> Response:
-    return page.render("home.html")
+plain_page(router, "/", "home.html")
 
 
 @router.post("/connexion")
@@ -65,7 +49,7 @@ async def sign_in(page: PageDep, subscribers: SubscribersDep) -> Response:
             user_agent=user_agent(page.request),
         )
     except (Unauthorized, TooManyAttempts) as error:
-        return _refused(page, "home.html", error, "password", email)
+        return _with_email(page, "home.html", email).refused_at(error, "password")
     return _signed_in_to(page, session.access_token, "/espace")
 
 
@@ -81,9 +65,7 @@ async def sign_out(page: PageDep, subscribers: SubscribersDep) -> Response:
 # -- « Activer votre compte fiscal » --------------------------------------------------------------
 
 
-@router.get("/activation")
-async def activation(page: PageDep) -> Response:
-    return page.render("activation.html")
+plain_page(router, "/activation", "activation.html")
 
 
 @router.post("/activation")
@@ -92,6 +74,7 @@ async def activate(
 ) -> Response:
     data = await page.form()
     email = text(data, "email")
+    again = _with_email(page, "activation.html", email)
     try:
         activation = await activate_and_open_session(
             enrollments,
@@ -102,21 +85,13 @@ async def activate(
             user_agent=user_agent(page.request),
         )
     except InvalidCode as error:
-        return _refused(page, "activation.html", error, "code", email)
+        return again.refused_at(error, "code")
     except (Expired, TooManyAttempts) as error:
-        return page.render(
-            "activation.html",
-            status_code=error.status,
-            alert=error.detail,
-            offer_new_code=isinstance(error, TooManyAttempts),
-            values={"email": email},
-        )
+        return again.alert(error, offer_new_code=isinstance(error, TooManyAttempts))
     return _signed_in_to(page, activation.session.access_token, "/activation/confirmee")
 
 
-@router.get("/activation/nouveau-code")
-async def new_code(page: PageDep) -> Response:
-    return page.render("new_code.html")
+plain_page(router, "/activation/nouveau-code", "new_code.html")
 
 
 @router.post("/activation/nouveau-code")
@@ -130,13 +105,10 @@ async def send_new_code(page: PageDep, enrollments: EnrollmentsDep) -> Response:
 
 
 @router.get("/activation/confirmee")
-async def activated(page: PageDep, subscribers: SubscribersDep) -> Response:
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+async def activated(page: PageDep, me: MeDep) -> Response:
     return page.render(
         "activated.html",
-        subscriber_number=format_subscriber_number(subscriber.subscriber_number),
+        subscriber_number=format_subscriber_number(me.subscriber.subscriber_number),
         recap_pdf=RECAP_PDF,
     )
 
@@ -145,16 +117,10 @@ async def activated(page: PageDep, subscribers: SubscribersDep) -> Response:
 
 
 @router.get("/espace")
-async def space(page: PageDep, subscribers: SubscribersDep) -> Response:
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
-    return page.render("space.html", view=subscriber.view(), recap_pdf=RECAP_PDF)
+async def space(page: PageDep, me: MeDep) -> Response:
+    return page.render("space.html", view=me.subscriber.view(), recap_pdf=RECAP_PDF)
 
 
 @router.get(RECAP_PDF)
-async def recap_pdf(page: PageDep, subscribers: SubscribersDep) -> Response:
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
-    return recap_pdf_response(await subscribers.recap_pdf(subscriber))
+async def recap_pdf(me: MeDep, subscribers: SubscribersDep) -> Response:
+    return recap_pdf_response(await subscribers.recap_pdf(me.subscriber))

@@ -5,6 +5,7 @@ field; a secret is never typed back into a page."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
@@ -20,82 +21,75 @@ from domain.errors import InvalidFields
 from domain.formatting import display_phone, french_datetime
 from domain.models import ContactForm
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, countries
-from http_common.deps import AccountDep, EmailChangesDep, SubscribersDep, client_address
-from services.errors import (
-    Conflict,
-    Expired,
-    Forbidden,
-    InvalidCode,
-    NotFound,
-    TooManyAttempts,
-    Unauthorized,
-)
+from http_common.deps import AccountDep, EmailChangesDep, client_address
+from services.errors import Conflict, Expired, Forbidden, InvalidCode, NotFound, TooManyAttempts
 from services.subscribers import SignedIn
 from storage.tables import Subscriber
-from web.forms import CONTACT_FIELDS, by_field, kept_values, text
-from web.page import Page, PageDep, PageRoute
+from web.forms import CONTACT_FIELDS, kept_values, text_form
+from web.page import (
+    SIGNED_IN,
+    FormPage,
+    MeDep,
+    Page,
+    PageDep,
+    PageRoute,
+    ShownAgain,
+    SpacePostDep,
+)
 from web.session import WebSession
 
 router = APIRouter(prefix="/espace", route_class=PageRoute, include_in_schema=False)
 
-
-async def signed_in(page: Page, subscribers: SubscribersDep) -> SignedIn | None:
-    """The browser's signed-in session, or None (and forgotten) when it has ended."""
-    token = page.session.access_token
-    if not token:
-        return None
-    try:
-        return await run_in_threadpool(subscribers.authenticate_session, token)
-    except Unauthorized:
-        page.session.access_token = None
-        return None
+# The pages that ask for the secrets, and what each calls its secret fields.
+_SECRET_FIELDS = {
+    "account_password.html": ("current_password", "trust_answer"),
+    "account_email.html": ("password", "trust_answer"),
+    "account_close.html": ("password", "trust_answer"),
+}
 
 
 def question_label(subscriber: Subscriber) -> str:
     return TRUST_QUESTIONS.get(subscriber.trust_question, "")
 
 
-def secret_refused(error: Forbidden | TooManyAttempts, *names: str) -> dict[str, object]:
-    """A wrong secret: one message, listed at the top and shown beside each secret field (the
-    page cannot tell which one was wrong); a lock: the message at the top."""
-    if isinstance(error, TooManyAttempts):
-        return {"alert": error.detail}
-    return {"errors": dict.fromkeys(names, error.detail)}
+def secrets_page(page: Page, template: str, me: SignedIn, **context: object) -> FormPage:
+    """A page that asks for the secrets, which shows the subscriber's trust question."""
+    return FormPage(page, template, {"question": question_label(me.subscriber), **context})
+
+
+def _secrets_page_route(path: str, template: str) -> None:
+    """At `path`, the page of a form that asks for the secrets (and shows nothing else)."""
+
+    @router.get(path, name=template.removesuffix(".html"))
+    async def show(page: PageDep, me: MeDep) -> Response:
+        return secrets_page(page, template, me).again(200)
+
+
+@contextlib.contextmanager
+def secrets_checked(again: FormPage) -> Iterator[None]:
+    """A refused change shows the page again (ShownAgain): the rules' messages beside their
+    fields; a wrong secret: one message, listed at the top and shown beside each secret field
+    (the page cannot tell which one was wrong); a lock: the message at the top."""
+    try:
+        yield
+    except InvalidFields as error:
+        raise ShownAgain(again.invalid(error)) from None
+    except TooManyAttempts as error:
+        raise ShownAgain(again.alert(error)) from None
+    except Forbidden as error:
+        raise ShownAgain(again.refused_at(error, *_SECRET_FIELDS[again.template])) from None
 
 
 # -- « Modifier mon mot de passe » ----------------------------------------------------------------
 
 
-@router.get("/mot-de-passe")
-async def password_page(page: PageDep, subscribers: SubscribersDep) -> Response:
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return page.render("account_password.html", question=question_label(me.subscriber))
+_secrets_page_route("/mot-de-passe", "account_password.html")
 
 
 @router.post("/mot-de-passe")
-async def change_password(
-    page: PageDep, subscribers: SubscribersDep, account: AccountDep
-) -> Response:
-    data = await page.form()
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = PasswordChangeForm(
-        current_password=text(data, "current_password"),
-        trust_answer=text(data, "trust_answer"),
-        new_password=text(data, "new_password"),
-        new_password_confirmation=text(data, "new_password_confirmation"),
-    )
-    context: dict[str, object] = {"question": question_label(me.subscriber)}
-    try:
-        await account.change_password(me, form)
-    except InvalidFields as error:
-        return page.render("account_password.html", 422, errors=by_field(error.errors), **context)
-    except (Forbidden, TooManyAttempts) as error:
-        refused = secret_refused(error, "current_password", "trust_answer")
-        return page.render("account_password.html", error.status, **refused, **context)
+async def change_password(page: PageDep, posted: SpacePostDep, account: AccountDep) -> Response:
+    with secrets_checked(secrets_page(page, "account_password.html", posted.me)):
+        await account.change_password(posted.me, text_form(PasswordChangeForm, posted.data))
     return page.redirect("/espace?modification=mot-de-passe")
 
 
@@ -103,44 +97,24 @@ async def change_password(
 
 
 @router.get("/adresse-electronique")
-async def email_page(page: PageDep, subscribers: SubscribersDep) -> Response:
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return page.render(
-        "account_email.html", question=question_label(me.subscriber), email=me.subscriber.email
-    )
+async def email_page(page: PageDep, me: MeDep) -> Response:
+    return secrets_page(page, "account_email.html", me, email=me.subscriber.email).again(200)
 
 
 @router.post("/adresse-electronique")
 async def request_email_change(
-    page: PageDep, subscribers: SubscribersDep, changes: EmailChangesDep
+    page: PageDep, posted: SpacePostDep, changes: EmailChangesDep
 ) -> Response:
-    data = await page.form()
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = EmailChangeForm(
-        password=text(data, "password"),
-        trust_answer=text(data, "trust_answer"),
-        new_email=text(data, "new_email"),
-        new_email_confirmation=text(data, "new_email_confirmation"),
+    data, me = posted.data, posted.me
+    again = secrets_page(
+        page, "account_email.html", me, email=me.subscriber.email, values=kept_values(data)
     )
-    context: dict[str, object] = {
-        "question": question_label(me.subscriber),
-        "email": me.subscriber.email,
-        "values": kept_values(data),
-    }
+    form = text_form(EmailChangeForm, data)
     try:
-        requested = await changes.request(me, form, client_address=client_address(page.request))
-    except InvalidFields as error:
-        return page.render("account_email.html", 422, errors=by_field(error.errors), **context)
-    except (Forbidden, TooManyAttempts) as error:
-        refused = secret_refused(error, "password", "trust_answer")
-        return page.render("account_email.html", error.status, **refused, **context)
+        with secrets_checked(again):
+            requested = await changes.request(me, form, client_address=client_address(page.request))
     except Conflict as error:
-        errors = {"new_email": error.detail}
-        return page.render("account_email.html", error.status, errors=errors, **context)
+        return again.refused_at(error, "new_email")
     return page.render(
         "account_email_code.html",
         sent_to=requested.new_email,
@@ -148,30 +122,22 @@ async def request_email_change(
     )
 
 
-@router.get("/adresse-electronique/code")
-async def email_code_page(page: PageDep, subscribers: SubscribersDep) -> Response:
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
+@router.get("/adresse-electronique/code", dependencies=[SIGNED_IN])
+async def email_code_page(page: PageDep) -> Response:
     return page.render("account_email_code.html")
 
 
 @router.post("/adresse-electronique/code")
 async def confirm_email_change(
-    page: PageDep, subscribers: SubscribersDep, changes: EmailChangesDep
+    page: PageDep, posted: SpacePostDep, changes: EmailChangesDep
 ) -> Response:
-    data = await page.form()
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
+    again = FormPage(page, "account_email_code.html", {})
     try:
-        await changes.confirm(me, EmailChangeCodeForm(code=text(data, "code")))
+        await changes.confirm(posted.me, text_form(EmailChangeCodeForm, posted.data))
     except InvalidCode as error:
-        return page.render("account_email_code.html", 422, errors={"code": error.detail})
+        return again.refused_at(error, "code")
     except (Expired, TooManyAttempts, NotFound, Conflict) as error:
-        return page.render(
-            "account_email_code.html", error.status, alert=error.detail, offer_new_request=True
-        )
+        return again.alert(error, offer_new_request=True)
     return page.redirect("/espace?modification=adresse-electronique")
 
 
@@ -184,39 +150,28 @@ def contact_values(subscriber: Subscriber) -> dict[str, str]:
     return values
 
 
-def _contact_page(page: Page, me: SignedIn, status_code: int = 200, **context: object) -> Response:
+def _contact_page(page: Page, me: SignedIn, values: dict[str, str]) -> FormPage:
     changed_at = me.subscriber.details_changed_at
-    return page.render(
-        "account_contact.html",
-        status_code=status_code,
-        street_types=list(STREET_TYPES.items()),
-        countries=countries(),
-        changed_at=french_datetime(changed_at) if changed_at else None,
-        **context,
-    )
+    context = {
+        "street_types": list(STREET_TYPES.items()),
+        "countries": countries(),
+        "changed_at": french_datetime(changed_at) if changed_at else None,
+        "values": values,
+    }
+    return FormPage(page, "account_contact.html", context)
 
 
 @router.get("/coordonnees")
-async def contact_page(page: PageDep, subscribers: SubscribersDep) -> Response:
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return _contact_page(page, me, values=contact_values(me.subscriber))
+async def contact_page(page: PageDep, me: MeDep) -> Response:
+    return _contact_page(page, me, contact_values(me.subscriber)).again(200)
 
 
 @router.post("/coordonnees")
-async def change_contact(
-    page: PageDep, subscribers: SubscribersDep, account: AccountDep
-) -> Response:
-    data = await page.form()
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = ContactForm(**{name: text(data, f"contact.{name}") for name in CONTACT_FIELDS})
+async def change_contact(page: PageDep, posted: SpacePostDep, account: AccountDep) -> Response:
     try:
-        await account.change_contact(me, form)
+        await account.change_contact(posted.me, text_form(ContactForm, posted.data, "contact."))
     except InvalidFields as error:
-        return _contact_page(page, me, 422, errors=by_field(error.errors), values=kept_values(data))
+        return _contact_page(page, posted.me, kept_values(posted.data)).invalid(error)
     return page.redirect("/espace?modification=coordonnees")
 
 
@@ -240,12 +195,7 @@ def browser_name(user_agent: str) -> str:
 
 
 @router.get("/sessions")
-async def sessions_page(
-    page: PageDep, subscribers: SubscribersDep, account: AccountDep
-) -> Response:
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
+async def sessions_page(page: PageDep, me: MeDep, account: AccountDep) -> Response:
     sessions = await run_in_threadpool(account.sessions, me)
     done = page.request.query_params.get("fait")
     return page.render(
@@ -269,29 +219,19 @@ async def sessions_page(
 
 
 @router.post("/sessions/autres/fermer")
-async def end_other_sessions(
-    page: PageDep, subscribers: SubscribersDep, account: AccountDep
-) -> Response:
-    await page.form()
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    await run_in_threadpool(account.end_other_sessions, me)
+async def end_other_sessions(page: PageDep, posted: SpacePostDep, account: AccountDep) -> Response:
+    await run_in_threadpool(account.end_other_sessions, posted.me)
     return page.redirect("/espace/sessions?fait=autres")
 
 
 @router.post("/sessions/{session_id}/fermer")
 async def end_session(
-    session_id: str, page: PageDep, subscribers: SubscribersDep, account: AccountDep
+    session_id: str, page: PageDep, posted: SpacePostDep, account: AccountDep
 ) -> Response:
-    await page.form()
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
     # Already ended (another tab, or it expired): the list shows what remains.
     with contextlib.suppress(NotFound):
-        await run_in_threadpool(account.end_session, me, session_id)
-    if session_id == me.session_id:  # this browser's own session: it is signed out
+        await run_in_threadpool(account.end_session, posted.me, session_id)
+    if session_id == posted.me.session_id:  # this browser's own session: it is signed out
         page.session = WebSession()
         return page.redirect("/")
     return page.redirect("/espace/sessions?fait=une")
@@ -300,28 +240,12 @@ async def end_session(
 # -- « Fermer mon espace » ------------------------------------------------------------------------
 
 
-@router.get("/fermer")
-async def close_page(page: PageDep, subscribers: SubscribersDep) -> Response:
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    return page.render("account_close.html", question=question_label(me.subscriber))
+_secrets_page_route("/fermer", "account_close.html")
 
 
 @router.post("/fermer")
-async def close_space(page: PageDep, subscribers: SubscribersDep, account: AccountDep) -> Response:
-    data = await page.form()
-    me = await signed_in(page, subscribers)
-    if me is None:
-        return page.redirect("/")
-    form = SecretsForm(password=text(data, "password"), trust_answer=text(data, "trust_answer"))
-    context: dict[str, object] = {"question": question_label(me.subscriber)}
-    try:
-        await account.close(me, form)
-    except InvalidFields as error:
-        return page.render("account_close.html", 422, errors=by_field(error.errors), **context)
-    except (Forbidden, TooManyAttempts) as error:
-        refused = secret_refused(error, "password", "trust_answer")
-        return page.render("account_close.html", error.status, **refused, **context)
+async def close_space(page: PageDep, posted: SpacePostDep, account: AccountDep) -> Response:
+    with secrets_checked(secrets_page(page, "account_close.html", posted.me)):
+        await account.close(posted.me, text_form(SecretsForm, posted.data))
     page.session = WebSession()
     return page.render("account_closed.html")

@@ -5,25 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from domain.errors import InvalidFields
 from domain.formatting import french_datetime
 from domain.models import AdhesionStatus
 from domain.rules import format_siren
-from http_common.deps import AdhesionsDep, SubscribersDep
-from services.errors import (
-    Conflict,
-    Expired,
-    InvalidCode,
-    NotFound,
-    TooManyAttempts,
-    Unauthorized,
-)
-from storage.tables import Adhesion, Subscriber
-from web.forms import by_field, text
-from web.page import Page, PageDep, PageRoute
+from http_common.deps import AdhesionsDep
+from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
+from storage.tables import Adhesion
+from web.forms import text
+from web.page import SIGNED_IN, FormPage, MeDep, Page, PageDep, PageRoute, SpacePostDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -81,17 +73,6 @@ def _row(adhesion: Adhesion, max_resends: int) -> AdhesionRow:
     )
 
 
-async def _signed_in(page: Page, subscribers: SubscribersDep) -> Subscriber | None:
-    token = page.session.access_token
-    if not token:
-        return None
-    try:
-        return await run_in_threadpool(subscribers.authenticate, token)
-    except Unauthorized:
-        page.session.access_token = None
-        return None
-
-
 def _done(action: str, adhesion_id: str) -> str:
     return f"{LIST}?fait={action}&id={adhesion_id}"
 
@@ -100,14 +81,9 @@ def _done(action: str, adhesion_id: str) -> str:
 
 
 @router.get(LIST)
-async def adhesions_list(
-    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
-) -> Response:
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+async def adhesions_list(page: PageDep, me: MeDep, adhesions: AdhesionsDep) -> Response:
     max_resends = page.settings.adhesion_max_resends
-    rows = [_row(a, max_resends) for a in await adhesions.listed(subscriber)]
+    rows = [_row(a, max_resends) for a in await adhesions.listed(me.subscriber)]
     done = page.request.query_params.get("fait", "")
     about = page.request.query_params.get("id", "")
     concerned = next((r for r in rows if r.id == about), None)
@@ -124,83 +100,55 @@ async def adhesions_list(
 # -- « Demander une adhésion » --------------------------------------------------------------------
 
 
-@router.get(NEW)
-async def new_adhesion(page: PageDep, subscribers: SubscribersDep) -> Response:
-    if await _signed_in(page, subscribers) is None:
-        return page.redirect("/")
-    return page.render("adhesion_new.html", window_days=page.settings.adhesion_window.days)
+def _new_adhesion_page(page: Page, identifier: str) -> FormPage:
+    window_days = page.settings.adhesion_window.days
+    context = {"window_days": window_days, "values": {"company_identifier": identifier}}
+    return FormPage(page, "adhesion_new.html", context)
+
+
+@router.get(NEW, dependencies=[SIGNED_IN])
+async def new_adhesion(page: PageDep) -> Response:
+    return _new_adhesion_page(page, "").again(200)
 
 
 @router.post(NEW)
 async def request_adhesion(
-    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    data = await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
-    identifier = text(data, "company_identifier")
-    context = {"values": {"company_identifier": identifier}}
+    identifier = text(posted.data, "company_identifier")
     try:
-        adhesion = await adhesions.request(subscriber, identifier)
+        adhesion = await adhesions.request(posted.me.subscriber, identifier)
     except InvalidFields as error:
-        return page.render(
-            "adhesion_new.html",
-            status_code=422,
-            errors=by_field(error.errors),
-            window_days=page.settings.adhesion_window.days,
-            **context,
-        )
+        return _new_adhesion_page(page, identifier).invalid(error)
     except Conflict as error:
-        return page.render(
-            "adhesion_new.html",
-            status_code=409,
-            alert=error.detail,
-            window_days=page.settings.adhesion_window.days,
-            **context,
-        )
+        return _new_adhesion_page(page, identifier).alert(error)
     return page.redirect(_done("demandee", adhesion.id))
 
 
 # -- « Activer une adhésion » ---------------------------------------------------------------------
 
 
-@router.get(ACTIVATE)
-async def activation_form(page: PageDep, subscribers: SubscribersDep) -> Response:
-    if await _signed_in(page, subscribers) is None:
-        return page.redirect("/")
+@router.get(ACTIVATE, dependencies=[SIGNED_IN])
+async def activation_form(page: PageDep) -> Response:
     siren = page.request.query_params.get("siren", "")[:20]
     return page.render("adhesion_activate.html", values={"siren": siren})
 
 
 @router.post(ACTIVATE)
 async def activate_adhesion(
-    page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    data = await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
-    siren = text(data, "siren")
-    values = {"siren": siren}
+    siren = text(posted.data, "siren")
+    code = text(posted.data, "code")
+    again = FormPage(page, "adhesion_activate.html", {"values": {"siren": siren}})
     try:
-        adhesion = await adhesions.activate_siren(subscriber, siren, text(data, "code"))
+        adhesion = await adhesions.activate_siren(posted.me.subscriber, siren, code)
     except InvalidFields as error:
-        return page.render(
-            "adhesion_activate.html", status_code=422, errors=by_field(error.errors), values=values
-        )
+        return again.invalid(error)
     except InvalidCode as error:
-        return page.render(
-            "adhesion_activate.html", status_code=422, errors={"code": error.detail}, values=values
-        )
+        return again.refused_at(error, "code")
     except (NotFound, Expired, TooManyAttempts, Conflict) as error:
-        return page.render(
-            "adhesion_activate.html",
-            status_code=error.status,
-            alert=error.detail,
-            offer_letter=isinstance(error, TooManyAttempts),
-            values=values,
-        )
+        return again.alert(error, offer_letter=isinstance(error, TooManyAttempts))
     return page.redirect(_done("activee", adhesion.id))
 
 
@@ -209,36 +157,26 @@ async def activate_adhesion(
 
 @router.post(LIST + "/{adhesion_id}/nouveau-courrier")
 async def new_letter(
-    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    adhesion_id: str, page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
     # Over the limit, or no longer pending, PageRoute shows the service's French answer.
-    adhesion = await adhesions.resend(subscriber, adhesion_id)
+    adhesion = await adhesions.resend(posted.me.subscriber, adhesion_id)
     return page.redirect(_done("courrier", adhesion.id))
 
 
 @router.get(LIST + "/{adhesion_id}/fin")
 async def end_confirmation(
-    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    adhesion_id: str, page: PageDep, me: MeDep, adhesions: AdhesionsDep
 ) -> Response:
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
-    adhesion = await adhesions.get(subscriber, adhesion_id)
+    adhesion = await adhesions.get(me.subscriber, adhesion_id)
     return page.render("adhesion_end.html", row=_row(adhesion, page.settings.adhesion_max_resends))
 
 
 @router.post(LIST + "/{adhesion_id}/fin")
 async def end_adhesion(
-    adhesion_id: str, page: PageDep, subscribers: SubscribersDep, adhesions: AdhesionsDep
+    adhesion_id: str, page: PageDep, posted: SpacePostDep, adhesions: AdhesionsDep
 ) -> Response:
-    await page.form()
-    subscriber = await _signed_in(page, subscribers)
-    if subscriber is None:
-        return page.redirect("/")
+    subscriber = posted.me.subscriber
     adhesion = await adhesions.get(subscriber, adhesion_id)
     action = "retiree" if adhesion.status == AdhesionStatus.PENDING.value else "resiliee"
     await adhesions.end(subscriber, adhesion_id)

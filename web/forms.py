@@ -6,6 +6,9 @@ next to its field without any mapping table.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from pydantic import BaseModel
 from starlette.datastructures import FormData
 
 from domain.errors import FieldError
@@ -29,21 +32,19 @@ SECRET_FIELDS = frozenset(
     }
 )
 
-CONTACT_FIELDS = (
-    "phone",
-    "street_number",
-    "street_type",
-    "street_name",
-    "address_complement",
-    "postal_code",
-    "city",
-    "country",
-)
+CONTACT_FIELDS = tuple(ContactForm.model_fields)
+
+FormT = TypeVar("FormT", bound=BaseModel)
 
 
 def text(data: FormData, name: str) -> str:
     value = data.get(name)
     return value[:_MAX_LENGTH] if isinstance(value, str) else ""
+
+
+def text_form(form: type[FormT], data: FormData, prefix: str = "") -> FormT:
+    """A domain form whose every field is a text input named after it (behind `prefix`)."""
+    return form(**{name: text(data, prefix + name) for name in form.model_fields})
 
 
 def ticked(data: FormData, name: str) -> bool:
@@ -77,7 +78,7 @@ def details_form(data: FormData) -> DetailsForm:
         company=CompanyForm(
             foreign=ticked(data, "company.foreign"), identifier=text(data, "company.identifier")
         ),
-        contact=ContactForm(**{name: text(data, f"contact.{name}") for name in CONTACT_FIELDS}),
+        contact=text_form(ContactForm, data, "contact."),
         trust=TrustForm(question=text(data, "trust.question"), answer=text(data, "trust.answer")),
     )
 

@@ -6,43 +6,32 @@ procedure in a browser without a mail client. Never in production: it shows acti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response
+from fastapi import APIRouter
 
-from web.page import TEMPLATES
-
-SHOWN = 50
+from web.dev_folders import SHOWN, FolderCopy, folder_page
 
 
-@dataclass(frozen=True, slots=True)
-class ReceivedMail:
-    name: str
-    headers: str
-    body: str
+class ReceivedMail(FolderCopy):
+    """The sink's copy of one mail: its headers, a blank line, its body."""
+
+    __slots__ = ()
+
+    @property
+    def headers(self) -> str:
+        return self.text.partition("\n\n")[0]
+
+    @property
+    def body(self) -> str:
+        return self.text.partition("\n\n")[2]
 
 
 def read_inbox(folder: Path, limit: int = SHOWN) -> list[ReceivedMail]:
     """The readable copies (`.txt`) the sink writes beside each `.eml`; names sort by time."""
-    mails = []
-    for path in sorted(folder.glob("*.txt"), reverse=True)[:limit]:
-        headers, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n\n")
-        mails.append(ReceivedMail(path.stem, headers, body))
-    return mails
+    paths = sorted(folder.glob("*.txt"), reverse=True)[:limit]
+    return [ReceivedMail.read(path) for path in paths]
 
 
 def inbox_router(folder: Path) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-
-    @router.get("/dev/inbox")
-    async def inbox(request: Request) -> Response:
-        return TEMPLATES.TemplateResponse(
-            request,
-            "inbox.html",
-            {"mails": read_inbox(folder), "folder": folder, "errors": {}, "values": {}},
-            headers={"Cache-Control": "no-store"},
-        )
-
-    return router
+    return folder_page("/dev/inbox", "inbox.html", folder, read_inbox)

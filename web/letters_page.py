@@ -8,23 +8,24 @@ production: it shows activation codes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from starlette.responses import FileResponse, Response
 
-from web.page import TEMPLATES
+from web.dev_folders import SHOWN, FolderCopy, folder_page
 
-SHOWN = 50
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,150}")
 
 
-@dataclass(frozen=True, slots=True)
-class PostedCopy:
-    name: str
-    text: str
-    has_pdf: bool
+class PostedCopy(FolderCopy):
+    """The copy beside one letter, and whether its printed PDF is there too."""
+
+    __slots__ = ()
+
+    @property
+    def has_pdf(self) -> bool:
+        return self.path.with_suffix(".pdf").is_file()
 
 
 def read_letters(folder: Path, limit: int = SHOWN) -> list[PostedCopy]:
@@ -32,27 +33,11 @@ def read_letters(folder: Path, limit: int = SHOWN) -> list[PostedCopy]:
     if not folder.is_dir():
         return []
     copies = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    return [
-        PostedCopy(
-            path.stem,
-            path.read_text(encoding="utf-8", errors="replace"),
-            path.with_suffix(".pdf").is_file(),
-        )
-        for path in copies[:limit]
-    ]
+    return [PostedCopy.read(path) for path in copies[:limit]]
 
 
 def letters_router(folder: Path) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-
-    @router.get("/dev/courrier")
-    async def letters(request: Request) -> Response:
-        return TEMPLATES.TemplateResponse(
-            request,
-            "letters.html",
-            {"letters": read_letters(folder), "folder": folder, "errors": {}, "values": {}},
-            headers={"Cache-Control": "no-store"},
-        )
+    router = folder_page("/dev/courrier", "letters.html", folder, read_letters)
 
     @router.get("/dev/courrier/{name}.pdf")
     async def letter_pdf(name: str) -> Response:

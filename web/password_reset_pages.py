@@ -11,17 +11,15 @@ from domain.account_forms import PasswordResetForm
 from domain.errors import InvalidFields
 from http_common.deps import PasswordResetsDep, client_address
 from services.errors import InvalidReset, TooManyAttempts
-from web.forms import by_field, text
-from web.page import PageDep, PageRoute
+from web.forms import text, text_form
+from web.page import FormPage, PageDep, PageRoute, plain_page
 
 router = APIRouter(prefix="/mot-de-passe-oublie", route_class=PageRoute, include_in_schema=False)
 
 SENT = "Si cet identifiant correspond à un espace abonné, un courriel vient de vous être envoyé"
 
 
-@router.get("")
-async def request_page(page: PageDep) -> Response:
-    return page.render("forgotten_password.html")
+plain_page(router, "", "forgotten_password.html")
 
 
 @router.post("")
@@ -37,33 +35,21 @@ async def request_code(page: PageDep, resets: PasswordResetsDep) -> Response:
     return page.render("password_reset.html", sent=SENT, values={"email": email.strip()})
 
 
-@router.get("/nouveau-mot-de-passe")
-async def reset_page(page: PageDep) -> Response:
-    return page.render("password_reset.html")
+plain_page(router, "/nouveau-mot-de-passe", "password_reset.html")
 
 
 @router.post("/nouveau-mot-de-passe")
 async def reset(page: PageDep, resets: PasswordResetsDep) -> Response:
     data = await page.form()
-    email = text(data, "email")
-    form = PasswordResetForm(
-        email=email,
-        code=text(data, "code"),
-        trust_answer=text(data, "trust_answer"),
-        new_password=text(data, "new_password"),
-        new_password_confirmation=text(data, "new_password_confirmation"),
-    )
-    values = {"email": email}
+    form = text_form(PasswordResetForm, data)
+    again = FormPage(page, "password_reset.html", {"values": {"email": form.email}})
     try:
         await resets.complete(form, client_address=client_address(page.request))
     except InvalidFields as error:
-        return page.render("password_reset.html", 422, errors=by_field(error.errors), values=values)
+        return again.invalid(error)
     except InvalidReset as error:
         # One message for any mismatch: shown beside both, the page cannot tell which.
-        errors = dict.fromkeys(("code", "trust_answer"), error.detail)
-        return page.render("password_reset.html", 422, errors=errors, values=values)
+        return again.refused_at(error, "code", "trust_answer")
     except TooManyAttempts as error:
-        return page.render(
-            "password_reset.html", 429, alert=error.detail, offer_new_code=True, values=values
-        )
+        return again.alert(error, offer_new_code=True)
     return page.render("password_reset_done.html")

@@ -32,10 +32,7 @@ async def change_password(
 
 
 @router.post(
-    "/email-change",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=EmailChangeOut,
-    responses=problems(403, 409, 429),
+    "/email-change", status_code=status.HTTP_202_ACCEPTED, responses=problems(403, 409, 429)
 )
 async def request_email_change(
     form: EmailChangeForm, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
@@ -44,16 +41,14 @@ async def request_email_change(
     return EmailChangeOut(new_email=requested.new_email, expires_at=requested.expires_at)
 
 
-@router.post(
-    "/email-change/confirm", response_model=ProfileOut, responses=problems(404, 409, 410, 429)
-)
+@router.post("/email-change/confirm", responses=problems(404, 409, 410, 429))
 async def confirm_email_change(
     form: EmailChangeCodeForm, signed_in: SignedInDep, changes: EmailChangesDep
 ) -> ProfileOut:
     return ProfileOut.from_subscriber(await changes.confirm(signed_in, form))
 
 
-@router.patch("/contact", response_model=ProfileOut)
+@router.patch("/contact")
 async def change_contact(
     form: ContactForm, signed_in: SignedInDep, account: AccountDep
 ) -> ProfileOut:
@@ -70,7 +65,7 @@ async def change_contact(
     return ProfileOut.from_subscriber(updated)
 
 
-@router.get("/sessions", response_model=list[SessionItem])
+@router.get("/sessions")
 async def list_sessions(signed_in: SignedInDep, account: AccountDep) -> list[SessionItem]:
     sessions = await run_in_threadpool(account.sessions, signed_in)
     return [

@@ -13,12 +13,7 @@ from services.activation import activate_and_open_session
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ActivationOut,
-    responses=problems(410, 429),
-)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problems(410, 429))
 async def activate(
     body: ActivationIn, request: Request, enrollments: EnrollmentsDep, subscribers: SubscribersDep
 ) -> ActivationOut:

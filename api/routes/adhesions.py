@@ -10,7 +10,7 @@ from http_common.deps import AdhesionsDep, SubscriberDep
 router = APIRouter(prefix="/api/v1/me/adhesions", tags=["adhesions"])
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=AdhesionOut)
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
 async def request_adhesion(
     body: AdhesionIn, subscriber: SubscriberDep, adhesions: AdhesionsDep, response: Response
 ) -> AdhesionOut:
@@ -20,28 +20,26 @@ async def request_adhesion(
     return AdhesionOut.of(adhesion)
 
 
-@router.get("", response_model=list[AdhesionOut])
+@router.get("")
 async def list_adhesions(subscriber: SubscriberDep, adhesions: AdhesionsDep) -> list[AdhesionOut]:
     return [AdhesionOut.of(a) for a in await adhesions.listed(subscriber)]
 
 
-@router.get("/{adhesion_id}", response_model=AdhesionOut)
+@router.get("/{adhesion_id}")
 async def get_adhesion(
     adhesion_id: str, subscriber: SubscriberDep, adhesions: AdhesionsDep
 ) -> AdhesionOut:
     return AdhesionOut.of(await adhesions.get(subscriber, adhesion_id))
 
 
-@router.post("/{adhesion_id}/activate", response_model=AdhesionOut)
+@router.post("/{adhesion_id}/activate")
 async def activate_adhesion(
     adhesion_id: str, body: AdhesionCodeIn, subscriber: SubscriberDep, adhesions: AdhesionsDep
 ) -> AdhesionOut:
     return AdhesionOut.of(await adhesions.activate(subscriber, adhesion_id, body.code))
 
 
-@router.post(
-    "/{adhesion_id}/resend", status_code=status.HTTP_202_ACCEPTED, response_model=AdhesionOut
-)
+@router.post("/{adhesion_id}/resend", status_code=status.HTTP_202_ACCEPTED)
 async def resend_letter(
     adhesion_id: str, subscriber: SubscriberDep, adhesions: AdhesionsDep
 ) -> AdhesionOut:

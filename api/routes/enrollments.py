@@ -12,12 +12,7 @@ from http_common.deps import EnrollmentsDep, client_address
 router = APIRouter(prefix="/api/v1/enrollments", tags=["enrollment"])
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=EnrollmentCreated,
-    responses=problems(409, 429),
-)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=problems(409, 429))
 async def create_enrollment(
     form: EnrollmentStart, enrollments: EnrollmentsDep, request: Request, response: Response
 ) -> EnrollmentCreated:
@@ -30,7 +25,7 @@ async def create_enrollment(
     )
 
 
-@router.put("/{enrollment_id}/details", response_model=EnrollmentOut, responses=problems(409))
+@router.put("/{enrollment_id}/details", responses=problems(409))
 async def submit_details(
     enrollment_id: str, form: DetailsForm, enrollments: EnrollmentsDep
 ) -> EnrollmentOut:
@@ -38,16 +33,13 @@ async def submit_details(
     return EnrollmentOut.from_recap(enrollment_id, recap)
 
 
-@router.get("/{enrollment_id}", response_model=EnrollmentOut)
+@router.get("/{enrollment_id}")
 async def get_enrollment(enrollment_id: str, enrollments: EnrollmentsDep) -> EnrollmentOut:
     return EnrollmentOut.from_recap(enrollment_id, await enrollments.view(enrollment_id))
 
 
 @router.post(
-    "/{enrollment_id}/confirm",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=ConfirmOut,
-    responses=problems(409, 429),
+    "/{enrollment_id}/confirm", status_code=status.HTTP_202_ACCEPTED, responses=problems(409, 429)
 )
 async def confirm(enrollment_id: str, enrollments: EnrollmentsDep, request: Request) -> ConfirmOut:
     confirmed = await enrollments.confirm(enrollment_id, client_address=client_address(request))

@@ -10,11 +10,11 @@ from domain.reference import STREET_TYPES, TRUST_QUESTIONS
 router = APIRouter(prefix="/api/v1", tags=["reference"])
 
 
-@router.get("/trust-questions", response_model=list[Choice])
+@router.get("/trust-questions")
 async def trust_questions() -> list[Choice]:
     return [Choice(code=code, label=label) for code, label in TRUST_QUESTIONS.items()]
 
 
-@router.get("/street-types", response_model=list[Choice])
+@router.get("/street-types")
 async def street_types() -> list[Choice]:
     return [Choice(code=code, label=label) for code, label in STREET_TYPES.items()]

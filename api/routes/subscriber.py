@@ -16,12 +16,7 @@ from http_common.responses import recap_pdf_response
 router = APIRouter(prefix="/api/v1", tags=["subscriber"])
 
 
-@router.post(
-    "/sessions",
-    status_code=status.HTTP_201_CREATED,
-    response_model=SessionOut,
-    responses=problems(401, 429),
-)
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, responses=problems(401, 429))
 async def sign_in(body: SessionIn, request: Request, subscribers: SubscribersDep) -> SessionOut:
     session = await subscribers.sign_in(
         body.email,
@@ -42,7 +37,7 @@ async def sign_out(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=ProfileOut)
+@router.get("/me")
 async def me(subscriber: SubscriberDep) -> ProfileOut:
     return ProfileOut.from_subscriber(subscriber)
 
