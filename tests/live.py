@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +36,13 @@ class LiveApp:
 
 @asynccontextmanager
 async def live_app(
-    client: Client, settings: Settings, engine: Engine, clock: Clock | None = None
+    client: Client,
+    settings: Settings,
+    engine: Engine,
+    clock: Clock | None = None,
+    keep: list[httpx.Response] | None = None,
 ) -> AsyncIterator[LiveApp]:
+    """The app and its worker; every response read in full and added to `keep`, if given."""
     app = create_app(settings, Overrides(client=client, engine=engine, clock=clock))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -53,11 +58,21 @@ async def live_app(
         base_url = f"http://127.0.0.1:{port}"
         try:
             async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+                if keep is not None:
+                    http.event_hooks["response"].append(_keeper(keep))
                 yield LiveApp(base_url, http)
         finally:
             server.should_exit = True
             await serving
             sock.close()
+
+
+def _keeper(kept: list[httpx.Response]) -> Callable[[httpx.Response], Awaitable[None]]:
+    async def keep(response: httpx.Response) -> None:
+        await response.aread()
+        kept.append(response)
+
+    return keep
 
 
 async def pre_register_and_confirm(
@@ -76,15 +91,24 @@ async def pre_register_and_confirm(
 
 
 @asynccontextmanager
+async def worker_running(
+    client: Client, settings: Settings, engine: Engine
+) -> AsyncIterator[SubscriberRepository]:
+    """A real worker, mail to the settings' SMTP server; yields the repository it writes to."""
+    repository = SubscriberRepository(engine)
+    worker = build_worker(
+        client, settings, sender=MailSender.from_settings(settings), repository=repository
+    )
+    async with worker:
+        yield repository
+
+
+@asynccontextmanager
 async def enrollment_service(
     env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[EnrollmentService]:
-    """The service the API uses, over a real worker (mail to the settings' SMTP server)."""
-    repository = SubscriberRepository(engine)
-    worker = build_worker(
-        env.client, settings, sender=MailSender.from_settings(settings), repository=repository
-    )
-    async with worker:
+    """The service the API uses, over a real worker."""
+    async with worker_running(env.client, settings, engine) as repository:
         yield EnrollmentService(
             env.client,
             settings,

@@ -33,10 +33,10 @@ from tests.accounts import (
     sign_in,
     token_for,
 )
+from tests.integration.problems import assert_never_echoed, fields, problem
 from tests.live import LiveApp, live_app
 from tests.support import code_from, fresh_hash_key, identifiers, unique_email
 
-PROBLEM = "application/problem+json"
 SHORT = timedelta(seconds=3)
 
 
@@ -45,31 +45,6 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
     """This module's own dev server (tests.accounts.own_dev_server): its deletions stay here."""
     async with own_dev_server(base_settings) as env:
         yield env
-
-
-@pytest.fixture
-def responses() -> list[httpx.Response]:
-    return []
-
-
-def _recording(live: LiveApp, responses: list[httpx.Response]) -> LiveApp:
-    async def keep(response: httpx.Response) -> None:
-        await response.aread()
-        responses.append(response)
-
-    live.http.event_hooks["response"].append(keep)
-    return live
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
-    responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield _recording(live, responses)
 
 
 @pytest.fixture
@@ -83,33 +58,14 @@ async def short_app(
     short = settings.model_copy(
         update={"password_reset_window": SHORT, "email_change_window": SHORT}
     )
-    async with live_app(dev_env.client, short, engine) as live:
-        yield _recording(live, responses)
+    async with live_app(dev_env.client, short, engine, keep=responses) as live:
+        yield live
 
 
 @pytest.fixture(autouse=True)
 def secrets_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
     yield
-    for response in responses:
-        if response.headers.get("content-type", "").startswith("application/pdf"):
-            continue
-        for secret in (PASSWORD, NEW_PASSWORD, ANSWER):
-            assert secret not in response.text, response.request.url
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, object] = response.json()
-    assert body["code"] == code and body["status"] == status
-    return body
-
-
-def fields(response: httpx.Response) -> dict[str, str]:
-    body = problem(response, 422, "invalid_fields")
-    errors = body["errors"]
-    assert isinstance(errors, list)
-    return {e["field"]: e["code"] for e in errors}
+    assert_never_echoed(responses, PASSWORD, NEW_PASSWORD, ANSWER)
 
 
 def wrong(code: str) -> str:

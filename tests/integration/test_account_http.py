@@ -32,10 +32,9 @@ from tests.accounts import (
     sign_in,
     token_for,
 )
-from tests.live import LiveApp, live_app
+from tests.integration.problems import assert_never_echoed, fields, problem
+from tests.live import LiveApp
 from tests.support import FakeClock, unique_email
-
-PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
@@ -46,56 +45,15 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
 
 
 @pytest.fixture
-def responses() -> list[httpx.Response]:
-    return []
-
-
-@pytest.fixture
 def clock() -> FakeClock:
+    """The sign-in lockout's delay passes by hand."""
     return FakeClock()
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
-    clock: FakeClock,
-    responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine, clock) as live:
-
-        async def keep(response: httpx.Response) -> None:
-            await response.aread()
-            responses.append(response)
-
-        live.http.event_hooks["response"].append(keep)
-        yield live
 
 
 @pytest.fixture(autouse=True)
 def secrets_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
     yield
-    for response in responses:
-        if response.headers.get("content-type", "").startswith("application/pdf"):
-            continue
-        for secret in (PASSWORD, NEW_PASSWORD, ANSWER):
-            assert secret not in response.text, response.request.url
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, object] = response.json()
-    assert body["code"] == code and body["status"] == status
-    return body
-
-
-def fields(response: httpx.Response) -> dict[str, str]:
-    body = problem(response, 422, "invalid_fields")
-    errors = body["errors"]
-    assert isinstance(errors, list)
-    return {e["field"]: e["code"] for e in errors}
+    assert_never_echoed(responses, PASSWORD, NEW_PASSWORD, ANSWER)
 
 
 def password_change(

@@ -8,11 +8,8 @@ reaches none of it (404, never 403); the cap of 100 companies holds without 100 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
-import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -20,21 +17,13 @@ from domain.models import AdhesionStatus
 from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.tables import Adhesion
+from tests.integration.problems import problem
 from tests.letters import PASSWORD, code_in, letter, letter_folder, new_subscriber
 from tests.live import LiveApp, live_app
 from tests.support import free_port
 
 API = "/api/v1/me/adhesions"
 CLIENTS = ("732 829 320", "123456782", "987 654 324")  # in the embedded registry
-PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
 
 
 async def signed_in(app: LiveApp, engine: Engine, settings: Settings) -> dict[str, str]:
@@ -42,14 +31,6 @@ async def signed_in(app: LiveApp, engine: Engine, settings: Settings) -> dict[st
     session = await app.http.post("/api/v1/sessions", json={"email": email, "password": PASSWORD})
     assert session.status_code == 201, session.text
     return {"Authorization": f"Bearer {session.json()['access_token']}"}
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, object] = response.json()
-    assert body["code"] == code and body["status"] == status
-    return body
 
 
 async def test_an_accountant_runs_three_client_companies(
@@ -186,7 +167,7 @@ async def test_bad_input_every_field_in_french(
     # Luhn-valid, but no such company in the registry: no address to post the code to.
     unknown = await app.http.post(API, json={"company_identifier": "130025265"}, headers=auth)
     body = problem(unknown, 422, "invalid_fields")
-    assert body["errors"][0]["code"] == "unknown_company"  # type: ignore[index]
+    assert body["errors"][0]["code"] == "unknown_company"
     typed = await app.http.post(API, json={"company_identifier": 732829320}, headers=auth)
     problem(typed, 422, "invalid_fields")
     problem(await app.http.post(API, content=b"{", headers=auth), 400, "malformed_request")

@@ -10,7 +10,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.cookies import Morsel, SimpleCookie
@@ -31,14 +31,6 @@ from tests.support import binary, unique_email
 from tests.web import assert_plain, field
 
 UI = "http://127.0.0.1:8233"
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
 
 
 def auth(settings: Settings) -> dict[str, str]:

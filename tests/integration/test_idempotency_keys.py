@@ -5,24 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from settings import Settings
-from tests.live import LiveApp, live_app
+from tests.live import LiveApp
 from tests.support import code_from, details, identifiers, unique_email
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
 
 
 def key() -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -25,14 +24,6 @@ PASSWORD = "Secret2026"
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, clock: FakeClock
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine, clock) as live:
-        yield live
 
 
 def subscriber(engine: Engine, settings: Settings) -> str:
