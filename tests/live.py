@@ -109,10 +109,17 @@ async def enrollment_service(
 ) -> AsyncIterator[EnrollmentService]:
     """The service the API uses, over a real worker."""
     async with worker_running(env.client, settings, engine) as repository:
-        yield EnrollmentService(
-            env.client,
-            settings,
-            repository,
-            SecretHasher(settings),
-            KeyedHasher(settings.identifier_hash_key),
-        )
+        yield new_enrollment_service(env.client, settings, repository)
+
+
+def new_enrollment_service(
+    client: Client, settings: Settings, repository: SubscriberRepository
+) -> EnrollmentService:
+    """The enrollment service as the API builds it; the workers are the caller's business."""
+    return EnrollmentService(
+        client,
+        settings,
+        repository,
+        SecretHasher(settings),
+        KeyedHasher(settings.identifier_hash_key),
+    )

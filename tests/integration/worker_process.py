@@ -1,0 +1,93 @@
+"""The worker as its own process (`python worker.py`), as in production, to be stopped or
+killed mid-send; and an SMTP server that keeps a send in flight until the test releases it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from temporalio.testing import WorkflowEnvironment
+
+from devstack.mail_sink import MailSink
+from settings import Settings
+from tests.support import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class HoldingSink(MailSink):
+    """A sink whose subclasses hold a send: `holding` once one is held, `release` to let go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+
+Sink = TypeVar("Sink", bound=HoldingSink)
+
+
+@asynccontextmanager
+async def running(sink: Sink) -> AsyncIterator[Sink]:
+    await sink.start()
+    yield sink
+    sink.release.set()  # a send still held would keep its connection, and stop(), waiting
+    await sink.stop()
+
+
+def worker_environment(env: WorkflowEnvironment, settings: Settings, port: int) -> dict[str, str]:
+    """The variables a worker process reads: these settings, mail to `port` on loopback."""
+    return {
+        **os.environ,
+        "APP_ENV": "test",
+        "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+        "TEMPORAL_NAMESPACE": env.client.namespace,
+        "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+        "WORKER_METRICS_ADDRESS": f"127.0.0.1:{free_port()}",
+        "DATABASE_URL": settings.resolved_database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),
+        "PAYLOAD_CODEC_KEYS": settings.payload_codec_keys.get_secret_value(),
+        "CODEC_AUTH_TOKEN": settings.codec_auth_token.get_secret_value(),
+        "SESSION_SECRET": settings.session_secret.get_secret_value(),
+    }
+
+
+@dataclass
+class WorkerProcess:
+    process: asyncio.subprocess.Process
+    seen: asyncio.Event  # set once the awaited line was logged
+    watching: asyncio.Task[None]
+
+
+async def start_worker(env: dict[str, str], awaited: bytes) -> WorkerProcess:
+    """A worker process whose log is read for the line `awaited` (the log goes to stderr)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "worker.py", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    seen = asyncio.Event()
+
+    async def watch() -> None:
+        assert process.stderr is not None
+        async for line in process.stderr:
+            if awaited in line:
+                seen.set()
+
+    return WorkerProcess(process, seen, asyncio.create_task(watch()))
+
+
+async def stop(worker: WorkerProcess | None) -> None:
+    """Kill the process if it still runs; idle, the log reader ends."""
+    if worker is None:
+        return
+    if worker.process.returncode is None:
+        worker.process.kill()
+        await worker.process.wait()
+    worker.watching.cancel()
