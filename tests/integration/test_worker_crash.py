@@ -7,30 +7,23 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from temporalio.testing import WorkflowEnvironment
 
-from domain.models import DetailsForm, IdentifiersForm
 from security.keyed_hash import KeyedHasher
 from settings import Settings
 from storage.code_deliveries import CodeDeliveryRepository
-from storage.engine import make_engine
-from storage.migrate import upgrade
-from storage.subscribers import SubscriberRepository
 from tests.integration.worker_process import (
     HoldingSink,
     WorkerProcess,
-    running,
+    isolated,
+    sink_fixture,
     start_worker,
     stop,
-    worker_environment,
 )
-from tests.live import new_enrollment_service
-from tests.support import code_from, details, identifiers, unique_email
+from tests.support import code_from, unique_email
 
 POLLING = b"worker polling"  # the worker's log line once it takes tasks
 
@@ -47,37 +40,27 @@ class AcceptThenHangSink(HoldingSink):
         return answer
 
 
-@pytest.fixture
-async def sink() -> AsyncIterator[AcceptThenHangSink]:
-    async with running(AcceptThenHangSink()) as sink:
-        yield sink
+sink = sink_fixture(AcceptThenHangSink)
 
 
 async def test_a_worker_killed_mid_send_leaves_one_valid_code(
     dev_env: WorkflowEnvironment, settings: Settings, sink: AcceptThenHangSink, tmp_path: Path
 ) -> None:
-    settings = settings.model_copy(
-        update={"database_url": f"sqlite:///{tmp_path / 'db.sqlite'}", "smtp_port": sink.port}
-    )
-    upgrade(settings.resolved_database_url)
-    engine = make_engine(settings.resolved_database_url)
-    service = new_enrollment_service(dev_env.client, settings, SubscriberRepository(engine))
-    environment = worker_environment(dev_env, settings, sink.port)
-    first = await start_worker(environment, POLLING)
+    own = isolated(dev_env, settings, tmp_path, sink.port)
+    first = await start_worker(own.environment, POLLING)
     second: WorkerProcess | None = None
     try:
         async with asyncio.timeout(20):
             await first.seen.wait()
         email = unique_email()
-        started = await service.start(IdentifiersForm(**identifiers(email)))
-        await service.submit_details(started.enrollment_id, DetailsForm(**details()))
+        enrollment_id = await own.awaiting_confirmation(email)
         began = time.monotonic()
-        confirmed = await service.confirm(started.enrollment_id)
+        confirmed = await own.service.confirm(enrollment_id)
         assert time.monotonic() - began < 2  # answered while the e-mail hangs
         async with asyncio.timeout(20):
             await sink.holding.wait()  # the first worker is sending; SMTP took the message
             # The second worker starts now, so the first one surely runs the send.
-            second = await start_worker(environment, POLLING)
+            second = await start_worker(own.environment, POLLING)
             await second.seen.wait()
         first.process.send_signal(signal.SIGKILL)
         await first.process.wait()
@@ -91,11 +74,11 @@ async def test_a_worker_killed_mid_send_leaves_one_valid_code(
         assert code_from(resent) == code
         assert str(resent["Message-ID"]).strip() == str(original["Message-ID"]).strip()
 
-        activated = await service.activate(email, code)
+        activated = await own.service.activate(email, code)
         assert activated.subscriber_number
         assert sink.count_to(email) == 2
-        (record,) = CodeDeliveryRepository(engine).for_process(
-            KeyedHasher(settings.identifier_hash_key).workflow_id(email)
+        (record,) = CodeDeliveryRepository(own.engine).for_process(
+            KeyedHasher(own.settings.identifier_hash_key).workflow_id(email)
         )
         assert record.state == "sent" and record.attempts == 2
         assert confirmed.activation_deadline is not None
@@ -103,4 +86,4 @@ async def test_a_worker_killed_mid_send_leaves_one_valid_code(
         sink.release.set()
         await stop(first)
         await stop(second)
-        engine.dispose()
+        own.engine.dispose()

@@ -6,17 +6,25 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
+from domain.models import DetailsForm, IdentifiersForm
+from services.enrollments import EnrollmentService
 from settings import Settings
-from tests.support import free_port
+from storage.engine import make_engine
+from storage.migrate import upgrade
+from storage.subscribers import SubscriberRepository
+from tests.live import new_enrollment_service
+from tests.support import details, free_port, identifiers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,6 +47,46 @@ async def running(sink: Sink) -> AsyncIterator[Sink]:
     yield sink
     sink.release.set()  # a send still held would keep its connection, and stop(), waiting
     await sink.stop()
+
+
+@dataclass
+class Isolated:
+    """A database file of the test's own, the enrollment service over it, and the environment
+    in which a worker process uses both (its mail to the test's SMTP server)."""
+
+    settings: Settings
+    engine: Engine
+    service: EnrollmentService
+    environment: dict[str, str]
+
+    async def awaiting_confirmation(self, email: str) -> str:
+        """Steps 1 and 2 of an enrollment; returns its ID."""
+        started = await self.service.start(IdentifiersForm(**identifiers(email)))
+        await self.service.submit_details(started.enrollment_id, DetailsForm(**details()))
+        return started.enrollment_id
+
+
+def isolated(
+    env: WorkflowEnvironment, settings: Settings, folder: Path, smtp_port: int
+) -> Isolated:
+    """The worker process opens the database by its URL: a file in `folder`, migrated here."""
+    own = settings.model_copy(
+        update={"database_url": f"sqlite:///{folder / 'db.sqlite'}", "smtp_port": smtp_port}
+    )
+    upgrade(own.resolved_database_url)
+    engine = make_engine(own.resolved_database_url)
+    service = new_enrollment_service(env.client, own, SubscriberRepository(engine))
+    return Isolated(own, engine, service, worker_environment(env, own, smtp_port))
+
+
+def sink_fixture(kind: Callable[[], Sink]) -> Callable[[], AsyncIterator[Sink]]:
+    """The module's `sink` fixture: a `kind` of holding sink, running for one test."""
+
+    async def sink() -> AsyncIterator[Sink]:
+        async with running(kind()) as sink:
+            yield sink
+
+    return pytest.fixture(sink)
 
 
 def worker_environment(env: WorkflowEnvironment, settings: Settings, port: int) -> dict[str, str]:
