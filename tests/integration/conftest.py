@@ -12,6 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from services.throttle import Clock
 from settings import Settings
+from tests.integration.project_logs import ProjectLogs
 from tests.live import LiveApp, live_app
 
 
@@ -36,3 +37,8 @@ async def app(
 ) -> AsyncIterator[LiveApp]:
     async with live_app(dev_env.client, settings, engine, clock, keep=responses) as live:
         yield live
+
+
+@pytest.fixture
+def project_logs(caplog: pytest.LogCaptureFixture) -> ProjectLogs:
+    return ProjectLogs(caplog)

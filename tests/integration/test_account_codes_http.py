@@ -33,6 +33,7 @@ from tests.accounts import (
     sign_in,
     token_for,
 )
+from tests.integration.account_forms import change_body, reset_body
 from tests.integration.problems import assert_never_echoed, fields, problem
 from tests.live import LiveApp, live_app
 from tests.support import code_from, fresh_hash_key, identifiers, unique_email
@@ -72,30 +73,11 @@ def wrong(code: str) -> str:
     return code[:-1] + ("A" if code[-1] != "A" else "B")
 
 
-def reset_body(email: str, code: str, answer: str = ANSWER) -> dict[str, str]:
-    return {
-        "email": email,
-        "code": code,
-        "trust_answer": answer,
-        "new_password": NEW_PASSWORD,
-        "new_password_confirmation": NEW_PASSWORD,
-    }
-
-
 async def reset_code(app: LiveApp, sink: MailSink, email: str) -> str:
     before = sink.count_to(email)
     asked = await app.http.post(f"{API}/password-resets", json={"email": email})
     assert asked.status_code == 202 and asked.json() == {}
     return code_from(await sink.message_to(email, before + 1))
-
-
-def change_body(new_email: str, answer: str = ANSWER) -> dict[str, str]:
-    return {
-        "password": PASSWORD,
-        "trust_answer": answer,
-        "new_email": new_email,
-        "new_email_confirmation": new_email,
-    }
 
 
 async def change_code(app: LiveApp, sink: MailSink, me: Enrolled, new_email: str) -> str:

@@ -32,6 +32,7 @@ from tests.accounts import (
     sign_in,
     token_for,
 )
+from tests.integration.account_forms import password_change
 from tests.integration.problems import assert_never_echoed, fields, problem
 from tests.live import LiveApp
 from tests.support import FakeClock, unique_email
@@ -54,17 +55,6 @@ def clock() -> FakeClock:
 def secrets_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
     yield
     assert_never_echoed(responses, PASSWORD, NEW_PASSWORD, ANSWER)
-
-
-def password_change(
-    current: str = PASSWORD, answer: str = ANSWER, new: str = NEW_PASSWORD, again: str | None = None
-) -> dict[str, str]:
-    return {
-        "current_password": current,
-        "trust_answer": answer,
-        "new_password": new,
-        "new_password_confirmation": new if again is None else again,
-    }
 
 
 # -- PUT /me/password ---------------------------------------------------------------------------
