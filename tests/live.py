@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,10 @@ from worker import build_worker
 class LiveApp:
     base_url: str
     http: httpx.AsyncClient
+
+
+# Starts the app with some settings changed (the integration tests' `app_with` fixture).
+LiveFactory = Callable[..., AbstractAsyncContextManager[LiveApp]]
 
 
 @asynccontextmanager

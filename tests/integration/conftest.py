@@ -4,6 +4,8 @@ every response it gave kept for the checks that run once the test is over."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from services.throttle import Clock
 from settings import Settings
 from tests.integration.project_logs import ProjectLogs
-from tests.live import LiveApp, live_app
+from tests.live import LiveApp, LiveFactory, live_app
 
 
 @pytest.fixture
@@ -28,14 +30,25 @@ def clock() -> Clock | None:
 
 
 @pytest.fixture
-async def app(
+def app_with(
     dev_env: WorkflowEnvironment,
     settings: Settings,
     engine: Engine,
     clock: Clock | None,
     responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine, clock, keep=responses) as live:
+) -> LiveFactory:
+    """Start the app, some settings changed (e.g. lower limits), when the test says."""
+
+    def start(**changes: Any) -> AbstractAsyncContextManager[LiveApp]:
+        changed = settings.model_copy(update=changes)
+        return live_app(dev_env.client, changed, engine, clock, keep=responses)
+
+    return start
+
+
+@pytest.fixture
+async def app(app_with: LiveFactory) -> AsyncIterator[LiveApp]:
+    async with app_with() as live:
         yield live
 
 

@@ -35,7 +35,7 @@ from tests.accounts import (
 )
 from tests.integration.account_forms import change_body, reset_body
 from tests.integration.problems import assert_never_echoed, fields, problem
-from tests.live import LiveApp, live_app
+from tests.live import LiveApp, LiveFactory
 from tests.support import code_from, fresh_hash_key, identifiers, unique_email
 
 SHORT = timedelta(seconds=3)
@@ -49,17 +49,9 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
 
 
 @pytest.fixture
-async def short_app(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
-    responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
+async def short_app(app_with: LiveFactory) -> AsyncIterator[LiveApp]:
     """Codes valid a few seconds: their expiry is seen over HTTP."""
-    short = settings.model_copy(
-        update={"password_reset_window": SHORT, "email_change_window": SHORT}
-    )
-    async with live_app(dev_env.client, short, engine, keep=responses) as live:
+    async with app_with(password_reset_window=SHORT, email_change_window=SHORT) as live:
         yield live
 
 
@@ -112,16 +104,13 @@ async def test_reset_request_202_the_same_for_anyone(app: LiveApp, mail_sink: Ma
 
 
 async def test_reset_requests_are_limited_per_identifier_and_per_address(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    app_with: LiveFactory,
 ) -> None:
-    limited = settings.model_copy(
-        update={
-            "password_resets_per_identifier": 2,
-            "password_resets_per_address": 3,
-            "identifier_hash_key": fresh_hash_key(),
-        }
-    )
-    async with live_app(dev_env.client, limited, engine) as app:
+    async with app_with(
+        password_resets_per_identifier=2,
+        password_resets_per_address=3,
+        identifier_hash_key=fresh_hash_key(),
+    ) as app:
         email = unique_email("limit")
         statuses = [
             (await app.http.post(f"{API}/password-resets", json={"email": email})).status_code
@@ -134,18 +123,15 @@ async def test_reset_requests_are_limited_per_identifier_and_per_address(
 
 
 async def test_reset_attempts_and_email_changes_are_limited(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
+    app_with: LiveFactory, mail_sink: MailSink
 ) -> None:
-    limited = settings.model_copy(
-        update={
-            "reset_attempts_per_identifier": 2,
-            "reset_attempts_per_address": 3,
-            "email_changes_per_identifier": 1,
-            "code_emails_per_recipient": 1,
-            "identifier_hash_key": fresh_hash_key(),
-        }
-    )
-    async with live_app(dev_env.client, limited, engine) as app:
+    async with app_with(
+        reset_attempts_per_identifier=2,
+        reset_attempts_per_address=3,
+        email_changes_per_identifier=1,
+        code_emails_per_recipient=1,
+        identifier_hash_key=fresh_hash_key(),
+    ) as app:
         url = f"{API}/password-resets/complete"
         email = unique_email("limit")
         statuses = [

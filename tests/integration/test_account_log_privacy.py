@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
@@ -15,7 +14,7 @@ from settings import Settings
 from tests.accounts import ANSWER, API, PASSWORD, enroll, notice_to, own_dev_server
 from tests.integration.account_forms import change_body, password_change, reset_body
 from tests.integration.project_logs import ProjectLogs
-from tests.live import live_app
+from tests.live import LiveFactory
 from tests.support import code_from, distinctive, unique_email
 
 
@@ -27,9 +26,7 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
 
 
 async def test_account_flows_log_no_personal_data(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
+    app_with: LiveFactory,
     mail_sink: MailSink,
     project_logs: ProjectLogs,
 ) -> None:
@@ -39,7 +36,7 @@ async def test_account_flows_log_no_personal_data(
     changed_password = "Ch" + distinctive("p", 8)[:8] + "22"
     city = distinctive("Ville")
 
-    async with live_app(dev_env.client, settings, engine) as app:
+    async with app_with() as app:
         http = app.http
         me = await enroll(http, mail_sink, email)
         # « Mot de passe oublié ? »

@@ -4,19 +4,18 @@ letter channel, Temporal SDK, uvicorn: everything in this process)."""
 from __future__ import annotations
 
 from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
 from settings import Settings
 from tests.integration.project_logs import ProjectLogs
 from tests.letters import PASSWORD, code_in, letter, letter_folder, new_subscriber
-from tests.live import live_app
+from tests.live import LiveFactory
 from tests.support import distinctive
 
 API = "/api/v1/me/adhesions"
 
 
 async def test_adhesion_logs_hold_no_personal_data(
-    dev_env: WorkflowEnvironment,
+    app_with: LiveFactory,
     settings: Settings,
     engine: Engine,
     project_logs: ProjectLogs,
@@ -24,7 +23,7 @@ async def test_adhesion_logs_hold_no_personal_data(
     subscriber = new_subscriber(engine, settings, last_name=distinctive("Nom"))
     folder = letter_folder(settings)
 
-    async with live_app(dev_env.client, settings, engine) as app:
+    async with app_with() as app:
         session = await app.http.post(
             "/api/v1/sessions", json={"email": subscriber.email, "password": PASSWORD}
         )

@@ -11,7 +11,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
 from domain.models import AdhesionStatus
 from settings import Settings
@@ -19,7 +18,7 @@ from storage.adhesions import AdhesionRepository
 from storage.tables import Adhesion
 from tests.integration.problems import problem
 from tests.letters import PASSWORD, code_in, letter, letter_folder, new_subscriber
-from tests.live import LiveApp, live_app
+from tests.live import LiveApp, LiveFactory
 from tests.support import free_port
 
 API = "/api/v1/me/adhesions"
@@ -268,17 +267,14 @@ async def test_at_most_100_companies_per_space(
 
 
 async def test_a_registry_that_does_not_answer_is_503_and_leaves_nothing(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    app_with: LiveFactory, settings: Settings, engine: Engine
 ) -> None:
     """The enrollment goes on with an unknown name; an adhésion cannot: no address, no letter."""
-    silent = settings.model_copy(
-        update={
-            "company_registry_url": f"http://127.0.0.1:{free_port()}",
-            "company_registry_timeout": timedelta(seconds=0.2),
-        }
-    )
-    async with live_app(dev_env.client, silent, engine) as app:
-        auth = await signed_in(app, engine, silent)
+    async with app_with(
+        company_registry_url=f"http://127.0.0.1:{free_port()}",
+        company_registry_timeout=timedelta(seconds=0.2),
+    ) as app:
+        auth = await signed_in(app, engine, settings)
         down = await app.http.post(API, json={"company_identifier": CLIENTS[0]}, headers=auth)
         problem(down, 503, "unavailable")
         assert int(down.headers["retry-after"]) > 0

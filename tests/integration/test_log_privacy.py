@@ -3,20 +3,16 @@ worker, Temporal SDK, uvicorn: everything in this process)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
-
 from devstack.mail_sink import MailSink
 from settings import Settings
 from tests.integration.project_logs import ProjectLogs
-from tests.live import live_app, pre_register_and_confirm
+from tests.live import LiveFactory, pre_register_and_confirm
 from tests.support import details, distinctive, unique_email
 
 
 async def test_enrollment_logs_hold_no_personal_data(
-    dev_env: WorkflowEnvironment,
+    app_with: LiveFactory,
     settings: Settings,
-    engine: Engine,
     mail_sink: MailSink,
     project_logs: ProjectLogs,
 ) -> None:
@@ -27,7 +23,7 @@ async def test_enrollment_logs_hold_no_personal_data(
     body = details(last_name=last_name, first_name=first_name)
     body["trust"]["answer"] = answer
 
-    async with live_app(dev_env.client, settings, engine) as app:
+    async with app_with() as app:
         _, code = await pre_register_and_confirm(app.http, mail_sink, email, password, body)
         activated = await app.http.post("/api/v1/activations", json={"email": email, "code": code})
         assert activated.status_code == 201
