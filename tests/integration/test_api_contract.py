@@ -69,6 +69,13 @@ async def confirm(
     return confirmed, code_from(await sink.message_to(email, before + 1))
 
 
+async def awaiting_activation(http: httpx.AsyncClient, sink: MailSink) -> tuple[str, str]:
+    """A new enrollment, confirmed: its e-mail and the code sent there."""
+    email = unique_email()
+    _, code = await confirm(http, sink, await pre_register(http, email), email)
+    return email, code
+
+
 async def activate(http: httpx.AsyncClient, email: str, code: str) -> httpx.Response:
     return await http.post(f"{API}/activations", json={"email": email, "code": code})
 
@@ -141,9 +148,7 @@ async def test_create_enrollment_422_per_rule(
 async def test_create_enrollment_409_already_subscribed_and_activation_pending(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, code = await awaiting_activation(app.http, mail_sink)
 
     pending = await app.http.post(f"{API}/enrollments", json=identifiers(email, PASSWORD))
     problem(pending, 409, "activation_pending")
@@ -347,9 +352,7 @@ async def test_delete_204_and_the_draft_is_gone(app: LiveApp) -> None:
 
 
 async def test_activation_201_then_sessions_me_and_recap(app: LiveApp, mail_sink: MailSink) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, code = await awaiting_activation(app.http, mail_sink)
 
     activated = await activate(app.http, f" {email.upper()} ", code)
     assert activated.status_code == 201, activated.text
@@ -404,9 +407,7 @@ async def test_activation_201_then_sessions_me_and_recap(app: LiveApp, mail_sink
 async def test_activation_422_invalid_code_and_429_after_five_wrong_codes(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, code = await awaiting_activation(app.http, mail_sink)
 
     unknown = await activate(app.http, unique_email(), code)
     assert problem(unknown, 422, "invalid_code") == problem(
@@ -424,9 +425,7 @@ async def test_activation_422_invalid_code_and_429_after_five_wrong_codes(
 async def test_resend_202_always_and_voids_the_old_code(app: LiveApp, mail_sink: MailSink) -> None:
     nobody = await app.http.post(f"{API}/activations/resend", json={"email": unique_email()})
     assert nobody.status_code == 202
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, old_code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, old_code = await awaiting_activation(app.http, mail_sink)
 
     resent = await app.http.post(f"{API}/activations/resend", json={"email": email.upper()})
     assert resent.status_code == 202 and resent.json() == {}
