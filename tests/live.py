@@ -79,15 +79,23 @@ def _keeper(kept: list[httpx.Response]) -> Callable[[httpx.Response], Awaitable[
     return keep
 
 
+async def pre_register(
+    http: httpx.AsyncClient, email: str, password: str, details: dict[str, Any]
+) -> str:
+    """Steps 1 and 2 over HTTP; returns the enrollment ID."""
+    created = await http.post("/api/v1/enrollments", json=identifiers(email, password))
+    assert created.status_code == 201, created.text
+    enrollment_id: str = created.json()["enrollment_id"]
+    recap = await http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details)
+    assert recap.status_code == 200, recap.text
+    return enrollment_id
+
+
 async def pre_register_and_confirm(
     http: httpx.AsyncClient, sink: MailSink, email: str, password: str, details: dict[str, Any]
 ) -> tuple[str, str]:
     """Steps 1 to 3 over HTTP; returns the enrollment ID and the code read from the e-mail."""
-    created = await http.post("/api/v1/enrollments", json=identifiers(email, password))
-    assert created.status_code == 201, created.text
-    enrollment_id = created.json()["enrollment_id"]
-    recap = await http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details)
-    assert recap.status_code == 200, recap.text
+    enrollment_id = await pre_register(http, email, password, details)
     sent_before = sink.count_to(email)
     confirmed = await http.post(f"/api/v1/enrollments/{enrollment_id}/confirm")
     assert confirmed.status_code == 202, confirmed.text

@@ -3,8 +3,9 @@ every response it gave kept for the checks that run once the test is over."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from services.throttle import Clock
 from settings import Settings
+from tests.databases import KINDS, POSTGRES_ENV, empty_database, postgres_base_url
 from tests.integration.project_logs import ProjectLogs
 from tests.live import LiveApp, LiveFactory, live_app
 
@@ -50,6 +52,15 @@ def app_with(
 async def app(app_with: LiveFactory) -> AsyncIterator[LiveApp]:
     async with app_with() as live:
         yield live
+
+
+@pytest.fixture(params=KINDS)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of each kind with nothing in it, where the migrations start from."""
+    if request.param == "postgresql" and postgres_base_url() is None:
+        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

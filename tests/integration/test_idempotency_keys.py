@@ -7,8 +7,10 @@ import asyncio
 import uuid
 
 from devstack.mail_sink import MailSink
-from tests.live import LiveApp
-from tests.support import code_from, details, identifiers, unique_email
+from tests.live import LiveApp, pre_register, pre_register_and_confirm
+from tests.support import details, identifiers, unique_email
+
+PASSWORD = "Secret2026"
 
 
 def key() -> dict[str, str]:
@@ -63,9 +65,7 @@ async def test_racing_requests_with_one_key_have_one_effect(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
     email = unique_email("idem")
-    created = await app.http.post("/api/v1/enrollments", json=identifiers(email))
-    enrollment_id = created.json()["enrollment_id"]
-    await app.http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details())
+    enrollment_id = await pre_register(app.http, email, PASSWORD, details())
     headers = key()
 
     answers = await asyncio.gather(
@@ -89,11 +89,7 @@ async def test_an_answer_holding_a_session_token_is_never_kept(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
     email = unique_email("idem")
-    created = await app.http.post("/api/v1/enrollments", json=identifiers(email))
-    enrollment_id = created.json()["enrollment_id"]
-    await app.http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details())
-    await app.http.post(f"/api/v1/enrollments/{enrollment_id}/confirm")
-    code = code_from(await mail_sink.message_to(email))
+    _, code = await pre_register_and_confirm(app.http, mail_sink, email, PASSWORD, details())
     headers = key()
     body = {"email": email, "code": code}
 
