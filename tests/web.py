@@ -39,6 +39,35 @@ async def heading(page: Page, text: str) -> None:
     await expect(page.get_by_role("heading", level=1)).to_have_text(text)
 
 
+async def submit_sign_in(page: Page, email: str, password: str) -> None:
+    """The home page's sign-in form, filled and sent; what comes back is the caller's to check."""
+    await page.goto("/")
+    await page.get_by_label("Votre identifiant").fill(email)
+    await page.get_by_label("Votre mot de passe").fill(password)
+    await page.get_by_role("button", name="VALIDER").click()
+
+
+async def sign_in(page: Page, email: str, password: str) -> None:
+    await submit_sign_in(page, email, password)
+    await heading(page, "Mon espace")
+
+
+async def fits(page: Page, name: str) -> None:
+    """Screenshot `name`, and the page needs no horizontal scroll (a phone's screen)."""
+    overflow = await page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    await shot(page, name)
+    assert overflow <= 0, f"{name}: {overflow}px of horizontal scroll"
+
+
+async def fill_answer_and_new_password(page: Page, answer: str, new_password: str) -> None:
+    """The trust answer and the new password twice: the forms that change the password."""
+    await field(page, "Réponse à votre question de confiance").fill(answer)
+    await field(page, "Votre nouveau mot de passe").fill(new_password)
+    await field(page, "Confirmer votre nouveau mot de passe").fill(new_password)
+
+
 async def accept_terms(page: Page) -> None:
     await page.goto("/")
     await page.get_by_role("link", name="cliquez sur ce lien pour vous inscrire").click()

@@ -19,7 +19,7 @@ from storage.adhesions import AdhesionRepository
 from tests.browser.test_sheet_french import assert_french_spacing
 from tests.letters import PASSWORD, code_in, delivered, letter, letter_folder, new_subscriber
 from tests.live import LiveApp, live_app
-from tests.web import assert_plain, heading, shot
+from tests.web import assert_plain, heading, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +49,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     assert subscriber.id is not None
     folder = letter_folder(settings)
 
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(subscriber.email)
-    await page.get_by_label("Votre mot de passe").fill(PASSWORD)
-    await page.get_by_role("button", name="VALIDER").click()
-    await heading(page, "Mon espace")
+    await sign_in(page, subscriber.email, PASSWORD)
     await page.get_by_role("main").get_by_role("link", name="Mes adhésions").click()
     await heading(page, "Mes adhésions")
     await expect(page.get_by_text("Aucune entreprise pour l'instant")).to_be_visible()
@@ -146,10 +142,7 @@ async def test_a_new_letter_and_a_withdrawn_request(
     subscriber = new_subscriber(engine, settings)
     assert subscriber.id is not None
     folder = letter_folder(settings)
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(subscriber.email)
-    await page.get_by_label("Votre mot de passe").fill(PASSWORD)
-    await page.get_by_role("button", name="VALIDER").click()
+    await sign_in(page, subscriber.email, PASSWORD)
     await page.goto("/espace/adhesions/nouvelle")
     siren = next(iter(CLIENTS))
     await page.get_by_label("Numéro SIREN de l'entreprise").fill(siren)

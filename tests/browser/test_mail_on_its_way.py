@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
-from tests.browser.conftest import browser_url
+from tests.browser.conftest import new_context
 from tests.live import LiveApp, live_app
 from tests.support import code_from, free_port, unique_email
 from tests.web import accept_terms, fill_details, fill_identifiers, heading, shot
@@ -39,8 +39,7 @@ async def site(
 
 @pytest.fixture
 async def page(browser: Browser, site: LiveApp) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=browser_url(site), locale="fr-FR")
-    context.set_default_timeout(15_000)
+    context = await new_context(browser, site)
     yield await context.new_page()
     await context.close()
 

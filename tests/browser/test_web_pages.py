@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 from temporalio.testing import WorkflowEnvironment
 
@@ -16,8 +16,6 @@ from domain.models import EnrollmentStatus
 from mail.activation import ACTIVATION_STEPS, PAGE_STEPS
 from security.keyed_hash import KeyedHasher
 from settings import Settings
-from tests.browser.conftest import PHONE, browser_url
-from tests.live import LiveApp
 from tests.support import code_from, unique_email
 from tests.web import (
     TERMS_LABEL,
@@ -26,8 +24,10 @@ from tests.web import (
     field,
     fill_details,
     fill_identifiers,
+    fits,
     heading,
     shot,
+    submit_sign_in,
 )
 from workflows.enrollment import EnrollmentWorkflow
 
@@ -252,10 +252,7 @@ async def test_bad_password_is_shown_next_to_its_field_and_never_echoed(page: Pa
     await shot(page, "11-erreur-mot-de-passe")
 
     # A wrong password at sign-in: one message, the identifier kept, the password not.
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(email)
-    await page.get_by_label("Votre mot de passe").fill("Mauvais123")
-    await page.get_by_role("button", name="VALIDER").click()
+    await submit_sign_in(page, email, "Mauvais123")
     await expect(page.get_by_role("alert")).to_contain_text(
         "Identifiant ou mot de passe incorrect."
     )
@@ -375,38 +372,25 @@ async def test_keyboard_only(page: Page) -> None:
     await heading(page, "Créer vos identifiants")
 
 
-async def test_pages_fit_a_phone(browser: Browser, site: LiveApp) -> None:
-    context = await browser.new_context(
-        base_url=browser_url(site), locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    page = await context.new_page()
-    await accept_terms(page)
-    await page.get_by_role("button", name="Valider").click()  # every error shown
+async def test_pages_fit_a_phone(phone: Page) -> None:
+    await accept_terms(phone)
+    await phone.get_by_role("button", name="Valider").click()  # every error shown
     screens = [("/", "accueil"), ("/activation", "activation")]
     for path, name in screens:
-        await page.goto(path)
-        await _fits(page, f"20-telephone-{name}")
-    await page.goto("/inscription")
-    await _fits(page, "20-telephone-conditions")
-    await page.goto("/inscription/conditions-generales")
-    await _fits(page, "20-telephone-conditions-lues")
-    await page.goto("/inscription/identifiants")
-    await page.get_by_role("button", name="Valider").click()
-    await _fits(page, "20-telephone-identifiants-erreurs")
-    await fill_identifiers(page, unique_email())
-    await page.get_by_role("button", name="Valider").click()
-    await heading(page, "Votre inscription")
-    await _fits(page, "20-telephone-votre-inscription")
-    await fill_details(page)
-    await page.get_by_role("button", name="Valider").click()
-    await expect(page.get_by_role("button", name="Confirmer")).to_be_visible()
-    await _fits(page, "20-telephone-recapitulatif")
-    await context.close()
-
-
-async def _fits(page: Page, name: str) -> None:
-    overflow = await page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    await shot(page, name)
-    assert overflow <= 0, f"{name}: {overflow}px of horizontal scroll"
+        await phone.goto(path)
+        await fits(phone, f"20-telephone-{name}")
+    await phone.goto("/inscription")
+    await fits(phone, "20-telephone-conditions")
+    await phone.goto("/inscription/conditions-generales")
+    await fits(phone, "20-telephone-conditions-lues")
+    await phone.goto("/inscription/identifiants")
+    await phone.get_by_role("button", name="Valider").click()
+    await fits(phone, "20-telephone-identifiants-erreurs")
+    await fill_identifiers(phone, unique_email())
+    await phone.get_by_role("button", name="Valider").click()
+    await heading(phone, "Votre inscription")
+    await fits(phone, "20-telephone-votre-inscription")
+    await fill_details(phone)
+    await phone.get_by_role("button", name="Valider").click()
+    await expect(phone.get_by_role("button", name="Confirmer")).to_be_visible()
+    await fits(phone, "20-telephone-recapitulatif")
