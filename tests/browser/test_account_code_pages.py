@@ -9,12 +9,12 @@ from playwright.async_api import Page, expect
 
 from devstack.mail_sink import MailSink
 from tests.accounts import PASSWORD, Enrolled, notice_to
-from tests.browser.test_sheet_french import assert_french_spacing
 from tests.support import code_from, unique_email
 from tests.web import (
-    assert_plain,
+    checked_shot,
     field,
     fill_answer_and_new_password,
+    follow,
     heading,
     shot,
     sign_in,
@@ -32,11 +32,8 @@ def wrong(code: str) -> str:
 
 async def test_forgotten_password(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
     await page.goto("/")
-    await page.get_by_role("link", name="Mot de passe oublié ?").click()
-    await heading(page, "Mot de passe oublié")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "50-mot-de-passe-oublie")
+    await follow(page, "Mot de passe oublié ?", "Mot de passe oublié")
+    await checked_shot(page, "50-mot-de-passe-oublie")
     await page.get_by_role("button", name="Valider").click()
     await expect(page.locator("#email-error")).to_contain_text("obligatoire")
 
@@ -48,9 +45,7 @@ async def test_forgotten_password(page: Page, me: Enrolled, mail_sink: MailSink)
         "Si cet identifiant correspond à un espace abonné, un courriel vient de vous être envoyé"
     )
     await expect(field(page, "Votre identifiant")).to_have_value(me.email)
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "51-courriel-envoye")
+    await checked_shot(page, "51-courriel-envoye")
     code = code_from(await mail_sink.message_to(me.email, before + 1))
 
     # A wrong code: one message, beside the code and the answer; nothing typed back.
@@ -91,12 +86,9 @@ async def test_an_unknown_identifier_gets_the_same_page(page: Page, mail_sink: M
 async def test_change_email(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
     new = unique_email("nouvelle")
     await sign_in(page, me.email, PASSWORD)
-    await page.get_by_role("link", name="Modifier mon adresse électronique").click()
-    await heading(page, "Modifier mon adresse électronique")
+    await follow(page, "Modifier mon adresse électronique")
     await expect(page.get_by_role("main")).to_contain_text(me.email)
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "54-modifier-mon-adresse")
+    await checked_shot(page, "54-modifier-mon-adresse")
 
     await field(page, "Votre mot de passe").fill(PASSWORD)
     await field(page, "Réponse à votre question de confiance").fill(ANSWER)

@@ -18,13 +18,13 @@ from devstack.mail_sink import MailSink
 from settings import Settings
 from tests.accounts import PASSWORD, Enrolled, notice_to, own_dev_server
 from tests.browser.conftest import new_context
-from tests.browser.test_sheet_french import assert_french_spacing
 from tests.live import LiveApp
 from tests.web import (
-    assert_plain,
+    checked_shot,
     field,
     fill_answer_and_new_password,
     fits,
+    follow,
     heading,
     shot,
     sign_in,
@@ -55,12 +55,9 @@ async def no_secret_in(page: Page, *secrets: str) -> None:
 
 async def test_change_password(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
     await sign_in(page, me.email, PASSWORD)
-    await page.get_by_role("link", name="Modifier mon mot de passe").click()
-    await heading(page, "Modifier mon mot de passe")
+    await follow(page, "Modifier mon mot de passe")
     await expect(page.get_by_role("main")).to_contain_text("Quel est votre surnom ?")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "30-modifier-mon-mot-de-passe")
+    await checked_shot(page, "30-modifier-mon-mot-de-passe")
 
     # A wrong answer: one message, at the top and beside both secrets; nothing typed back.
     await field(page, "Votre mot de passe actuel").fill(PASSWORD)
@@ -106,15 +103,12 @@ async def test_change_password(page: Page, me: Enrolled, mail_sink: MailSink) ->
 
 async def test_change_contact(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
     await sign_in(page, me.email, PASSWORD)
-    await page.get_by_role("link", name="Mes coordonnées").click()
-    await heading(page, "Mes coordonnées")
+    await follow(page, "Mes coordonnées")
     await expect(page.get_by_label("Numéro de téléphone professionnel")).to_have_value(
         "01 23 45 67 89"
     )
     await expect(page.get_by_label("Ville")).to_have_value("Paris")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "34-mes-coordonnees")
+    await checked_shot(page, "34-mes-coordonnees")
 
     await page.get_by_label("Code postal").fill("6900")
     await page.get_by_label("Ville").fill("Lyon")
@@ -153,16 +147,13 @@ async def test_sessions(browser: Browser, site: LiveApp, page: Page, me: Enrolle
     await sign_in(other_page, me.email, PASSWORD)
     await sign_in(page, me.email, PASSWORD)
 
-    await page.get_by_role("link", name="Mes sessions").click()
-    await heading(page, "Mes sessions")
+    await follow(page, "Mes sessions")
     main = page.get_by_role("main")
     await expect(main.locator("section.card")).to_have_count(3)  # activation, Firefox, this one
     await expect(main).to_contain_text("(cette session)")
     await expect(main).to_contain_text("Firefox")
     await expect(main).to_contain_text("Dernière utilisation")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "37-mes-sessions")
+    await checked_shot(page, "37-mes-sessions")
 
     firefox = main.locator("section.card", has_text="Firefox/140.0")
     await firefox.get_by_role("button", name="Fermer cette session").click()
@@ -186,11 +177,8 @@ async def test_sessions(browser: Browser, site: LiveApp, page: Page, me: Enrolle
 
 async def test_close_space(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
     await sign_in(page, me.email, PASSWORD)
-    await page.get_by_role("link", name="Fermer mon espace").click()
-    await heading(page, "Fermer mon espace")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "39-fermer-mon-espace")
+    await follow(page, "Fermer mon espace")
+    await checked_shot(page, "39-fermer-mon-espace")
 
     await page.get_by_role("button", name="Fermer mon espace").click()
     await expect(page.get_by_role("alert")).to_contain_text("2 erreurs")

@@ -12,7 +12,14 @@ from playwright.async_api import Page, expect
 
 from settings import Settings
 from tests.support import unique_email
-from tests.web import TERMS_LABEL, accept_terms, fill_identifiers, heading, shot
+from tests.web import (
+    TERMS_LABEL,
+    accept_terms,
+    assert_french_spacing,
+    fill_identifiers,
+    heading,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +27,6 @@ SHEET_HOME = (
     "L'espace abonné vous permet d'accéder à l'ensemble des services en ligne proposés par "
     "l'administration fiscale aux professionnels."
 )
-# Before a high sign or inside « », a space that may break: what French typography forbids.
-BREAKABLE = re.compile(r" [:;?!](?=\s|$)|« | »")
-
-
-async def assert_french_spacing(page: Page) -> None:
-    text = await page.locator("body").inner_text()
-    bad = [match.group() for match in BREAKABLE.finditer(text)]
-    assert not bad, f"breakable spaces in French text: {bad[:5]}"
 
 
 async def assert_footer_channel(page: Page, settings: Settings) -> None:

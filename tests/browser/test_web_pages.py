@@ -25,6 +25,7 @@ from tests.web import (
     fill_details,
     fill_identifiers,
     fits,
+    follow,
     heading,
     shot,
     submit_sign_in,
@@ -42,8 +43,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     await heading(page, "Espace abonné")
     await assert_plain(page)
     await shot(page, "01-espace-abonne")
-    await page.get_by_role("link", name="cliquez sur ce lien pour vous inscrire").click()
-    await heading(page, "Abonnement à votre espace")
+    await follow(page, "cliquez sur ce lien pour vous inscrire", "Abonnement à votre espace")
     async with page.expect_popup() as terms_info:
         await page.get_by_role("link", name="Lire les conditions générales").click()
     terms = await terms_info.value
@@ -129,8 +129,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
 
     # Activation
     await heading(page, "Espace abonné")
-    await page.get_by_role("link", name="cliquez sur ce lien pour l'activer").click()
-    await heading(page, "Activer votre compte fiscal")
+    await follow(page, "cliquez sur ce lien pour l'activer", "Activer votre compte fiscal")
     await expect(page.get_by_text("Saisie du code d'activation")).to_be_visible()
     await page.get_by_label("Saisissez votre identifiant").fill(email)
     await page.get_by_label("Entrez le code (à 12 caractères)").fill(code)
@@ -168,8 +167,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     assert number in text and "Nom Rosemonde" in text and "ATELIERS FICTIFS DE LA PAIX" in text
 
     # Signed in with the new identifiers
-    await page.get_by_role("link", name="Accéder à votre espace").click()
-    await heading(page, "Mon espace")
+    await follow(page, "Accéder à votre espace", "Mon espace")
     await page.get_by_role("button", name="Se déconnecter").click()
     await heading(page, "Espace abonné")
     denied = await page.request.get(href, max_redirects=0)
@@ -300,8 +298,7 @@ async def test_previous_step_keeps_what_was_typed(
     await expect(page.get_by_role("button", name="Confirmer")).to_be_visible()
 
     # Recap → « Étape précédente » → the details, as typed.
-    await page.get_by_role("link", name="Étape précédente").click()
-    await heading(page, "Votre inscription")
+    await follow(page, "Étape précédente", "Votre inscription")
     await expect(field(page, "Nom")).to_have_value("Rosemonde")
     await expect(page.get_by_label("SIREN ou équivalent")).to_have_value("732 829 320")
     await expect(page.get_by_label("Numéro de téléphone professionnel")).to_have_value(
