@@ -1,5 +1,6 @@
-"""What most HTTP tests get: the app live on loopback over the dev server, with a real worker,
-every response it gave kept for the checks that run once the test is over."""
+"""What the integration tests share: the app live on loopback over the dev server with a real
+worker, as configured or with settings of the test's own, every response it gave kept for the
+checks that run once the test is over; empty databases for the migrations; the project's logs."""
 
 from __future__ import annotations
 
