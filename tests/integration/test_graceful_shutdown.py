@@ -43,7 +43,7 @@ async def test_sigterm_lets_the_email_in_flight_finish(
     dev_env: WorkflowEnvironment, settings: Settings, sink: HeldMailSink, tmp_path: Path
 ) -> None:
     own = isolated(dev_env, settings, tmp_path, sink.port)
-    worker = await start_worker(own.environment, b"Beginning worker shutdown")
+    worker = await start_worker(own.environment(), b"Beginning worker shutdown")
     try:
         email = unique_email()
         enrollment_id = await own.awaiting_confirmation(email)

@@ -47,7 +47,7 @@ async def test_a_worker_killed_mid_send_leaves_one_valid_code(
     dev_env: WorkflowEnvironment, settings: Settings, sink: AcceptThenHangSink, tmp_path: Path
 ) -> None:
     own = isolated(dev_env, settings, tmp_path, sink.port)
-    first = await start_worker(own.environment, POLLING)
+    first = await start_worker(own.environment(), POLLING)
     second: WorkerProcess | None = None
     try:
         async with asyncio.timeout(20):
@@ -60,7 +60,7 @@ async def test_a_worker_killed_mid_send_leaves_one_valid_code(
         async with asyncio.timeout(20):
             await sink.holding.wait()  # the first worker is sending; SMTP took the message
             # The second worker starts now, so the first one surely runs the send.
-            second = await start_worker(own.environment, POLLING)
+            second = await start_worker(own.environment(), POLLING)
             await second.seen.wait()
         first.process.send_signal(signal.SIGKILL)
         await first.process.wait()

@@ -51,13 +51,18 @@ async def running(sink: Sink) -> AsyncIterator[Sink]:
 
 @dataclass
 class Isolated:
-    """A database file of the test's own, the enrollment service over it, and the environment
-    in which a worker process uses both (its mail to the test's SMTP server)."""
+    """A database file of the test's own, the enrollment service over it, and what a worker
+    process needs to use both (its mail to the test's SMTP server)."""
 
     settings: Settings
     engine: Engine
     service: EnrollmentService
-    environment: dict[str, str]
+    temporal: WorkflowEnvironment
+    smtp_port: int
+
+    def environment(self) -> dict[str, str]:
+        """A worker process's variables: each call its own metrics port, so that two run."""
+        return worker_environment(self.temporal, self.settings, self.smtp_port)
 
     async def awaiting_confirmation(self, email: str) -> str:
         """Steps 1 and 2 of an enrollment; returns its ID."""
@@ -76,7 +81,7 @@ def isolated(
     upgrade(own.resolved_database_url)
     engine = make_engine(own.resolved_database_url)
     service = new_enrollment_service(env.client, own, SubscriberRepository(engine))
-    return Isolated(own, engine, service, worker_environment(env, own, smtp_port))
+    return Isolated(own, engine, service, env, smtp_port)
 
 
 def sink_fixture(kind: Callable[[], Sink]) -> Callable[[], AsyncIterator[Sink]]:
