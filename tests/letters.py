@@ -15,7 +15,6 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from companies.registry import EmbeddedRegistry
-from mail.sender import MailSender
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.adhesions import AdhesionService
@@ -23,9 +22,9 @@ from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.subscribers import SubscriberRepository
 from storage.tables import Adhesion, Subscriber
+from tests.live import worker_running
 from tests.support import new_subscriber as sample_subscriber
 from tests.support import typed_details, unique_email
-from worker import build_worker
 from workflows.adhesion import AdhesionWorkflow
 from workflows.adhesion_messages import AdhesionState
 
@@ -91,11 +90,7 @@ async def adhesion_service(
     env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[AdhesionService]:
     """The service the API uses, over a real worker (letters to the settings' folder)."""
-    repository = SubscriberRepository(engine)
-    worker = build_worker(
-        env.client, settings, sender=MailSender.from_settings(settings), repository=repository
-    )
-    async with worker:
+    async with worker_running(env.client, settings, engine):
         yield AdhesionService(
             env.client,
             settings,

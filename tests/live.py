@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +34,19 @@ class LiveApp:
     http: httpx.AsyncClient
 
 
+# Starts the app with some settings changed (the integration tests' `app_with` fixture).
+LiveFactory = Callable[..., AbstractAsyncContextManager[LiveApp]]
+
+
 @asynccontextmanager
 async def live_app(
-    client: Client, settings: Settings, engine: Engine, clock: Clock | None = None
+    client: Client,
+    settings: Settings,
+    engine: Engine,
+    clock: Clock | None = None,
+    keep: list[httpx.Response] | None = None,
 ) -> AsyncIterator[LiveApp]:
+    """The app and its worker; every response read in full and added to `keep`, if given."""
     app = create_app(settings, Overrides(client=client, engine=engine, clock=clock))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -53,6 +62,8 @@ async def live_app(
         base_url = f"http://127.0.0.1:{port}"
         try:
             async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+                if keep is not None:
+                    http.event_hooks["response"].append(_keeper(keep))
                 yield LiveApp(base_url, http)
         finally:
             server.should_exit = True
@@ -60,15 +71,31 @@ async def live_app(
             sock.close()
 
 
+def _keeper(kept: list[httpx.Response]) -> Callable[[httpx.Response], Awaitable[None]]:
+    async def keep(response: httpx.Response) -> None:
+        await response.aread()
+        kept.append(response)
+
+    return keep
+
+
+async def pre_register(
+    http: httpx.AsyncClient, email: str, password: str, details: dict[str, Any]
+) -> str:
+    """Steps 1 and 2 over HTTP; returns the enrollment ID."""
+    created = await http.post("/api/v1/enrollments", json=identifiers(email, password))
+    assert created.status_code == 201, created.text
+    enrollment_id: str = created.json()["enrollment_id"]
+    recap = await http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details)
+    assert recap.status_code == 200, recap.text
+    return enrollment_id
+
+
 async def pre_register_and_confirm(
     http: httpx.AsyncClient, sink: MailSink, email: str, password: str, details: dict[str, Any]
 ) -> tuple[str, str]:
     """Steps 1 to 3 over HTTP; returns the enrollment ID and the code read from the e-mail."""
-    created = await http.post("/api/v1/enrollments", json=identifiers(email, password))
-    assert created.status_code == 201, created.text
-    enrollment_id = created.json()["enrollment_id"]
-    recap = await http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details)
-    assert recap.status_code == 200, recap.text
+    enrollment_id = await pre_register(http, email, password, details)
     sent_before = sink.count_to(email)
     confirmed = await http.post(f"/api/v1/enrollments/{enrollment_id}/confirm")
     assert confirmed.status_code == 202, confirmed.text
@@ -76,19 +103,35 @@ async def pre_register_and_confirm(
 
 
 @asynccontextmanager
+async def worker_running(
+    client: Client, settings: Settings, engine: Engine
+) -> AsyncIterator[SubscriberRepository]:
+    """A real worker, mail to the settings' SMTP server; yields the repository it writes to."""
+    repository = SubscriberRepository(engine)
+    worker = build_worker(
+        client, settings, sender=MailSender.from_settings(settings), repository=repository
+    )
+    async with worker:
+        yield repository
+
+
+@asynccontextmanager
 async def enrollment_service(
     env: WorkflowEnvironment, settings: Settings, engine: Engine
 ) -> AsyncIterator[EnrollmentService]:
-    """The service the API uses, over a real worker (mail to the settings' SMTP server)."""
-    repository = SubscriberRepository(engine)
-    worker = build_worker(
-        env.client, settings, sender=MailSender.from_settings(settings), repository=repository
+    """The service the API uses, over a real worker."""
+    async with worker_running(env.client, settings, engine) as repository:
+        yield new_enrollment_service(env.client, settings, repository)
+
+
+def new_enrollment_service(
+    client: Client, settings: Settings, repository: SubscriberRepository
+) -> EnrollmentService:
+    """The enrollment service as the API builds it; the workers are the caller's business."""
+    return EnrollmentService(
+        client,
+        settings,
+        repository,
+        SecretHasher(settings),
+        KeyedHasher(settings.identifier_hash_key),
     )
-    async with worker:
-        yield EnrollmentService(
-            env.client,
-            settings,
-            repository,
-            SecretHasher(settings),
-            KeyedHasher(settings.identifier_hash_key),
-        )

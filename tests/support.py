@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import os
 import random
 import re
@@ -19,6 +20,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
+from bench.sample import DETAILS
 from devstack.mail_sink import text_of
 from domain.models import Details, DetailsForm, NewSubscriber
 from domain.rules import check_details
@@ -79,23 +81,8 @@ def identifiers(email: str, password: str = "Abcd1234") -> dict[str, Any]:  # no
 
 
 def details(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "civility": "madame",
-        "last_name": "Rosemonde",
-        "first_name": "Lila",
-        "company": {"foreign": False, "identifier": "732 829 320"},
-        "contact": {
-            "phone": "01 23 45 67 89",
-            "street_number": "12",
-            "street_type": "RUE",
-            "street_name": "de la Paix",
-            "address_complement": "Bâtiment B",
-            "postal_code": "75002",
-            "city": "Paris",
-            "country": "FR",
-        },
-        "trust": {"question": "nickname", "answer": "Tâta"},
-    }
+    """The sample details as a form sends them, a copy of its own for the test to change."""
+    body = copy.deepcopy(DETAILS)
     body.update(overrides)
     return body
 

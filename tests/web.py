@@ -12,6 +12,8 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 TERMS_LABEL = (
     "Je reconnais avoir pris connaissance des conditions générales et les accepte sans restriction."
 )
+# Before a high sign or inside « », a space that may break: what French typography forbids.
+BREAKABLE = re.compile(r" [:;?!](?=\s|$)|« | »")
 
 
 def field(page: Page, label: str) -> Locator:
@@ -35,14 +37,62 @@ async def assert_plain(page: Page) -> None:
     assert not re.search(r"\sstyle=", html)
 
 
+async def assert_french_spacing(page: Page) -> None:
+    text = await page.locator("body").inner_text()
+    bad = [match.group() for match in BREAKABLE.finditer(text)]
+    assert not bad, f"breakable spaces in French text: {bad[:5]}"
+
+
+async def checked_shot(page: Page, name: str) -> Path:
+    """What every screen of the product must be, plain (no inline script or style) and French in
+    its spacing, checked; then its screenshot."""
+    await assert_plain(page)
+    await assert_french_spacing(page)
+    return await shot(page, name)
+
+
 async def heading(page: Page, text: str) -> None:
     await expect(page.get_by_role("heading", level=1)).to_have_text(text)
 
 
+async def follow(page: Page, link: str, title: str | None = None) -> None:
+    """Follow the link to the page headed `title`, the link's own words unless given."""
+    await page.get_by_role("link", name=link).click()
+    await heading(page, link if title is None else title)
+
+
+async def submit_sign_in(page: Page, email: str, password: str) -> None:
+    """The home page's sign-in form, filled and sent; what comes back is the caller's to check."""
+    await page.goto("/")
+    await page.get_by_label("Votre identifiant").fill(email)
+    await page.get_by_label("Votre mot de passe").fill(password)
+    await page.get_by_role("button", name="VALIDER").click()
+
+
+async def sign_in(page: Page, email: str, password: str) -> None:
+    await submit_sign_in(page, email, password)
+    await heading(page, "Mon espace")
+
+
+async def fits(page: Page, name: str) -> None:
+    """Screenshot `name`, and the page needs no horizontal scroll (a phone's screen)."""
+    overflow = await page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    await shot(page, name)
+    assert overflow <= 0, f"{name}: {overflow}px of horizontal scroll"
+
+
+async def fill_answer_and_new_password(page: Page, answer: str, new_password: str) -> None:
+    """The trust answer and the new password twice: the forms that change the password."""
+    await field(page, "Réponse à votre question de confiance").fill(answer)
+    await field(page, "Votre nouveau mot de passe").fill(new_password)
+    await field(page, "Confirmer votre nouveau mot de passe").fill(new_password)
+
+
 async def accept_terms(page: Page) -> None:
     await page.goto("/")
-    await page.get_by_role("link", name="cliquez sur ce lien pour vous inscrire").click()
-    await heading(page, "Abonnement à votre espace")
+    await follow(page, "cliquez sur ce lien pour vous inscrire", "Abonnement à votre espace")
     await page.get_by_label(TERMS_LABEL).check()
     await page.get_by_role("button", name="Saisir vos identifiants").click()
     await heading(page, "Créer vos identifiants")

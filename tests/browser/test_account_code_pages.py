@@ -8,11 +8,17 @@ import pytest
 from playwright.async_api import Page, expect
 
 from devstack.mail_sink import MailSink
-from tests.accounts import PASSWORD, Enrolled, enroll, notice_to
-from tests.browser.test_sheet_french import assert_french_spacing
-from tests.live import LiveApp
+from tests.accounts import PASSWORD, Enrolled, notice_to
 from tests.support import code_from, unique_email
-from tests.web import assert_plain, field, heading, shot
+from tests.web import (
+    checked_shot,
+    field,
+    fill_answer_and_new_password,
+    follow,
+    heading,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,30 +26,14 @@ NEW_PASSWORD = "Nouveau2027"
 ANSWER = "tâta"
 
 
-@pytest.fixture
-async def me(site: LiveApp, mail_sink: MailSink) -> Enrolled:
-    return await enroll(site.http, mail_sink, unique_email("espace"))
-
-
 def wrong(code: str) -> str:
     return code[:-1] + ("A" if code[-1] != "A" else "B")
 
 
-async def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(email)
-    await page.get_by_label("Votre mot de passe").fill(password)
-    await page.get_by_role("button", name="VALIDER").click()
-    await heading(page, "Mon espace")
-
-
 async def test_forgotten_password(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
     await page.goto("/")
-    await page.get_by_role("link", name="Mot de passe oublié ?").click()
-    await heading(page, "Mot de passe oublié")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "50-mot-de-passe-oublie")
+    await follow(page, "Mot de passe oublié ?", "Mot de passe oublié")
+    await checked_shot(page, "50-mot-de-passe-oublie")
     await page.get_by_role("button", name="Valider").click()
     await expect(page.locator("#email-error")).to_contain_text("obligatoire")
 
@@ -55,16 +45,12 @@ async def test_forgotten_password(page: Page, me: Enrolled, mail_sink: MailSink)
         "Si cet identifiant correspond à un espace abonné, un courriel vient de vous être envoyé"
     )
     await expect(field(page, "Votre identifiant")).to_have_value(me.email)
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "51-courriel-envoye")
+    await checked_shot(page, "51-courriel-envoye")
     code = code_from(await mail_sink.message_to(me.email, before + 1))
 
     # A wrong code: one message, beside the code and the answer; nothing typed back.
     await field(page, "Code reçu par courriel").fill(wrong(code))
-    await field(page, "Réponse à votre question de confiance").fill(ANSWER)
-    await field(page, "Votre nouveau mot de passe").fill(NEW_PASSWORD)
-    await field(page, "Confirmer votre nouveau mot de passe").fill(NEW_PASSWORD)
+    await fill_answer_and_new_password(page, ANSWER, NEW_PASSWORD)
     await page.get_by_role("button", name="Valider").click()
     await expect(page.locator("#code-error")).to_contain_text("incorrect")
     await expect(page.locator("#trust-answer-error")).to_contain_text("incorrect")
@@ -75,9 +61,7 @@ async def test_forgotten_password(page: Page, me: Enrolled, mail_sink: MailSink)
     await shot(page, "52-code-incorrect")
 
     await field(page, "Code reçu par courriel").fill(code)
-    await field(page, "Réponse à votre question de confiance").fill(ANSWER)
-    await field(page, "Votre nouveau mot de passe").fill(NEW_PASSWORD)
-    await field(page, "Confirmer votre nouveau mot de passe").fill(NEW_PASSWORD)
+    await fill_answer_and_new_password(page, ANSWER, NEW_PASSWORD)
     await page.get_by_role("button", name="Valider").click()
     await heading(page, "Votre mot de passe a été réinitialisé")
     await shot(page, "53-mot-de-passe-reinitialise")
@@ -101,13 +85,10 @@ async def test_an_unknown_identifier_gets_the_same_page(page: Page, mail_sink: M
 
 async def test_change_email(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
     new = unique_email("nouvelle")
-    await sign_in(page, me.email)
-    await page.get_by_role("link", name="Modifier mon adresse électronique").click()
-    await heading(page, "Modifier mon adresse électronique")
+    await sign_in(page, me.email, PASSWORD)
+    await follow(page, "Modifier mon adresse électronique")
     await expect(page.get_by_role("main")).to_contain_text(me.email)
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "54-modifier-mon-adresse")
+    await checked_shot(page, "54-modifier-mon-adresse")
 
     await field(page, "Votre mot de passe").fill(PASSWORD)
     await field(page, "Réponse à votre question de confiance").fill(ANSWER)
@@ -146,4 +127,4 @@ async def test_change_email(page: Page, me: Enrolled, mail_sink: MailSink) -> No
     await notice_to(mail_sink, me.email, "identifiant a été modifié")
 
     await page.get_by_role("button", name="Se déconnecter").click()
-    await sign_in(page, new)
+    await sign_in(page, new, PASSWORD)

@@ -10,18 +10,26 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, Page, expect
 from pypdf import PdfReader
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
-from tests.accounts import PASSWORD, Enrolled, enroll, notice_to, own_dev_server
-from tests.browser.conftest import browser_url
-from tests.browser.test_sheet_french import assert_french_spacing
+from tests.accounts import PASSWORD, Enrolled, notice_to, own_dev_server
+from tests.browser.conftest import new_context
 from tests.live import LiveApp
-from tests.support import unique_email
-from tests.web import assert_plain, field, heading, shot
+from tests.web import (
+    checked_shot,
+    field,
+    fill_answer_and_new_password,
+    fits,
+    follow,
+    heading,
+    shot,
+    sign_in,
+    submit_sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -36,32 +44,6 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
         yield env
 
 
-async def new_context(
-    browser: Browser, site: LiveApp, user_agent: str | None = None
-) -> BrowserContext:
-    context = await browser.new_context(
-        base_url=browser_url(site),
-        locale="fr-FR",
-        viewport={"width": 1280, "height": 900},
-        user_agent=user_agent,
-    )
-    context.set_default_timeout(15_000)
-    return context
-
-
-@pytest.fixture
-async def me(site: LiveApp, mail_sink: MailSink) -> Enrolled:
-    return await enroll(site.http, mail_sink, unique_email("espace"))
-
-
-async def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(email)
-    await page.get_by_label("Votre mot de passe").fill(password)
-    await page.get_by_role("button", name="VALIDER").click()
-    await heading(page, "Mon espace")
-
-
 async def no_secret_in(page: Page, *secrets: str) -> None:
     html = await page.content()
     for secret in secrets:
@@ -72,19 +54,14 @@ async def no_secret_in(page: Page, *secrets: str) -> None:
 
 
 async def test_change_password(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
-    await sign_in(page, me.email)
-    await page.get_by_role("link", name="Modifier mon mot de passe").click()
-    await heading(page, "Modifier mon mot de passe")
+    await sign_in(page, me.email, PASSWORD)
+    await follow(page, "Modifier mon mot de passe")
     await expect(page.get_by_role("main")).to_contain_text("Quel est votre surnom ?")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "30-modifier-mon-mot-de-passe")
+    await checked_shot(page, "30-modifier-mon-mot-de-passe")
 
     # A wrong answer: one message, at the top and beside both secrets; nothing typed back.
     await field(page, "Votre mot de passe actuel").fill(PASSWORD)
-    await field(page, "Réponse à votre question de confiance").fill("mauvaise")
-    await field(page, "Votre nouveau mot de passe").fill(NEW_PASSWORD)
-    await field(page, "Confirmer votre nouveau mot de passe").fill(NEW_PASSWORD)
+    await fill_answer_and_new_password(page, "mauvaise", NEW_PASSWORD)
     await page.get_by_role("button", name="Valider").click()
     message = "Mot de passe ou réponse à la question de confiance incorrect."
     await expect(page.get_by_role("alert")).to_contain_text(message)
@@ -108,9 +85,7 @@ async def test_change_password(page: Page, me: Enrolled, mail_sink: MailSink) ->
     await shot(page, "32-mot-de-passe-regles")
 
     await field(page, "Votre mot de passe actuel").fill(PASSWORD)
-    await field(page, "Réponse à votre question de confiance").fill(ANSWER)
-    await field(page, "Votre nouveau mot de passe").fill(NEW_PASSWORD)
-    await field(page, "Confirmer votre nouveau mot de passe").fill(NEW_PASSWORD)
+    await fill_answer_and_new_password(page, ANSWER, NEW_PASSWORD)
     await page.get_by_role("button", name="Valider").click()
     await heading(page, "Mon espace")
     await expect(page.get_by_role("status")).to_contain_text("Votre mot de passe a été modifié.")
@@ -127,16 +102,13 @@ async def test_change_password(page: Page, me: Enrolled, mail_sink: MailSink) ->
 
 
 async def test_change_contact(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
-    await sign_in(page, me.email)
-    await page.get_by_role("link", name="Mes coordonnées").click()
-    await heading(page, "Mes coordonnées")
+    await sign_in(page, me.email, PASSWORD)
+    await follow(page, "Mes coordonnées")
     await expect(page.get_by_label("Numéro de téléphone professionnel")).to_have_value(
         "01 23 45 67 89"
     )
     await expect(page.get_by_label("Ville")).to_have_value("Paris")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "34-mes-coordonnees")
+    await checked_shot(page, "34-mes-coordonnees")
 
     await page.get_by_label("Code postal").fill("6900")
     await page.get_by_label("Ville").fill("Lyon")
@@ -168,21 +140,20 @@ async def test_change_contact(page: Page, me: Enrolled, mail_sink: MailSink) -> 
 
 
 async def test_sessions(browser: Browser, site: LiveApp, page: Page, me: Enrolled) -> None:
-    other = await new_context(browser, site, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    other = await new_context(
+        browser, site, user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+    )
     other_page = await other.new_page()
-    await sign_in(other_page, me.email)
-    await sign_in(page, me.email)
+    await sign_in(other_page, me.email, PASSWORD)
+    await sign_in(page, me.email, PASSWORD)
 
-    await page.get_by_role("link", name="Mes sessions").click()
-    await heading(page, "Mes sessions")
+    await follow(page, "Mes sessions")
     main = page.get_by_role("main")
     await expect(main.locator("section.card")).to_have_count(3)  # activation, Firefox, this one
     await expect(main).to_contain_text("(cette session)")
     await expect(main).to_contain_text("Firefox")
     await expect(main).to_contain_text("Dernière utilisation")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "37-mes-sessions")
+    await checked_shot(page, "37-mes-sessions")
 
     firefox = main.locator("section.card", has_text="Firefox/140.0")
     await firefox.get_by_role("button", name="Fermer cette session").click()
@@ -205,12 +176,9 @@ async def test_sessions(browser: Browser, site: LiveApp, page: Page, me: Enrolle
 
 
 async def test_close_space(page: Page, me: Enrolled, mail_sink: MailSink) -> None:
-    await sign_in(page, me.email)
-    await page.get_by_role("link", name="Fermer mon espace").click()
-    await heading(page, "Fermer mon espace")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "39-fermer-mon-espace")
+    await sign_in(page, me.email, PASSWORD)
+    await follow(page, "Fermer mon espace")
+    await checked_shot(page, "39-fermer-mon-espace")
 
     await page.get_by_role("button", name="Fermer mon espace").click()
     await expect(page.get_by_role("alert")).to_contain_text("2 erreurs")
@@ -228,52 +196,34 @@ async def test_close_space(page: Page, me: Enrolled, mail_sink: MailSink) -> Non
     await shot(page, "41-espace-ferme")
     await notice_to(mail_sink, me.email, "votre espace a été fermé")
 
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(me.email)
-    await page.get_by_label("Votre mot de passe").fill(PASSWORD)
-    await page.get_by_role("button", name="VALIDER").click()
+    await submit_sign_in(page, me.email, PASSWORD)
     await expect(page.get_by_role("alert")).to_contain_text(
         "Identifiant ou mot de passe incorrect."
     )
 
 
-async def test_pages_fit_a_phone(browser: Browser, site: LiveApp, me: Enrolled) -> None:
-    context = await browser.new_context(
-        base_url=browser_url(site),
-        locale="fr-FR",
-        viewport={"width": 375, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = await context.new_page()
+async def test_pages_fit_a_phone(phone: Page, me: Enrolled) -> None:
     for path, name in (
         ("/mot-de-passe-oublie", "mot-de-passe-oublie"),
         ("/mot-de-passe-oublie/nouveau-mot-de-passe", "nouveau-mot-de-passe"),
     ):
-        await page.goto(path)
-        await fits(page, f"42-telephone-{name}")
-    await sign_in(page, me.email)
-    await fits(page, "42-telephone-mon-espace")
+        await phone.goto(path)
+        await fits(phone, f"42-telephone-{name}")
+    await sign_in(phone, me.email, PASSWORD)
+    await fits(phone, "42-telephone-mon-espace")
     for path, name in (
         ("/espace/mot-de-passe", "mot-de-passe"),
         ("/espace/adresse-electronique", "adresse-electronique"),
         ("/espace/coordonnees", "coordonnees"),
         ("/espace/fermer", "fermer"),
     ):
-        await page.goto(path)
+        await phone.goto(path)
         if name == "coordonnees":
-            await page.get_by_label("Ville").fill("")  # the form comes filled in
-        await page.get_by_role("button", name=re.compile("Valider|Fermer mon espace")).first.click()
-        await expect(page.get_by_role("alert")).to_be_visible()  # every error shown
-        await fits(page, f"42-telephone-{name}")
-    await page.goto("/espace/sessions")
-    await fits(page, "42-telephone-sessions")
-    await context.close()
-
-
-async def fits(page: Page, name: str) -> None:
-    overflow = await page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    await shot(page, name)
-    assert overflow <= 0, f"{name}: {overflow}px of horizontal scroll"
+            await phone.get_by_label("Ville").fill("")  # the form comes filled in
+        await phone.get_by_role(
+            "button", name=re.compile("Valider|Fermer mon espace")
+        ).first.click()
+        await expect(phone.get_by_role("alert")).to_be_visible()  # every error shown
+        await fits(phone, f"42-telephone-{name}")
+    await phone.goto("/espace/sessions")
+    await fits(phone, "42-telephone-sessions")

@@ -16,10 +16,17 @@ from temporalio.testing import WorkflowEnvironment
 from domain.rules import format_siren
 from settings import Settings
 from storage.adhesions import AdhesionRepository
-from tests.browser.test_sheet_french import assert_french_spacing
 from tests.letters import PASSWORD, code_in, delivered, letter, letter_folder, new_subscriber
 from tests.live import LiveApp, live_app
-from tests.web import assert_plain, heading, shot
+from tests.web import (
+    assert_french_spacing,
+    assert_plain,
+    checked_shot,
+    follow,
+    heading,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +56,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     assert subscriber.id is not None
     folder = letter_folder(settings)
 
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(subscriber.email)
-    await page.get_by_label("Votre mot de passe").fill(PASSWORD)
-    await page.get_by_role("button", name="VALIDER").click()
-    await heading(page, "Mon espace")
+    await sign_in(page, subscriber.email, PASSWORD)
     await page.get_by_role("main").get_by_role("link", name="Mes adhésions").click()
     await heading(page, "Mes adhésions")
     await expect(page.get_by_text("Aucune entreprise pour l'instant")).to_be_visible()
@@ -61,14 +64,11 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     await shot(page, "30-mes-adhesions-vide")
 
     # « Demander une adhésion », first with a SIREN that is not one.
-    await page.get_by_role("link", name="Demander une adhésion").click()
-    await heading(page, "Demander une adhésion")
+    await follow(page, "Demander une adhésion")
     await page.get_by_label("Numéro SIREN de l'entreprise").fill("123 456 789")
     await page.get_by_role("button", name="Valider").click()
     await expect(page.get_by_role("alert")).to_contain_text("9 chiffres et être valide")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "31-demander-une-adhesion-erreur")
+    await checked_shot(page, "31-demander-une-adhesion-erreur")
     for number, siren in enumerate(CLIENTS, start=1):
         if number > 1:
             await page.get_by_role("link", name="Demander une adhésion").click()
@@ -79,9 +79,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
         await heading(page, "Mes adhésions")
         await expect(page.get_by_role("status")).to_contain_text("envoyé par courrier")
         await expect(row(page, siren)).to_contain_text("En attente du code")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "33-mes-adhesions-trois-demandes")
+    await checked_shot(page, "33-mes-adhesions-trois-demandes")
 
     adhesions = {a.siren: a for a in AdhesionRepository(engine).listed(subscriber.id)}
     codes = {siren: code_in(await letter(folder, adhesions[siren].id)) for siren in CLIENTS}
@@ -90,8 +88,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     first, second, third = CLIENTS
 
     # « Activer une adhésion »: a wrong code, then the right one; the second from its row.
-    await page.get_by_role("link", name="Activer une adhésion").click()
-    await heading(page, "Activer une adhésion")
+    await follow(page, "Activer une adhésion")
     await page.get_by_label("Numéro SIREN de l'entreprise").fill(format_siren(first))
     await page.get_by_label("Code d'adhésion (à 12 caractères)").fill(codes[first][::-1])
     await page.get_by_role("button", name="Valider").click()
@@ -128,9 +125,7 @@ async def test_three_companies_two_active_one_expired_one_resiliee(
     await expect(row(page, first)).to_contain_text("Résiliée")
     await expect(row(page, second)).to_contain_text("Active")
     await expect(row(page, third)).to_contain_text("Expirée")
-    await assert_plain(page)
-    await assert_french_spacing(page)
-    await shot(page, "37-mes-adhesions-active-expiree-resiliee")
+    await checked_shot(page, "37-mes-adhesions-active-expiree-resiliee")
 
     # The expired code is refused with the reason, in French.
     await page.get_by_role("link", name="Activer une adhésion").click()
@@ -146,10 +141,7 @@ async def test_a_new_letter_and_a_withdrawn_request(
     subscriber = new_subscriber(engine, settings)
     assert subscriber.id is not None
     folder = letter_folder(settings)
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(subscriber.email)
-    await page.get_by_label("Votre mot de passe").fill(PASSWORD)
-    await page.get_by_role("button", name="VALIDER").click()
+    await sign_in(page, subscriber.email, PASSWORD)
     await page.goto("/espace/adhesions/nouvelle")
     siren = next(iter(CLIENTS))
     await page.get_by_label("Numéro SIREN de l'entreprise").fill(siren)

@@ -12,10 +12,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
-from tests.browser.conftest import browser_url
+from tests.browser.conftest import new_context
 from tests.live import LiveApp, live_app
 from tests.support import code_from, free_port, unique_email
-from tests.web import accept_terms, fill_details, fill_identifiers, heading, shot
+from tests.web import accept_terms, fill_details, fill_identifiers, follow, heading, shot
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,7 @@ async def site(
 
 @pytest.fixture
 async def page(browser: Browser, site: LiveApp) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=browser_url(site), locale="fr-FR")
-    context.set_default_timeout(15_000)
+    context = await new_context(browser, site)
     yield await context.new_page()
     await context.close()
 
@@ -67,8 +66,7 @@ async def test_the_page_says_the_mail_is_on_its_way_then_sent(page: Page, smtp_p
     try:
         code_from(await sink.message_to(email))
         for _ in range(50):
-            await page.get_by_role("link", name="Actualiser cette page").click()
-            await heading(page, "Vos identifiants d'authentification")
+            await follow(page, "Actualiser cette page", "Vos identifiants d'authentification")
             if SENT in await main.inner_text():
                 break
         await expect(main).to_contain_text(SENT)

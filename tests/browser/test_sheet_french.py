@@ -8,13 +8,18 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Page, expect
 
 from settings import Settings
-from tests.browser.conftest import PHONE, browser_url
-from tests.live import LiveApp
 from tests.support import unique_email
-from tests.web import TERMS_LABEL, accept_terms, fill_identifiers, heading, shot
+from tests.web import (
+    TERMS_LABEL,
+    accept_terms,
+    assert_french_spacing,
+    fill_identifiers,
+    heading,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -22,14 +27,6 @@ SHEET_HOME = (
     "L'espace abonné vous permet d'accéder à l'ensemble des services en ligne proposés par "
     "l'administration fiscale aux professionnels."
 )
-# Before a high sign or inside « », a space that may break: what French typography forbids.
-BREAKABLE = re.compile(r" [:;?!](?=\s|$)|« | »")
-
-
-async def assert_french_spacing(page: Page) -> None:
-    text = await page.locator("body").inner_text()
-    bad = [match.group() for match in BREAKABLE.finditer(text)]
-    assert not bad, f"breakable spaces in French text: {bad[:5]}"
 
 
 async def assert_footer_channel(page: Page, settings: Settings) -> None:
@@ -143,22 +140,15 @@ async def test_the_error_summary_lists_errors_in_the_page_order(page: Page, tmp_
     await _summary_in_page_order(page)
 
 
-async def test_the_breadcrumb_at_phone_width(
-    browser: Browser, site: LiveApp, tmp_path: Path
-) -> None:
-    context = await browser.new_context(
-        base_url=browser_url(site), locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    page = await context.new_page()
-    await accept_terms(page)
-    crumb = page.get_by_role("navigation", name="Vous êtes ici")
-    # One line: only the way back to the parent page.
+async def test_the_breadcrumb_at_phone_width(phone: Page, tmp_path: Path) -> None:
+    await accept_terms(phone)
+    crumb = phone.get_by_role("navigation", name="Vous êtes ici")
+    # One line: only the way back to the parent phone.
     box = await crumb.bounding_box()
     line = await crumb.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
     assert box is not None and box["height"] < 1.5 * line, box
     await expect(crumb.get_by_role("link", name="Espace abonné")).to_be_visible()
-    await shot(page, "fil-d-ariane-telephone", tmp_path)
-    await context.close()
+    await shot(phone, "fil-d-ariane-telephone", tmp_path)
 
 
 async def test_unknown_addresses_get_a_french_page(

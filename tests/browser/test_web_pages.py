@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 from temporalio.testing import WorkflowEnvironment
 
@@ -16,8 +16,6 @@ from domain.models import EnrollmentStatus
 from mail.activation import ACTIVATION_STEPS, PAGE_STEPS
 from security.keyed_hash import KeyedHasher
 from settings import Settings
-from tests.browser.conftest import PHONE, browser_url
-from tests.live import LiveApp
 from tests.support import code_from, unique_email
 from tests.web import (
     TERMS_LABEL,
@@ -26,8 +24,11 @@ from tests.web import (
     field,
     fill_details,
     fill_identifiers,
+    fits,
+    follow,
     heading,
     shot,
+    submit_sign_in,
 )
 from workflows.enrollment import EnrollmentWorkflow
 
@@ -42,8 +43,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     await heading(page, "Espace abonné")
     await assert_plain(page)
     await shot(page, "01-espace-abonne")
-    await page.get_by_role("link", name="cliquez sur ce lien pour vous inscrire").click()
-    await heading(page, "Abonnement à votre espace")
+    await follow(page, "cliquez sur ce lien pour vous inscrire", "Abonnement à votre espace")
     async with page.expect_popup() as terms_info:
         await page.get_by_role("link", name="Lire les conditions générales").click()
     terms = await terms_info.value
@@ -129,8 +129,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
 
     # Activation
     await heading(page, "Espace abonné")
-    await page.get_by_role("link", name="cliquez sur ce lien pour l'activer").click()
-    await heading(page, "Activer votre compte fiscal")
+    await follow(page, "cliquez sur ce lien pour l'activer", "Activer votre compte fiscal")
     await expect(page.get_by_text("Saisie du code d'activation")).to_be_visible()
     await page.get_by_label("Saisissez votre identifiant").fill(email)
     await page.get_by_label("Entrez le code (à 12 caractères)").fill(code)
@@ -168,8 +167,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
     assert number in text and "Nom Rosemonde" in text and "ATELIERS FICTIFS DE LA PAIX" in text
 
     # Signed in with the new identifiers
-    await page.get_by_role("link", name="Accéder à votre espace").click()
-    await heading(page, "Mon espace")
+    await follow(page, "Accéder à votre espace", "Mon espace")
     await page.get_by_role("button", name="Se déconnecter").click()
     await heading(page, "Espace abonné")
     denied = await page.request.get(href, max_redirects=0)
@@ -252,10 +250,7 @@ async def test_bad_password_is_shown_next_to_its_field_and_never_echoed(page: Pa
     await shot(page, "11-erreur-mot-de-passe")
 
     # A wrong password at sign-in: one message, the identifier kept, the password not.
-    await page.goto("/")
-    await page.get_by_label("Votre identifiant").fill(email)
-    await page.get_by_label("Votre mot de passe").fill("Mauvais123")
-    await page.get_by_role("button", name="VALIDER").click()
+    await submit_sign_in(page, email, "Mauvais123")
     await expect(page.get_by_role("alert")).to_contain_text(
         "Identifiant ou mot de passe incorrect."
     )
@@ -303,8 +298,7 @@ async def test_previous_step_keeps_what_was_typed(
     await expect(page.get_by_role("button", name="Confirmer")).to_be_visible()
 
     # Recap → « Étape précédente » → the details, as typed.
-    await page.get_by_role("link", name="Étape précédente").click()
-    await heading(page, "Votre inscription")
+    await follow(page, "Étape précédente", "Votre inscription")
     await expect(field(page, "Nom")).to_have_value("Rosemonde")
     await expect(page.get_by_label("SIREN ou équivalent")).to_have_value("732 829 320")
     await expect(page.get_by_label("Numéro de téléphone professionnel")).to_have_value(
@@ -375,38 +369,25 @@ async def test_keyboard_only(page: Page) -> None:
     await heading(page, "Créer vos identifiants")
 
 
-async def test_pages_fit_a_phone(browser: Browser, site: LiveApp) -> None:
-    context = await browser.new_context(
-        base_url=browser_url(site), locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    page = await context.new_page()
-    await accept_terms(page)
-    await page.get_by_role("button", name="Valider").click()  # every error shown
+async def test_pages_fit_a_phone(phone: Page) -> None:
+    await accept_terms(phone)
+    await phone.get_by_role("button", name="Valider").click()  # every error shown
     screens = [("/", "accueil"), ("/activation", "activation")]
     for path, name in screens:
-        await page.goto(path)
-        await _fits(page, f"20-telephone-{name}")
-    await page.goto("/inscription")
-    await _fits(page, "20-telephone-conditions")
-    await page.goto("/inscription/conditions-generales")
-    await _fits(page, "20-telephone-conditions-lues")
-    await page.goto("/inscription/identifiants")
-    await page.get_by_role("button", name="Valider").click()
-    await _fits(page, "20-telephone-identifiants-erreurs")
-    await fill_identifiers(page, unique_email())
-    await page.get_by_role("button", name="Valider").click()
-    await heading(page, "Votre inscription")
-    await _fits(page, "20-telephone-votre-inscription")
-    await fill_details(page)
-    await page.get_by_role("button", name="Valider").click()
-    await expect(page.get_by_role("button", name="Confirmer")).to_be_visible()
-    await _fits(page, "20-telephone-recapitulatif")
-    await context.close()
-
-
-async def _fits(page: Page, name: str) -> None:
-    overflow = await page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    await shot(page, name)
-    assert overflow <= 0, f"{name}: {overflow}px of horizontal scroll"
+        await phone.goto(path)
+        await fits(phone, f"20-telephone-{name}")
+    await phone.goto("/inscription")
+    await fits(phone, "20-telephone-conditions")
+    await phone.goto("/inscription/conditions-generales")
+    await fits(phone, "20-telephone-conditions-lues")
+    await phone.goto("/inscription/identifiants")
+    await phone.get_by_role("button", name="Valider").click()
+    await fits(phone, "20-telephone-identifiants-erreurs")
+    await fill_identifiers(phone, unique_email())
+    await phone.get_by_role("button", name="Valider").click()
+    await heading(phone, "Votre inscription")
+    await fits(phone, "20-telephone-votre-inscription")
+    await fill_details(phone)
+    await phone.get_by_role("button", name="Valider").click()
+    await expect(phone.get_by_role("button", name="Confirmer")).to_be_visible()
+    await fits(phone, "20-telephone-recapitulatif")

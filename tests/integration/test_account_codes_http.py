@@ -33,10 +33,11 @@ from tests.accounts import (
     sign_in,
     token_for,
 )
-from tests.live import LiveApp, live_app
+from tests.integration.account_forms import change_body, reset_body
+from tests.integration.problems import assert_never_echoed, fields, problem
+from tests.live import LiveApp, LiveFactory
 from tests.support import code_from, fresh_hash_key, identifiers, unique_email
 
-PROBLEM = "application/problem+json"
 SHORT = timedelta(seconds=3)
 
 
@@ -48,82 +49,20 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
 
 
 @pytest.fixture
-def responses() -> list[httpx.Response]:
-    return []
-
-
-def _recording(live: LiveApp, responses: list[httpx.Response]) -> LiveApp:
-    async def keep(response: httpx.Response) -> None:
-        await response.aread()
-        responses.append(response)
-
-    live.http.event_hooks["response"].append(keep)
-    return live
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
-    responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield _recording(live, responses)
-
-
-@pytest.fixture
-async def short_app(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
-    responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
+async def short_app(app_with: LiveFactory) -> AsyncIterator[LiveApp]:
     """Codes valid a few seconds: their expiry is seen over HTTP."""
-    short = settings.model_copy(
-        update={"password_reset_window": SHORT, "email_change_window": SHORT}
-    )
-    async with live_app(dev_env.client, short, engine) as live:
-        yield _recording(live, responses)
+    async with app_with(password_reset_window=SHORT, email_change_window=SHORT) as live:
+        yield live
 
 
 @pytest.fixture(autouse=True)
 def secrets_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
     yield
-    for response in responses:
-        if response.headers.get("content-type", "").startswith("application/pdf"):
-            continue
-        for secret in (PASSWORD, NEW_PASSWORD, ANSWER):
-            assert secret not in response.text, response.request.url
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, object] = response.json()
-    assert body["code"] == code and body["status"] == status
-    return body
-
-
-def fields(response: httpx.Response) -> dict[str, str]:
-    body = problem(response, 422, "invalid_fields")
-    errors = body["errors"]
-    assert isinstance(errors, list)
-    return {e["field"]: e["code"] for e in errors}
+    assert_never_echoed(responses, PASSWORD, NEW_PASSWORD, ANSWER)
 
 
 def wrong(code: str) -> str:
     return code[:-1] + ("A" if code[-1] != "A" else "B")
-
-
-def reset_body(email: str, code: str, answer: str = ANSWER) -> dict[str, str]:
-    return {
-        "email": email,
-        "code": code,
-        "trust_answer": answer,
-        "new_password": NEW_PASSWORD,
-        "new_password_confirmation": NEW_PASSWORD,
-    }
 
 
 async def reset_code(app: LiveApp, sink: MailSink, email: str) -> str:
@@ -131,15 +70,6 @@ async def reset_code(app: LiveApp, sink: MailSink, email: str) -> str:
     asked = await app.http.post(f"{API}/password-resets", json={"email": email})
     assert asked.status_code == 202 and asked.json() == {}
     return code_from(await sink.message_to(email, before + 1))
-
-
-def change_body(new_email: str, answer: str = ANSWER) -> dict[str, str]:
-    return {
-        "password": PASSWORD,
-        "trust_answer": answer,
-        "new_email": new_email,
-        "new_email_confirmation": new_email,
-    }
 
 
 async def change_code(app: LiveApp, sink: MailSink, me: Enrolled, new_email: str) -> str:
@@ -174,16 +104,13 @@ async def test_reset_request_202_the_same_for_anyone(app: LiveApp, mail_sink: Ma
 
 
 async def test_reset_requests_are_limited_per_identifier_and_per_address(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    app_with: LiveFactory,
 ) -> None:
-    limited = settings.model_copy(
-        update={
-            "password_resets_per_identifier": 2,
-            "password_resets_per_address": 3,
-            "identifier_hash_key": fresh_hash_key(),
-        }
-    )
-    async with live_app(dev_env.client, limited, engine) as app:
+    async with app_with(
+        password_resets_per_identifier=2,
+        password_resets_per_address=3,
+        identifier_hash_key=fresh_hash_key(),
+    ) as app:
         email = unique_email("limit")
         statuses = [
             (await app.http.post(f"{API}/password-resets", json={"email": email})).status_code
@@ -196,18 +123,15 @@ async def test_reset_requests_are_limited_per_identifier_and_per_address(
 
 
 async def test_reset_attempts_and_email_changes_are_limited(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
+    app_with: LiveFactory, mail_sink: MailSink
 ) -> None:
-    limited = settings.model_copy(
-        update={
-            "reset_attempts_per_identifier": 2,
-            "reset_attempts_per_address": 3,
-            "email_changes_per_identifier": 1,
-            "code_emails_per_recipient": 1,
-            "identifier_hash_key": fresh_hash_key(),
-        }
-    )
-    async with live_app(dev_env.client, limited, engine) as app:
+    async with app_with(
+        reset_attempts_per_identifier=2,
+        reset_attempts_per_address=3,
+        email_changes_per_identifier=1,
+        code_emails_per_recipient=1,
+        identifier_hash_key=fresh_hash_key(),
+    ) as app:
         url = f"{API}/password-resets/complete"
         email = unique_email("limit")
         statuses = [

@@ -32,10 +32,10 @@ from tests.accounts import (
     sign_in,
     token_for,
 )
-from tests.live import LiveApp, live_app
+from tests.integration.account_forms import password_change
+from tests.integration.problems import assert_never_echoed, fields, problem
+from tests.live import LiveApp
 from tests.support import FakeClock, unique_email
-
-PROBLEM = "application/problem+json"
 
 
 @pytest.fixture(scope="module")
@@ -46,67 +46,15 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
 
 
 @pytest.fixture
-def responses() -> list[httpx.Response]:
-    return []
-
-
-@pytest.fixture
 def clock() -> FakeClock:
+    """The sign-in lockout's delay passes by hand."""
     return FakeClock()
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
-    clock: FakeClock,
-    responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine, clock) as live:
-
-        async def keep(response: httpx.Response) -> None:
-            await response.aread()
-            responses.append(response)
-
-        live.http.event_hooks["response"].append(keep)
-        yield live
 
 
 @pytest.fixture(autouse=True)
 def secrets_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
     yield
-    for response in responses:
-        if response.headers.get("content-type", "").startswith("application/pdf"):
-            continue
-        for secret in (PASSWORD, NEW_PASSWORD, ANSWER):
-            assert secret not in response.text, response.request.url
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, object] = response.json()
-    assert body["code"] == code and body["status"] == status
-    return body
-
-
-def fields(response: httpx.Response) -> dict[str, str]:
-    body = problem(response, 422, "invalid_fields")
-    errors = body["errors"]
-    assert isinstance(errors, list)
-    return {e["field"]: e["code"] for e in errors}
-
-
-def password_change(
-    current: str = PASSWORD, answer: str = ANSWER, new: str = NEW_PASSWORD, again: str | None = None
-) -> dict[str, str]:
-    return {
-        "current_password": current,
-        "trust_answer": answer,
-        "new_password": new,
-        "new_password_confirmation": new if again is None else again,
-    }
+    assert_never_echoed(responses, PASSWORD, NEW_PASSWORD, ANSWER)
 
 
 # -- PUT /me/password ---------------------------------------------------------------------------
@@ -236,24 +184,17 @@ async def test_contact_change_422_every_field_named_from_the_contact_object(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
     me = await enroll(app.http, mail_sink, unique_email("contact"))
-    refused = await app.http.patch(
-        f"{API}/me/contact",
-        json={
-            "phone": "12",
-            "postal_code": "!!",
-            "street_type": "XX",
-            "city": " ",
-            "country": "ZZ",
-        },
-        headers=me.auth,
-    )
-    assert fields(refused) == {
-        "phone": "invalid_phone",
-        "postal_code": "invalid_postal_code",
-        "street_type": "invalid_street_type",
-        "city": "required",
-        "country": "invalid_country",
+    # Each field with a value its rule refuses, and the code the answer names it with.
+    refusals = {
+        "phone": ("12", "invalid_phone"),
+        "postal_code": ("!!", "invalid_postal_code"),
+        "street_type": ("XX", "invalid_street_type"),
+        "city": (" ", "required"),
+        "country": ("ZZ", "invalid_country"),
     }
+    sent = {name: value for name, (value, _) in refusals.items()}
+    refused = await app.http.patch(f"{API}/me/contact", json=sent, headers=me.auth)
+    assert fields(refused) == {name: code for name, (_, code) in refusals.items()}
     me_now = (await app.http.get(f"{API}/me", headers=me.auth)).json()
     assert me_now["contact"]["city"] == "Paris"  # nothing changed
 

@@ -4,20 +4,17 @@ API, services, worker, Temporal SDK, uvicorn: everything in this process."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from observability.logs import JsonFormatter
 from settings import Settings
 from tests.accounts import ANSWER, API, PASSWORD, enroll, notice_to, own_dev_server
-from tests.integration.test_log_privacy import PROJECT_LOGGERS
-from tests.live import live_app
-from tests.privacy import variants
+from tests.integration.account_forms import change_body, password_change, reset_body
+from tests.integration.project_logs import ProjectLogs
+from tests.live import LiveFactory
 from tests.support import code_from, distinctive, unique_email
 
 
@@ -29,22 +26,17 @@ async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]
 
 
 async def test_account_flows_log_no_personal_data(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
+    app_with: LiveFactory,
     mail_sink: MailSink,
-    caplog: pytest.LogCaptureFixture,
+    project_logs: ProjectLogs,
 ) -> None:
     email = unique_email(distinctive("logold"))
     new_email = unique_email(distinctive("lognew"))
     reset_password = "Rs" + distinctive("p", 8)[:8] + "11"
     changed_password = "Ch" + distinctive("p", 8)[:8] + "22"
     city = distinctive("Ville")
-    caplog.set_level(logging.INFO)
-    for name in PROJECT_LOGGERS:
-        caplog.set_level(logging.DEBUG, logger=name)
 
-    async with live_app(dev_env.client, settings, engine) as app:
+    async with app_with() as app:
         http = app.http
         me = await enroll(http, mail_sink, email)
         # « Mot de passe oublié ? »
@@ -52,13 +44,7 @@ async def test_account_flows_log_no_personal_data(
         reset_code = code_from(await mail_sink.message_to(email, 2))
         done = await http.post(
             f"{API}/password-resets/complete",
-            json={
-                "email": email,
-                "code": reset_code,
-                "trust_answer": ANSWER,
-                "new_password": reset_password,
-                "new_password_confirmation": reset_password,
-            },
+            json=reset_body(email, reset_code, new=reset_password),
         )
         assert done.status_code == 204, done.text
         signed = await http.post(
@@ -69,12 +55,7 @@ async def test_account_flows_log_no_personal_data(
         # « Modifier mon mot de passe », « Mes coordonnées », sessions
         changed = await http.put(
             f"{API}/me/password",
-            json={
-                "current_password": reset_password,
-                "trust_answer": ANSWER,
-                "new_password": changed_password,
-                "new_password_confirmation": changed_password,
-            },
+            json=password_change(current=reset_password, new=changed_password),
             headers=auth,
         )
         assert changed.status_code == 204
@@ -84,12 +65,7 @@ async def test_account_flows_log_no_personal_data(
         # « Modifier mon adresse électronique »
         requested = await http.post(
             f"{API}/me/email-change",
-            json={
-                "password": changed_password,
-                "trust_answer": ANSWER,
-                "new_email": new_email,
-                "new_email_confirmation": new_email,
-            },
+            json=change_body(new_email, password=changed_password),
             headers=auth,
         )
         assert requested.status_code == 202
@@ -109,11 +85,7 @@ async def test_account_flows_log_no_personal_data(
         assert closed.status_code == 204
         await notice_to(mail_sink, new_email, "votre espace a été fermé")
 
-    formatter = JsonFormatter()
-    logged = "\n".join(
-        f"{formatter.format(record)} {record.args!r} {record.__dict__!r}"
-        for record in caplog.records
-    )
+    logged = project_logs.text()
     assert "password reset code requested" in logged  # the capture saw the app's own records
     assert "e-mail changed" in logged and "space closed" in logged
     secrets = [
@@ -131,5 +103,4 @@ async def test_account_flows_log_no_personal_data(
         token,
         me.token,
     ]
-    found = [s for s in secrets if any(form in logged for form in variants(s))]
-    assert found == []
+    project_logs.assert_none_of(secrets)

@@ -3,39 +3,27 @@ letter channel, Temporal SDK, uvicorn: everything in this process)."""
 
 from __future__ import annotations
 
-import logging
-
-import pytest
 from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
-from observability.logs import JsonFormatter
 from settings import Settings
+from tests.integration.project_logs import ProjectLogs
 from tests.letters import PASSWORD, code_in, letter, letter_folder, new_subscriber
-from tests.live import live_app
-from tests.privacy import variants
+from tests.live import LiveFactory
 from tests.support import distinctive
 
-PROJECT_LOGGERS = (
-    "api", "services", "activities", "workflows", "worker", "channels", "letters", "documents",
-    "orchestration", "storage", "security", "companies", "temporalio",
-)  # fmt: skip
 API = "/api/v1/me/adhesions"
 
 
 async def test_adhesion_logs_hold_no_personal_data(
-    dev_env: WorkflowEnvironment,
+    app_with: LiveFactory,
     settings: Settings,
     engine: Engine,
-    caplog: pytest.LogCaptureFixture,
+    project_logs: ProjectLogs,
 ) -> None:
-    caplog.set_level(logging.INFO)
-    for name in PROJECT_LOGGERS:
-        caplog.set_level(logging.DEBUG, logger=name)
     subscriber = new_subscriber(engine, settings, last_name=distinctive("Nom"))
     folder = letter_folder(settings)
 
-    async with live_app(dev_env.client, settings, engine) as app:
+    async with app_with() as app:
         session = await app.http.post(
             "/api/v1/sessions", json={"email": subscriber.email, "password": PASSWORD}
         )
@@ -56,11 +44,7 @@ async def test_adhesion_logs_hold_no_personal_data(
         assert done.status_code == 200, done.text
         assert (await app.http.delete(f"{API}/{adhesion_id}", headers=auth)).status_code == 204
 
-    formatter = JsonFormatter()
-    logged = "\n".join(
-        f"{formatter.format(record)} {record.args!r} {record.__dict__!r}"
-        for record in caplog.records
-    )
+    logged = project_logs.text()
     assert "adhesion requested" in logged and "adhesion revoked" in logged  # it saw the app
     secrets = [
         subscriber.email,
@@ -74,5 +58,4 @@ async def test_adhesion_logs_hold_no_personal_data(
         second,
         session.json()["access_token"],
     ]
-    found = [s for s in secrets if any(form in logged for form in variants(s))]
-    assert found == []
+    project_logs.assert_none_of(secrets)

@@ -8,33 +8,21 @@ reaches none of it (404, never 403); the cap of 100 companies holds without 100 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
-import pytest
 from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
 from domain.models import AdhesionStatus
 from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.tables import Adhesion
+from tests.integration.problems import problem
 from tests.letters import PASSWORD, code_in, letter, letter_folder, new_subscriber
-from tests.live import LiveApp, live_app
+from tests.live import LiveApp, LiveFactory
 from tests.support import free_port
 
 API = "/api/v1/me/adhesions"
 CLIENTS = ("732 829 320", "123456782", "987 654 324")  # in the embedded registry
-PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
 
 
 async def signed_in(app: LiveApp, engine: Engine, settings: Settings) -> dict[str, str]:
@@ -42,14 +30,6 @@ async def signed_in(app: LiveApp, engine: Engine, settings: Settings) -> dict[st
     session = await app.http.post("/api/v1/sessions", json={"email": email, "password": PASSWORD})
     assert session.status_code == 201, session.text
     return {"Authorization": f"Bearer {session.json()['access_token']}"}
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, object] = response.json()
-    assert body["code"] == code and body["status"] == status
-    return body
 
 
 async def test_an_accountant_runs_three_client_companies(
@@ -186,7 +166,7 @@ async def test_bad_input_every_field_in_french(
     # Luhn-valid, but no such company in the registry: no address to post the code to.
     unknown = await app.http.post(API, json={"company_identifier": "130025265"}, headers=auth)
     body = problem(unknown, 422, "invalid_fields")
-    assert body["errors"][0]["code"] == "unknown_company"  # type: ignore[index]
+    assert body["errors"][0]["code"] == "unknown_company"
     typed = await app.http.post(API, json={"company_identifier": 732829320}, headers=auth)
     problem(typed, 422, "invalid_fields")
     problem(await app.http.post(API, content=b"{", headers=auth), 400, "malformed_request")
@@ -287,17 +267,14 @@ async def test_at_most_100_companies_per_space(
 
 
 async def test_a_registry_that_does_not_answer_is_503_and_leaves_nothing(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    app_with: LiveFactory, settings: Settings, engine: Engine
 ) -> None:
     """The enrollment goes on with an unknown name; an adhésion cannot: no address, no letter."""
-    silent = settings.model_copy(
-        update={
-            "company_registry_url": f"http://127.0.0.1:{free_port()}",
-            "company_registry_timeout": timedelta(seconds=0.2),
-        }
-    )
-    async with live_app(dev_env.client, silent, engine) as app:
-        auth = await signed_in(app, engine, silent)
+    async with app_with(
+        company_registry_url=f"http://127.0.0.1:{free_port()}",
+        company_registry_timeout=timedelta(seconds=0.2),
+    ) as app:
+        auth = await signed_in(app, engine, settings)
         down = await app.http.post(API, json={"company_identifier": CLIENTS[0]}, headers=auth)
         problem(down, 503, "unavailable")
         assert int(down.headers["retry-after"]) > 0

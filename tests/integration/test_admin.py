@@ -24,10 +24,10 @@ from admin.cli import run
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from security.keyed_hash import KeyedHasher
-from security.passwords import SecretHasher
 from services.enrollments import EnrollmentService
 from settings import Settings
 from storage.subscribers import SessionRepository, SubscriberRepository
+from tests.live import new_enrollment_service
 from tests.support import code_from, details, identifiers, unique_email
 from worker import build_worker
 
@@ -72,13 +72,7 @@ async def ops(
     dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
 ) -> AsyncIterator[Ops]:
     repository = SubscriberRepository(engine)
-    service = EnrollmentService(
-        dev_env.client,
-        settings,
-        repository,
-        SecretHasher(settings),
-        KeyedHasher(settings.identifier_hash_key),
-    )
+    service = new_enrollment_service(dev_env.client, settings, repository)
     async with build_worker(dev_env.client, settings, repository=repository):
         yield Ops(dev_env, settings, engine, service, mail_sink)
 

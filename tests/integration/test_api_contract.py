@@ -16,31 +16,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS
-from domain.rules import MESSAGES
 from settings import Settings
+from tests.integration.problems import assert_never_echoed, fields, problem
 from tests.live import LiveApp, live_app
 from tests.support import code_from, details, identifiers, unique_email
 
 API = "/api/v1"
-PROBLEM = "application/problem+json"
 PASSWORD = "Zq9Secret2026"  # every test enrolls with it: no response may ever contain it
 UNKNOWN_ID = "0" * 32 + "." + "A" * 22  # well-formed, but no such enrollment
-
-
-@pytest.fixture
-def responses() -> list[httpx.Response]:
-    return []
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment,
-    settings: Settings,
-    engine: Engine,
-    responses: list[httpx.Response],
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield _recording(live, responses)
 
 
 @pytest.fixture
@@ -50,52 +33,17 @@ async def timed_app(
     engine: Engine,
     responses: list[httpx.Response],
 ) -> AsyncIterator[LiveApp]:
-    async with live_app(time_env.client, settings, engine) as live:
-        yield _recording(live, responses)
-
-
-def _recording(live: LiveApp, responses: list[httpx.Response]) -> LiveApp:
-    async def keep(response: httpx.Response) -> None:
-        await response.aread()
-        responses.append(response)
-
-    live.http.event_hooks["response"].append(keep)
-    return live
+    async with live_app(time_env.client, settings, engine, keep=responses) as live:
+        yield live
 
 
 @pytest.fixture(autouse=True)
 def password_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
     yield
-    for response in responses:
-        if response.headers.get("content-type", "").startswith("application/pdf"):
-            continue  # compressed; its text is checked in test_recap_pdf
-        assert PASSWORD not in response.text, response.request.url
-        assert PASSWORD not in str(response.headers)
+    assert_never_echoed(responses, PASSWORD)
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def assert_problem(response: httpx.Response, status: int, code: str | None = None) -> Any:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body = response.json()
-    assert {"type", "title", "status", "detail"} <= body.keys()
-    assert body["status"] == status
-    if code is not None:
-        assert body["code"] == code
-    return body
-
-
-def field_codes(response: httpx.Response) -> dict[str, str]:
-    body = assert_problem(response, 422, "invalid_fields")
-    for error in body["errors"]:
-        assert set(error) == {"field", "code", "message"}
-        assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", error["field"]), error
-        assert re.fullmatch(r"[a-z_]+", error["code"]), error
-        assert error["message"] == MESSAGES.get(error["code"], error["message"])
-        assert error["message"] and error["message"] != error["code"]
-    return {e["field"]: e["code"] for e in body["errors"]}
 
 
 async def start(http: httpx.AsyncClient, email: str, **extra: Any) -> str:
@@ -119,6 +67,13 @@ async def confirm(
     confirmed = await http.post(f"{API}/enrollments/{enrollment_id}/confirm")
     assert confirmed.status_code == 202, confirmed.text
     return confirmed, code_from(await sink.message_to(email, before + 1))
+
+
+async def awaiting_activation(http: httpx.AsyncClient, sink: MailSink) -> tuple[str, str]:
+    """A new enrollment, confirmed: its e-mail and the code sent there."""
+    email = unique_email()
+    _, code = await confirm(http, sink, await pre_register(http, email), email)
+    return email, code
 
 
 async def activate(http: httpx.AsyncClient, email: str, code: str) -> httpx.Response:
@@ -155,7 +110,7 @@ async def test_create_enrollment_422_lists_every_invalid_field(app: LiveApp) -> 
             "password_confirmation": PASSWORD,
         },
     )
-    assert field_codes(refused) == {
+    assert fields(refused) == {
         "terms_accepted": "terms_not_accepted",
         "email": "email_too_long",
         "email_confirmation": "email_mismatch",
@@ -187,29 +142,27 @@ async def test_create_enrollment_422_per_rule(
     app: LiveApp, overrides: dict[str, Any], field: str, code: str
 ) -> None:
     body = identifiers(unique_email(), PASSWORD) | overrides
-    assert field_codes(await app.http.post(f"{API}/enrollments", json=body)) == {field: code}
+    assert fields(await app.http.post(f"{API}/enrollments", json=body)) == {field: code}
 
 
 async def test_create_enrollment_409_already_subscribed_and_activation_pending(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, code = await awaiting_activation(app.http, mail_sink)
 
     pending = await app.http.post(f"{API}/enrollments", json=identifiers(email, PASSWORD))
-    assert_problem(pending, 409, "activation_pending")
+    problem(pending, 409, "activation_pending")
 
     assert (await activate(app.http, email, code)).status_code == 201
     taken = await app.http.post(f"{API}/enrollments", json=identifiers(email.upper(), PASSWORD))
-    assert_problem(taken, 409, "already_subscribed")
+    problem(taken, 409, "already_subscribed")
 
 
 async def test_an_unconfirmed_draft_is_replaced_and_its_old_id_is_gone(app: LiveApp) -> None:
     email = unique_email()
     first = await pre_register(app.http, email)
     second = await start(app.http, email)
-    assert_problem(await app.http.get(f"{API}/enrollments/{first}"), 404, "not_found")
+    problem(await app.http.get(f"{API}/enrollments/{first}"), 404, "not_found")
     assert (await app.http.get(f"{API}/enrollments/{second}")).json()["status"] == (
         "identifiers_set"
     )
@@ -252,17 +205,8 @@ async def test_details_200_recap_without_the_answer(app: LiveApp) -> None:
             "identifier": "732 829 320",
             "name": "ATELIERS FICTIFS DE LA PAIX",
         },
-        "contact": {
-            "phone": "+33123456789",
-            "email": email,
-            "street_number": "12",
-            "street_type": "RUE",
-            "street_name": "de la Paix",
-            "address_complement": "Bâtiment B",
-            "postal_code": "75002",
-            "city": "Paris",
-            "country": "FR",
-        },
+        # The address as sent; the phone in international form, the identifier as its e-mail.
+        "contact": details()["contact"] | {"phone": "+33123456789", "email": email},
         "trust": {"question": "nickname", "question_label": "Quel est votre surnom ?"},
         "activation_deadline": None,
         "email_delivery": None,
@@ -289,7 +233,7 @@ async def test_details_422_lists_every_invalid_field(app: LiveApp) -> None:
             "trust": {"question": "favourite_colour", "answer": ""},
         },
     )
-    assert field_codes(refused) == {
+    assert fields(refused) == {
         "civility": "invalid_civility",
         "last_name": "invalid_name",
         "first_name": "required",
@@ -312,7 +256,7 @@ async def test_details_422_nested_type_errors_have_dotted_paths(app: LiveApp) ->
         f"{API}/enrollments/{enrollment_id}/details",
         json=details(company={"foreign": "peut-être", "identifier": 732829320}),
     )
-    assert field_codes(refused) == {
+    assert fields(refused) == {
         "company.foreign": "invalid_type",
         "company.identifier": "invalid_type",
     }
@@ -323,12 +267,12 @@ async def test_details_404_unknown_and_409_once_confirmed(
 ) -> None:
     for unknown in (UNKNOWN_ID, "pas-un-identifiant"):
         missing = await app.http.put(f"{API}/enrollments/{unknown}/details", json=details())
-        assert_problem(missing, 404, "not_found")
+        problem(missing, 404, "not_found")
     email = unique_email()
     enrollment_id = await pre_register(app.http, email)
     await confirm(app.http, mail_sink, enrollment_id, email)
     late = await app.http.put(f"{API}/enrollments/{enrollment_id}/details", json=details())
-    assert_problem(late, 409)
+    problem(late, 409)
 
 
 async def test_a_failed_company_look_up_shows_the_name_as_unknown(app: LiveApp) -> None:
@@ -368,7 +312,7 @@ async def test_get_statuses_through_the_procedure(app: LiveApp, mail_sink: MailS
 
     assert (await activate(app.http, email, code)).status_code == 201
     assert (await app.http.get(url)).json()["status"] == "activated"
-    assert_problem(await app.http.get(f"{API}/enrollments/{UNKNOWN_ID}"), 404, "not_found")
+    problem(await app.http.get(f"{API}/enrollments/{UNKNOWN_ID}"), 404, "not_found")
 
 
 async def test_confirm_409_when_details_are_missing_and_a_retry_gets_the_first_answer(
@@ -377,7 +321,7 @@ async def test_confirm_409_when_details_are_missing_and_a_retry_gets_the_first_a
     email = unique_email()
     enrollment_id = await start(app.http, email)
     early = await app.http.post(f"{API}/enrollments/{enrollment_id}/confirm")
-    assert_problem(early, 409, "details_missing")
+    problem(early, 409, "details_missing")
     await app.http.put(f"{API}/enrollments/{enrollment_id}/details", json=details())
     first, _ = await confirm(app.http, mail_sink, enrollment_id, email)
     again = await app.http.post(f"{API}/enrollments/{enrollment_id}/confirm")
@@ -385,7 +329,7 @@ async def test_confirm_409_when_details_are_missing_and_a_retry_gets_the_first_a
     assert again.status_code == 202, again.text
     assert again.json() == first.json()
     assert mail_sink.count_to(email) == 1
-    assert_problem(await app.http.post(f"{API}/enrollments/{UNKNOWN_ID}/confirm"), 404)
+    problem(await app.http.post(f"{API}/enrollments/{UNKNOWN_ID}/confirm"), 404)
 
 
 async def test_delete_204_and_the_draft_is_gone(app: LiveApp) -> None:
@@ -397,9 +341,9 @@ async def test_delete_204_and_the_draft_is_gone(app: LiveApp) -> None:
     gone = (await app.http.get(url)).json()
     assert gone["status"] == "abandoned"
     assert email not in str(gone) and gone["company"] is None and gone["last_name"] is None
-    assert_problem(await app.http.put(f"{url}/details", json=details()), 404, "not_found")
-    assert_problem(await app.http.delete(url), 404, "not_found")
-    assert_problem(await app.http.delete(f"{API}/enrollments/{UNKNOWN_ID}"), 404)
+    problem(await app.http.put(f"{url}/details", json=details()), 404, "not_found")
+    problem(await app.http.delete(url), 404, "not_found")
+    problem(await app.http.delete(f"{API}/enrollments/{UNKNOWN_ID}"), 404)
     # The identifier is free again at once.
     assert (await app.http.post(f"{API}/enrollments", json=identifiers(email))).status_code == 201
 
@@ -408,9 +352,7 @@ async def test_delete_204_and_the_draft_is_gone(app: LiveApp) -> None:
 
 
 async def test_activation_201_then_sessions_me_and_recap(app: LiveApp, mail_sink: MailSink) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, code = await awaiting_activation(app.http, mail_sink)
 
     activated = await activate(app.http, f" {email.upper()} ", code)
     assert activated.status_code == 201, activated.text
@@ -437,7 +379,7 @@ async def test_activation_201_then_sessions_me_and_recap(app: LiveApp, mail_sink
     pdf = await app.http.get(body["recap_pdf_url"], headers=token)
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    assert_problem(await app.http.get(f"{API}/me/recap.pdf"), 401)
+    problem(await app.http.get(f"{API}/me/recap.pdf"), 401)
 
     session = await app.http.post(f"{API}/sessions", json={"email": email, "password": PASSWORD})
     assert session.status_code == 201, session.text
@@ -455,45 +397,41 @@ async def test_activation_201_then_sessions_me_and_recap(app: LiveApp, mail_sink
     unknown = await app.http.post(
         f"{API}/sessions", json={"email": unique_email(), "password": PASSWORD}
     )
-    assert assert_problem(wrong_password, 401) == assert_problem(unknown, 401)
-    assert_problem(await app.http.get(f"{API}/me"), 401)
-    assert_problem(await app.http.get(f"{API}/me", headers={"Authorization": "Bearer x"}), 401)
+    assert problem(wrong_password, 401) == problem(unknown, 401)
+    problem(await app.http.get(f"{API}/me"), 401)
+    problem(await app.http.get(f"{API}/me", headers={"Authorization": "Bearer x"}), 401)
     # The code was single use.
-    assert_problem(await activate(app.http, email, code), 422, "invalid_code")
+    problem(await activate(app.http, email, code), 422, "invalid_code")
 
 
 async def test_activation_422_invalid_code_and_429_after_five_wrong_codes(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, code = await awaiting_activation(app.http, mail_sink)
 
     unknown = await activate(app.http, unique_email(), code)
-    assert assert_problem(unknown, 422, "invalid_code") == assert_problem(
+    assert problem(unknown, 422, "invalid_code") == problem(
         await activate(app.http, email, wrong(code)), 422, "invalid_code"
     )  # no pending enrollment and a wrong code are not told apart
-    assert_problem(await activate(app.http, email, "court"), 422, "invalid_code")
+    problem(await activate(app.http, email, "court"), 422, "invalid_code")
     for _ in range(4):
-        assert_problem(await activate(app.http, email, code.swapcase()), 422, "invalid_code")
+        problem(await activate(app.http, email, code.swapcase()), 422, "invalid_code")
 
     void = await activate(app.http, email, code)
-    assert_problem(void, 429, "too_many_attempts")
+    problem(void, 429, "too_many_attempts")
     assert int(void.headers["Retry-After"]) > 0
 
 
 async def test_resend_202_always_and_voids_the_old_code(app: LiveApp, mail_sink: MailSink) -> None:
     nobody = await app.http.post(f"{API}/activations/resend", json={"email": unique_email()})
     assert nobody.status_code == 202
-    email = unique_email()
-    enrollment_id = await pre_register(app.http, email)
-    _, old_code = await confirm(app.http, mail_sink, enrollment_id, email)
+    email, old_code = await awaiting_activation(app.http, mail_sink)
 
     resent = await app.http.post(f"{API}/activations/resend", json={"email": email.upper()})
     assert resent.status_code == 202 and resent.json() == {}
     new_code = code_from(await mail_sink.message_to(email, 2))
     assert new_code != old_code
-    assert_problem(await activate(app.http, email, old_code), 422, "invalid_code")
+    problem(await activate(app.http, email, old_code), 422, "invalid_code")
     assert (await activate(app.http, email, new_code)).status_code == 201
     after = await app.http.post(f"{API}/activations/resend", json={"email": email})
     assert after.status_code == 202 and mail_sink.count_to(email) == 2
@@ -509,7 +447,7 @@ async def test_activation_410_after_the_window(
 
     await time_env.sleep(timedelta(hours=48, minutes=1))
 
-    assert_problem(await activate(http, email, code), 410, "code_expired")
+    problem(await activate(http, email, code), 410, "code_expired")
     expired = (await http.get(f"{API}/enrollments/{enrollment_id}")).json()
     assert expired["status"] == "expired" and expired["company"] is None
     # The pre-registration is gone: the identifier enrolls again.
@@ -546,12 +484,12 @@ async def test_400_for_a_malformed_body(app: LiveApp, content: bytes) -> None:
     refused = await app.http.post(
         f"{API}/enrollments", content=content, headers={"content-type": "application/json"}
     )
-    assert_problem(refused, 400, "malformed_request")
+    problem(refused, 400, "malformed_request")
 
 
 async def test_413_for_a_body_over_64_kib_announced(app: LiveApp) -> None:
     body = identifiers(unique_email(), PASSWORD) | {"padding": "x" * (64 * 1024)}
-    assert_problem(await app.http.post(f"{API}/enrollments", json=body), 413, "payload_too_large")
+    problem(await app.http.post(f"{API}/enrollments", json=body), 413, "payload_too_large")
 
 
 async def test_413_for_a_body_over_64_kib_streamed(app: LiveApp) -> None:
@@ -565,7 +503,7 @@ async def test_413_for_a_body_over_64_kib_streamed(app: LiveApp) -> None:
         f"{API}/enrollments", content=chunks(), headers={"content-type": "application/json"}
     )
     assert "content-length" not in refused.request.headers
-    assert_problem(refused, 413, "payload_too_large")
+    problem(refused, 413, "payload_too_large")
 
 
 async def test_a_body_just_under_the_limit_is_read(app: LiveApp) -> None:

@@ -64,6 +64,12 @@ def _activities(
     )
 
 
+@pytest.fixture
+def activities(settings: Settings, engine: Engine) -> CodeDeliveryActivities:
+    """The activities as the worker holds them: e-mail to the test's SMTP server."""
+    return _activities(settings, engine)
+
+
 async def _run(activities: CodeDeliveryActivities, request: DeliverCode) -> CodeDelivered:
     result: CodeDelivered = await ActivityEnvironment().run(activities.deliver_code, request)
     return result
@@ -74,11 +80,10 @@ def _key(request: DeliverCode) -> DeliveryKey:
 
 
 async def test_a_delivery_sends_one_code_and_records_it(
-    settings: Settings, engine: Engine, mail_sink: MailSink
+    settings: Settings, engine: Engine, activities: CodeDeliveryActivities, mail_sink: MailSink
 ) -> None:
     email = unique_email()
     request = _request(email)
-    activities = _activities(settings, engine)
     hasher = KeyedHasher(settings.identifier_hash_key)
 
     delivered = await _run(activities, request)
@@ -96,11 +101,10 @@ async def test_a_delivery_sends_one_code_and_records_it(
 
 
 async def test_a_retry_after_the_record_sends_nothing(
-    settings: Settings, engine: Engine, mail_sink: MailSink
+    engine: Engine, activities: CodeDeliveryActivities, mail_sink: MailSink
 ) -> None:
     email = unique_email()
     request = _request(email)
-    activities = _activities(settings, engine)
     first = await _run(activities, request)
     await mail_sink.message_to(email)
 
@@ -113,7 +117,7 @@ async def test_a_retry_after_the_record_sends_nothing(
 
 
 async def test_a_retry_after_a_death_resends_the_same_code_and_message_id(
-    settings: Settings, engine: Engine, mail_sink: MailSink
+    settings: Settings, engine: Engine, activities: CodeDeliveryActivities, mail_sink: MailSink
 ) -> None:
     email = unique_email()
     request = _request(email)
@@ -123,7 +127,7 @@ async def test_a_retry_after_a_death_resends_the_same_code_and_message_id(
     record = CodeDeliveryRepository(engine).get(_key(request))
     assert record is not None and record.state is DeliveryState.SENDING
 
-    delivered = await _run(_activities(settings, engine), request)
+    delivered = await _run(activities, request)
 
     first, second = await mail_sink.message_to(email), await mail_sink.message_to(email, 2)
     assert code_from(first) == code_from(second)
@@ -137,7 +141,7 @@ async def test_a_retry_after_a_death_resends_the_same_code_and_message_id(
 
 
 async def test_smtp_down_then_back_sends_the_same_code(
-    settings: Settings, engine: Engine, mail_sink: MailSink
+    settings: Settings, engine: Engine, activities: CodeDeliveryActivities, mail_sink: MailSink
 ) -> None:
     email = unique_email()
     request = _request(email)
@@ -146,7 +150,7 @@ async def test_smtp_down_then_back_sends_the_same_code(
         await _run(_activities(down, engine), request)
     assert mail_sink.count_to(email) == 0
 
-    delivered = await _run(_activities(settings, engine), request)
+    delivered = await _run(activities, request)
 
     hasher = KeyedHasher(settings.identifier_hash_key)
     code = code_from(await mail_sink.message_to(email))
@@ -156,12 +160,11 @@ async def test_smtp_down_then_back_sends_the_same_code(
 
 
 async def test_each_generation_has_its_own_code(
-    settings: Settings, engine: Engine, mail_sink: MailSink
+    activities: CodeDeliveryActivities, mail_sink: MailSink
 ) -> None:
     email = unique_email()
     first = _request(email)
     second = first.model_copy(update={"generation": 2})
-    activities = _activities(settings, engine)
     one, two = await _run(activities, first), await _run(activities, second)
     codes = {code_from(await mail_sink.message_to(email, n)) for n in (1, 2)}
     assert len(codes) == 2 and one.code_digest != two.code_digest
@@ -169,13 +172,13 @@ async def test_each_generation_has_its_own_code(
 
 
 async def test_the_sending_is_never_dated_before_the_issue(
-    settings: Settings, engine: Engine, mail_sink: MailSink
+    activities: CodeDeliveryActivities, mail_sink: MailSink
 ) -> None:
     """The workflow's clock may run ahead (the time-skipping server): the deadline the message
     states counts from the later of the two clocks."""
     email = unique_email()
     ahead = datetime.now(UTC) + timedelta(hours=30)
-    delivered = await _run(_activities(settings, engine), _request(email, not_before=ahead))
+    delivered = await _run(activities, _request(email, not_before=ahead))
     assert delivered.sent_at == ahead
     text = " ".join(str((await mail_sink.message_to(email)).get_content()).split())
     assert " ".join(french_datetime(ahead + timedelta(hours=48)).split()) in text

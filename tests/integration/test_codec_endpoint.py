@@ -7,10 +7,9 @@ import asyncio
 import base64
 import html
 import json
-import os
 import re
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.cookies import Morsel, SimpleCookie
@@ -26,19 +25,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from security.codec_pass import CodecPass
 from settings import Settings
-from tests.live import LiveApp, live_app
-from tests.support import binary, unique_email
+from tests.live import LiveApp, LiveFactory, live_app
+from tests.support import binary, fresh_hash_key, unique_email
 from tests.web import assert_plain, field
 
 UI = "http://127.0.0.1:8233"
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
 
 
 def auth(settings: Settings) -> dict[str, str]:
@@ -324,19 +315,13 @@ async def test_the_pass_is_spent_from_the_ui_origins_only(app: LiveApp, settings
 
 
 async def test_token_attempts_are_limited_per_address(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
+    app_with: LiveFactory, settings: Settings
 ) -> None:
-    own = settings.model_copy(
-        update={
-            "codec_sessions_per_address": 2,
-            # Its own key, so its counter is not the other tests' (one database, one address).
-            "identifier_hash_key": SecretStr(base64.b64encode(os.urandom(32)).decode()),
-        }
-    )
-    async with live_app(dev_env.client, own, engine) as live:
+    # Its own key, so its counter is not the other tests' (one database, one address).
+    async with app_with(codec_sessions_per_address=2, identifier_hash_key=fresh_hash_key()) as live:
         assert (await give_token(live.http, "wrong-1")).status_code == 403
         assert (await give_token(live.http, "wrong-2")).status_code == 403
-        token = own.codec_auth_token.get_secret_value()
+        token = settings.codec_auth_token.get_secret_value()
         refused = await give_token(live.http, token)
         assert refused.status_code == 429
         assert "Retry-After" in refused.headers

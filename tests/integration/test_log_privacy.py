@@ -3,31 +3,18 @@ worker, Temporal SDK, uvicorn: everything in this process)."""
 
 from __future__ import annotations
 
-import logging
-
-import pytest
-from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
-
 from devstack.mail_sink import MailSink
-from observability.logs import JsonFormatter
 from settings import Settings
-from tests.live import live_app, pre_register_and_confirm
-from tests.privacy import variants
+from tests.integration.project_logs import ProjectLogs
+from tests.live import LiveFactory, pre_register_and_confirm
 from tests.support import details, distinctive, unique_email
-
-PROJECT_LOGGERS = (
-    "api", "services", "activities", "workflows", "worker", "mail", "orchestration",
-    "storage", "security", "companies", "documents", "devstack", "temporalio",
-)  # fmt: skip
 
 
 async def test_enrollment_logs_hold_no_personal_data(
-    dev_env: WorkflowEnvironment,
+    app_with: LiveFactory,
     settings: Settings,
-    engine: Engine,
     mail_sink: MailSink,
-    caplog: pytest.LogCaptureFixture,
+    project_logs: ProjectLogs,
 ) -> None:
     email = unique_email(distinctive("log"))
     password = "Lg" + distinctive("p", 8)[:8] + "77"
@@ -35,13 +22,8 @@ async def test_enrollment_logs_hold_no_personal_data(
     answer = distinctive("Réponse ")
     body = details(last_name=last_name, first_name=first_name)
     body["trust"]["answer"] = answer
-    # The level the app runs at; DEBUG for the project's own code and the Temporal SDK
-    # (everything at DEBUG would include font subsetting's chatter, and take seconds).
-    caplog.set_level(logging.INFO)
-    for name in PROJECT_LOGGERS:
-        caplog.set_level(logging.DEBUG, logger=name)
 
-    async with live_app(dev_env.client, settings, engine) as app:
+    async with app_with() as app:
         _, code = await pre_register_and_confirm(app.http, mail_sink, email, password, body)
         activated = await app.http.post("/api/v1/activations", json={"email": email, "code": code})
         assert activated.status_code == 201
@@ -51,11 +33,7 @@ async def test_enrollment_logs_hold_no_personal_data(
         )
         assert signed.status_code == 201
 
-    formatter = JsonFormatter()
-    logged = "\n".join(
-        f"{formatter.format(record)} {record.args!r} {record.__dict__!r}"
-        for record in caplog.records
-    )
+    logged = project_logs.text()
     assert "enrollment started" in logged  # the capture saw the app's own records
     secrets = [
         email,
@@ -71,5 +49,4 @@ async def test_enrollment_logs_hold_no_personal_data(
         token,
         settings.codec_auth_token.get_secret_value(),
     ]
-    found = [s for s in secrets if any(form in logged for form in variants(s))]
-    assert found == []
+    project_logs.assert_none_of(secrets)

@@ -3,27 +3,15 @@ with a session ID of its own and its start as last use; the downgrade takes it a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect, text
 
 from storage.engine import make_engine
 from storage.migrate import downgrade, upgrade
 from storage.subscribers import SessionRepository
-from tests.databases import KINDS, POSTGRES_ENV, empty_database, postgres_base_url
 
 BEFORE = "0002"
-
-
-@pytest.fixture(params=KINDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "postgresql" and postgres_base_url() is None:
-        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
-    with empty_database(request.param, tmp_path) as url:
-        yield url
 
 
 def test_open_sessions_survive_the_upgrade(empty_url: str) -> None:

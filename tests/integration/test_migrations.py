@@ -4,11 +4,8 @@ on SQLite, and on PostgreSQL (a fresh schema) when TEST_POSTGRES_URL is set."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -18,15 +15,6 @@ import storage.tables  # noqa: F401  (registers the tables on the metadata)
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.migrate import downgrade, upgrade
-from tests.databases import KINDS, POSTGRES_ENV, empty_database, postgres_base_url
-
-
-@pytest.fixture(params=KINDS)
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "postgresql" and postgres_base_url() is None:
-        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
-    with empty_database(request.param, tmp_path) as url:
-        yield url
 
 
 def _tables(url: str) -> set[str]:

@@ -4,40 +4,17 @@ that several API processes count together), and refusals never tell who is enrol
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
 from storage.engine import make_engine
-from tests.live import LiveApp, live_app, pre_register_and_confirm
+from tests.live import LiveApp, LiveFactory, live_app, pre_register_and_confirm
 from tests.support import code_from, details, fresh_hash_key, identifiers, unique_email
-
-LiveFactory = Callable[..., AbstractAsyncContextManager[LiveApp]]
-
-
-@pytest.fixture
-def app_with(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> Callable[..., AbstractAsyncContextManager[LiveApp]]:
-    """Start the API with some settings changed (e.g. lower limits)."""
-
-    def start(**changes: Any) -> AbstractAsyncContextManager[LiveApp]:
-        return live_app(dev_env.client, settings.model_copy(update=changes), engine)
-
-    return start
-
-
-@pytest.fixture
-async def app(app_with: LiveFactory) -> AsyncIterator[LiveApp]:
-    async with app_with() as live:
-        yield live
 
 
 def wrong(code: str) -> str:

@@ -5,27 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine
-from temporalio.testing import WorkflowEnvironment
 
 from api.security_headers import SecurityHeaders
-from settings import Settings
-from tests.live import LiveApp, live_app
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine) as live:
-        yield live
-
+from tests.live import LiveApp
 
 # The policy as docs/security.md promises it, written out here rather than imported from the
 # code: a change to the code's constant must show up as a failure, not be compared with itself.

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import Engine, event
-from temporalio.testing import WorkflowEnvironment
 
 from security.passwords import SecretHasher
 from settings import Settings
 from storage.subscribers import SubscriberRepository
-from tests.live import LiveApp, live_app
+from tests.live import LiveApp, LiveFactory
 from tests.support import FakeClock, fresh_hash_key, new_subscriber, unique_email
 
 PASSWORD = "Secret2026"
@@ -25,14 +23,6 @@ PASSWORD = "Secret2026"
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-@pytest.fixture
-async def app(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, clock: FakeClock
-) -> AsyncIterator[LiveApp]:
-    async with live_app(dev_env.client, settings, engine, clock) as live:
-        yield live
 
 
 def subscriber(engine: Engine, settings: Settings) -> str:
@@ -131,13 +121,8 @@ async def test_lockout_grows_and_is_released(
     assert (await sign_in(app, email, PASSWORD)).status_code == 201
 
 
-async def test_sign_ins_are_limited_per_address(
-    dev_env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> None:
-    limited = settings.model_copy(
-        update={"sign_ins_per_address": 3, "identifier_hash_key": fresh_hash_key()}
-    )
-    async with live_app(dev_env.client, limited, engine) as app:
+async def test_sign_ins_are_limited_per_address(app_with: LiveFactory) -> None:
+    async with app_with(sign_ins_per_address=3, identifier_hash_key=fresh_hash_key()) as app:
         statuses = [(await sign_in(app, unique_email(), "Wrong2026")).status_code for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
 
