@@ -14,7 +14,9 @@ from devstack.stack import ROOT
 PAGE = ROOT / "docs" / "benchmarks.md"
 PRODUCT_PROCESSES = ("api", "worker", "temporal")
 FLOOR_PROCESSES = ("floor_worker", "temporal", "driver")
-API_STEPS = ("create", "details", "confirm", "activate", "pdf")
+# Every step the latency targets cover; `mail` runs from the confirm request to the e-mail's
+# arrival at the capture server.
+STEPS = ("create", "details", "confirm", "mail", "activate", "pdf")
 P99_TARGET_MS = 300.0
 
 
@@ -69,7 +71,7 @@ def main_report(run: dict[str, Any]) -> str:
     ratio = product["per_second"] / floor["per_second"] if floor["per_second"] else 0.0
     cpu_ratio = product_cpu["total"] / floor_cpu["total"] if floor_cpu["total"] else 0.0
     errors = sum(sum(p.get("errors", {}).values()) for p in run["phases"].values())
-    worst_p99 = max((half["latency"].get(s, {}).get("p99_ms", 0.0) for s in API_STEPS), default=0.0)
+    worst_p99 = max((half["latency"].get(s, {}).get("p99_ms", 0.0) for s in STEPS), default=0.0)
     sign_ins = sign_in.get("per_second", 0.0)
     api_cpu = sign_in.get("cpu_s", {}).get("api", 0.0)
     per_api_cpu_second = sign_in.get("completed", 0) / api_cpu if api_cpu else 0.0
@@ -89,7 +91,9 @@ def main_report(run: dict[str, Any]) -> str:
         f"| completed enrollments/s ≥ 0.6 × floor, zero errors | {product['per_second']:.2f}/s"
         f" = {ratio:.2f} × floor ({floor['per_second']:.2f}/s), {errors} errors"
         f" | {_met(ratio >= 0.6 and errors == 0)} |",
-        f"| API p99 < {P99_TARGET_MS:.0f} ms for every step at half the maximum load"
+        f"| CPU per completed enrollment ≤ 2 × floor's | {product_cpu['total']:.0f} ms ="
+        f" {cpu_ratio:.2f} × floor ({floor_cpu['total']:.0f} ms) | {_met(cpu_ratio <= 2)} |",
+        f"| p99 < {P99_TARGET_MS:.0f} ms for every step, mail included, at half the maximum load"
         f" ({half['offered_rate']:.2f}/s offered) | worst step p99 {_ms(worst_p99)} ms"
         f" | {_met(worst_p99 < P99_TARGET_MS)} |",
         f"| sign-ins ≥ 30/s per core (argon2id 19 MiB, t=2, p=1) | {sign_ins / cores:.1f}/s per"
@@ -126,7 +130,7 @@ def main_report(run: dict[str, Any]) -> str:
         "",
         *latency_table(
             {"max load": product, "half load": half},
-            ("create", "details", "confirm", "mail", "activate", "pdf"),
+            STEPS,
         ),
         "",
         "Floor (the same steps against Temporal directly):",
@@ -154,7 +158,7 @@ def scale_report(run: dict[str, Any]) -> str:
     per_pending = run["db_growth_bytes"] / pending if pending else 0.0
     rows = []
     worst = -1.0
-    for step in API_STEPS:
+    for step in STEPS:
         a = empty["latency"].get(step, {})
         b = full["latency"].get(step, {})
         if not a or not b:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.report import write_section
+from bench.report import scale_report, write_section
 from bench.stats import Recorder, percentile
 
 
@@ -40,3 +40,31 @@ def test_write_section_keeps_the_hand_written_parts(tmp_path: Path) -> None:
     text = page.read_text()
     assert "second run" in text and "first run" not in text
     assert "scale run" in text and "kept by hand" in text
+
+
+def _latency(p99_ms: float) -> dict[str, float]:
+    return {"n": 240, "p50_ms": p99_ms / 2, "p95_ms": p99_ms * 0.9, "p99_ms": p99_ms}
+
+
+def test_the_scale_target_judges_every_step_the_mail_included() -> None:
+    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    empty = {"latency": {step: _latency(100.0) for step in steps}}
+    slower_mail = {
+        "latency": {step: _latency(150.0 if step == "mail" else 100.0) for step in steps}
+    }
+    run = {
+        "empty": empty,
+        "full": slower_mail,
+        "fill": {"window_s": 900.0, "per_second": 11.1, "completed_total": 10_000},
+        "pending": 10_000,
+        "worker_rss_kib": 400 * 1024,
+        "worker_peak_kib": 410 * 1024,
+        "db_bytes": 345 * 2**20,
+        "db_growth_bytes": 330 * 2**20,
+        "machine": {"date": "2026-12-04 19:45 UTC", "cpu": "2 cores", "memory": "23.5 GiB"},
+        "settings": {"fill_users": 16, "probe_rate": 2.0},
+    }
+    report = scale_report(run)
+    assert "| mail | 50.0 / 100 | 75.0 / 150 | +50% |" in report
+    assert "largest change +50% | **not met** |" in report
+    assert "| worker RSS < 500 MB with them pending | 400 MiB" in report
