@@ -19,9 +19,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import heartbeating
 from activities.inputs import CodeDelivered, DeliverCode
+from activities.mail_counts import count_email
 from channels import CodeChannel, OutgoingCode
 from domain.codes import ChannelKind
-from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
 from security.keyed_hash import KeyedHasher
 from storage.code_deliveries import CodeDeliveryRepository, DeliveryKey, DeliveryState
 
@@ -77,12 +77,11 @@ class CodeDeliveryActivities:
     async def _deliver(
         self, channel: CodeChannel, outgoing: OutgoingCode, kind: ChannelKind
     ) -> None:
-        meter = activity.metric_meter()
         try:
             await channel.deliver(outgoing)
         except Exception as error:
             if kind is ChannelKind.EMAIL:
-                meter.create_counter(EMAILS_FAILED, "E-mails the SMTP server did not take.").add(1)
+                count_email(taken=False)
             activity.logger.warning(
                 "code delivery failed (%s, attempt %d): %s",
                 kind.value,
@@ -91,5 +90,5 @@ class CodeDeliveryActivities:
             )
             raise
         if kind is ChannelKind.EMAIL:
-            meter.create_counter(EMAILS_SENT, "E-mails handed to the SMTP server.").add(1)
+            count_email(taken=True)
         activity.logger.info("code delivered (%s)", kind.value)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from temporalio import activity
 
 from activities.inputs import SendActivationCode, SentCode
-from activities.notifications import send_counted
+from activities.mail_counts import send_counted
 from domain.codes import CodePurpose
 from mail.activation import activation_message
 from mail.sender import MailSender

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.message import EmailMessage
 
 from pydantic import BaseModel
 from temporalio import activity
 
+from activities.mail_counts import send_counted
 from mail.notifications import Change, notification_message
 from mail.sender import MailSender
 from mail.support import SupportChannel
-from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
 
 
 class SendNotification(BaseModel):
@@ -43,16 +42,3 @@ class NotificationActivities:
         )
         await send_counted(self._sender, message, "notification")
         activity.logger.info("notification e-mail sent: %s", request.change.value)
-
-
-async def send_counted(sender: MailSender, message: EmailMessage, kind: str) -> None:
-    """Send from within an activity, counting the e-mails the SMTP server took and those it did
-    not (a failure is logged by its type only, never its text)."""
-    meter = activity.metric_meter()
-    try:
-        await sender.send(message)
-    except Exception as error:
-        meter.create_counter(EMAILS_FAILED, "E-mails the SMTP server did not take.").add(1)
-        activity.logger.warning("%s e-mail failed: %s", kind, type(error).__name__)
-        raise
-    meter.create_counter(EMAILS_SENT, "E-mails handed to the SMTP server.").add(1)
