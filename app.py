@@ -42,6 +42,7 @@ from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
+from services.security_events import EventRecorder
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from settings import Environment, Settings, get_settings
@@ -70,6 +71,7 @@ def build_state(
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     sessions = SessionRepository(engine)
+    events = EventRecorder(engine)
     notifier = Notifier(client, settings.temporal_task_queue)
     adhesions = AdhesionService(
         client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
@@ -102,6 +104,7 @@ def build_state(
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
         ),
+        events=events,
     )
 
 

@@ -15,6 +15,7 @@ from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.password_resets import PasswordResetService
+from services.security_events import EventRecorder
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
 from settings import Settings
@@ -35,3 +36,4 @@ class AppState:
     account: AccountService
     password_resets: PasswordResetService
     email_changes: EmailChangeService
+    events: EventRecorder  # the one recorder of security events (docs/activity.md)
