@@ -86,6 +86,7 @@ def build_state(
         throttle,
         notifier,
         before_closing=adhesions.withdraw_all,
+        events=events,
     )
     resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
     return AppState(
@@ -96,7 +97,9 @@ def build_state(
         codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
-        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle, client),
+        subscribers=SubscriberService(
+            settings, repository, sessions, hasher, throttle, client, events
+        ),
         throttle=throttle,
         adhesions=adhesions,
         account=account,

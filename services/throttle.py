@@ -112,8 +112,9 @@ class Throttle:
             raise TooManyAttempts(TOO_MANY, retry_after=_seconds(found.blocked_until - now))
         return found is not None
 
-    def sign_in_failed(self, identifier: str) -> None:
-        """After `sign_in_lockout_after` failures, lock for a delay that doubles each time."""
+    def sign_in_failed(self, identifier: str) -> bool:
+        """After `sign_in_lockout_after` failures, lock for a delay that doubles each time.
+        True when this failure locked the identifier (the activity page tells it)."""
         s = self._settings
         key = self._lockout_key(identifier)
         now = self._clock()
@@ -122,6 +123,8 @@ class Throttle:
             doublings = min(failures - s.sign_in_lockout_after, 30)
             delay = min(s.sign_in_lockout_delay * 2**doublings, s.sign_in_lockout_max)
             self._attempts.block(key, now + delay)
+            return True
+        return False
 
     def sign_in_succeeded(self, identifier: str) -> None:
         self._attempts.reset(self._lockout_key(identifier))
