@@ -18,6 +18,7 @@ from api.middleware import BodySizeLimit, RequestContext
 from api.routes import (
     account,
     activations,
+    activity,
     adhesions,
     codec,
     docs,
@@ -136,7 +137,15 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    routers = (enrollments, activations, subscriber, account, password_resets, adhesions)
+    routers = (
+        enrollments,
+        activations,
+        subscriber,
+        account,
+        activity,
+        password_resets,
+        adhesions,
+    )
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)
