@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
 from pydantic import SecretStr
 from sqlalchemy import Engine
 from temporalio.client import Client
 
 from admin.operations import EnrollmentInfo, Operations
+from admin.support import NotFoundError, SupportDesk
 from devstack.secrets_file import SECRET_NAMES, SECRETS_FILE, read_stored
 from observability.logs import configure_logging
 from orchestration.client import connect
@@ -46,7 +49,36 @@ def parser() -> argparse.ArgumentParser:
         "erase-subscriber", help="delete a subscriber, sessions, recap and enrollment history"
     ).add_argument("email", help="the identifier, or - to read it from stdin")
     commands.add_parser("counts", help="how many enrollments are in each status")
+    _support_commands(commands)
     return root
+
+
+def _support_commands(commands: Any) -> None:
+    """The assistance desk's commands (admin/support.py): JSON on standard output."""
+    operator = {"required": True, "help": "who acts (recorded with the action)"}
+    subscriber = commands.add_parser("subscriber", help="one space: look up, unlock, secure")
+    actions = subscriber.add_subparsers(dest="action", required=True)
+    for name, help_text in (
+        ("show", "status, lockout, second factor, devices, processes, adhésions"),
+        ("unlock", "forget the sign-in failures and the lock"),
+        ("end-sessions", "end every session of the space"),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("target", help="e-mail (or - for stdin) or subscriber number")
+        action.add_argument("--operator", **operator)
+    events = commands.add_parser("events", help="security events")
+    exports = events.add_subparsers(dest="action", required=True)
+    export = exports.add_parser("export", help="every event since a date, as JSON lines")
+    export.add_argument("--since", required=True, type=_moment, help="YYYY-MM-DD (UTC) or ISO time")
+    export.add_argument("--operator", **operator)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def run(
@@ -68,6 +100,8 @@ async def run(
             return 2
     wanted = getattr(args, "email", None) or getattr(args, "target", None)
     target = stdin.readline().strip() if wanted == "-" else wanted
+    if args.command in SUPPORT_COMMANDS:
+        return await _support(args, target or "", settings, client, engine, out)
     owns_engine = engine is None and args.command == "erase-subscriber"
     if owns_engine:
         engine = make_engine(settings.resolved_database_url)
@@ -116,6 +150,52 @@ async def _dispatch(operations: Operations, command: str, target: str, out: Text
             for status, count in counts.items():
                 out.write(f"{status.value:<{width}}  {count}\n")
             return 0
+
+
+SUPPORT_COMMANDS = ("subscriber", "events")
+
+
+async def _support(
+    args: argparse.Namespace,
+    target: str,
+    settings: Settings,
+    client: Client,
+    engine: Engine | None,
+    out: TextIO,
+) -> int:
+    """One assistance desk command; 1 when the space is not found (or the operator unnamed)."""
+    operator = args.operator.strip()
+    if not operator:
+        _json(out, {"error": "operator_required"})
+        return 1
+    owned = engine is None
+    engine = engine or make_engine(settings.resolved_database_url)
+    desk = SupportDesk(client, settings, engine)
+    try:
+        if args.command == "events":
+            for row in await desk.export(args.since, operator):
+                _json(out, row)
+            return 0
+        try:
+            match args.action:
+                case "show":
+                    _json(out, await desk.show(target, operator))
+                case "unlock":
+                    _json(out, await desk.unlock(target, operator))
+                case _:  # end-sessions
+                    _json(out, await desk.end_sessions(target, operator))
+        except NotFoundError:
+            closed = await asyncio.to_thread(desk.closed, target)
+            _json(out, {"error": "space_closed" if closed else "not_found"})
+            return 1
+        return 0
+    finally:
+        if owned:
+            engine.dispose()
+
+
+def _json(out: TextIO, value: object) -> None:
+    out.write(json.dumps(value, ensure_ascii=False) + "\n")
 
 
 def _print_info(info: EnrollmentInfo | None, out: TextIO) -> int:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from domain.client_description import NO_CLIENT, ClientDescription
 from domain.security_events import EventType
-from storage.security_events import SecurityEventRepository, new_event
+from storage.security_events import SecurityEventRepository, new_event, support_event
 from storage.tables import SecurityEvent
 
 # What the subscriber sees of their account, and how long an event is kept (the purge's limit).
@@ -52,6 +52,16 @@ class EventRecorder:
             subscriber_id, type, client=client, operator=operator, dedup_key=dedup_key, at=at
         )
         return self._events.append(event, session)
+
+    def record_support(
+        self,
+        subscriber_id: int | None,
+        operator: str,
+        action: str,
+        session: Session | None = None,
+    ) -> None:
+        """The assistance desk's trace: `operator` did `action` to the space (or to none)."""
+        self._events.append(support_event(subscriber_id, operator, action), session)
 
     def activity(self, subscriber_id: int, now: datetime | None = None) -> list[ActivityItem]:
         """The subscriber's last 12 months, newest first."""

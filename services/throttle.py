@@ -40,6 +40,12 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Lockout:
+    failures: int  # sign-in failures on record (they are forgotten after a success)
+    locked_until: datetime | None  # None: not locked now
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     per_identifier: int | None  # None: the identifier is guarded otherwise (sign-in lockout)
     per_address: int | None  # None: counted per identifier only
@@ -128,6 +134,21 @@ class Throttle:
 
     def sign_in_succeeded(self, identifier: str) -> None:
         self._attempts.reset(self._lockout_key(identifier))
+
+    def lockout(self, identifier: str) -> Lockout:
+        """The identifier's failures on record and, while it is locked, until when (support)."""
+        found = self._attempts.get(self._lockout_key(identifier))
+        if found is None:
+            return Lockout(0, None)
+        until = found.blocked_until
+        return Lockout(found.count, until if until is not None and until > self._clock() else None)
+
+    def unlock(self, identifier: str) -> Lockout:
+        """Forget the failures and any lock (the assistance desk, once the caller is known);
+        returns the state before."""
+        before = self.lockout(identifier)
+        self._attempts.reset(self._lockout_key(identifier))
+        return before
 
     def carry_lockout(self, old_identifier: str, new_identifier: str) -> None:
         """The identifier changed: a lock on it follows it; the old key is dropped."""

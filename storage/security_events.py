@@ -24,12 +24,13 @@ OPERATOR_MAX = 100
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
-    subscriber_id: int
+    subscriber_id: int | None  # None only for a support action on no one space (an export)
     type: EventType
     at: datetime
     browser: str = ""
     network: str = ""
     operator: str | None = None
+    action: str | None = None
     dedup_key: str | None = None
 
 
@@ -55,6 +56,20 @@ def new_event(
     )
 
 
+def support_event(
+    subscriber_id: int | None, operator: str, action: str, at: datetime | None = None
+) -> NewEvent:
+    """The trace of an assistance desk's action: who (`operator`), what (`action`), on which
+    space (None for an action on none, such as an audit export)."""
+    return NewEvent(
+        subscriber_id=subscriber_id,
+        type=EventType.SUPPORT_ACTION,
+        at=at or datetime.now(UTC),
+        operator=operator[:OPERATOR_MAX],
+        action=action,
+    )
+
+
 def append_in(session: Session, event: NewEvent) -> bool:
     """Append one event inside the caller's transaction: it is written if and only if the change
     it tells of is. False when its `dedup_key` is already recorded (a retried activity)."""
@@ -68,6 +83,7 @@ def append_in(session: Session, event: NewEvent) -> bool:
         browser=event.browser,
         network=event.network,
         operator=event.operator,
+        action=event.action,
         dedup_key=event.dedup_key,
     )
     if event.dedup_key is not None:

@@ -32,6 +32,11 @@ class SubscriberRepository:
         with Session(self.engine) as session:
             return session.exec(select(Subscriber).where(Subscriber.email == email)).first()
 
+    def by_number(self, subscriber_number: str) -> Subscriber | None:
+        with Session(self.engine) as session:
+            query = select(Subscriber).where(Subscriber.subscriber_number == subscriber_number)
+            return session.exec(query).first()
+
     def get(self, subscriber_id: int) -> Subscriber | None:
         with Session(self.engine) as session:
             return session.get(Subscriber, subscriber_id)
