@@ -44,7 +44,11 @@ from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
+<<<<<<< HEAD
 from services.second_step import SecondStepService
+=======
+from services.security_events import EventRecorder
+>>>>>>> security-audit
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from services.totp import TotpService
@@ -76,6 +80,7 @@ def build_state(
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     sessions = SessionRepository(engine)
+    events = EventRecorder(engine)
     notifier = Notifier(client, settings.temporal_task_queue)
     adhesions = AdhesionService(
         client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
@@ -126,9 +131,13 @@ def build_state(
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
         ),
+<<<<<<< HEAD
         second_step=second_step,
         totp=totp,
         devices=DeviceService(settings, devices),
+=======
+        events=events,
+>>>>>>> security-audit
     )
 
 

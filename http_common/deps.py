@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain.client_description import ClientDescription
 from http_common.state import AppState
 from services.account import AccountService
 from services.adhesions import AdhesionService
@@ -16,7 +17,11 @@ from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
 from services.password_resets import PasswordResetService
+<<<<<<< HEAD
 from services.second_step import SecondStepService
+=======
+from services.security_events import EventRecorder
+>>>>>>> security-audit
 from services.subscribers import SignedIn, SubscriberService
 from services.totp import TotpService
 from storage.tables import Subscriber
@@ -60,6 +65,11 @@ def get_email_changes(state: StateDep) -> EmailChangeService:
     return state.email_changes
 
 
+def get_events(state: StateDep) -> EventRecorder:
+    return state.events
+
+
+EventsDep = Annotated[EventRecorder, Depends(get_events)]
 PasswordResetsDep = Annotated[PasswordResetService, Depends(get_password_resets)]
 EmailChangesDep = Annotated[EmailChangeService, Depends(get_email_changes)]
 
@@ -116,3 +126,9 @@ def user_agent(request: Request) -> str:
 def client_address(request: Request) -> str | None:
     """The caller's address for rate limits (behind a proxy, run uvicorn with --proxy-headers)."""
     return request.client.host if request.client else None
+
+
+def client_description(request: Request) -> ClientDescription:
+    """What a security event keeps of the caller: browser name and network, never the raw
+    header nor the full address."""
+    return ClientDescription.of(user_agent(request), client_address(request))

@@ -9,11 +9,12 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Enum, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.models import Company, Contact, Details, NewSubscriber
 from domain.reference import Civility
+from domain.security_events import EventType
 from domain.subscriber_view import Account, SubscriberView
 
 
@@ -283,3 +284,38 @@ class SignInChallenge(SQLModel, table=True):
     expires_at: datetime
     attempts: int = 0
     user_agent: str = Field(default="", max_length=200)
+
+
+class SecurityEvent(SQLModel, table=True):
+    """One thing that happened to a space (SPEC §9), appended and never updated.
+
+    No secret and no raw client data: `browser` is a short description of the User-Agent and
+    `network` the client address cut to its network. `operator` names the assistance desk's
+    member for a support action. `dedup_key` (NULL for most) is set by a workflow activity that
+    may run twice: its retry finds the row already there and adds nothing.
+    """
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_subscriber_at", "subscriber_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscribers.id", ondelete="CASCADE")
+    type: EventType = Field(
+        sa_column=Column(
+            Enum(
+                EventType,
+                name="security_event_type",
+                native_enum=False,
+                create_constraint=True,
+                length=30,
+                values_callable=lambda kinds: [kind.value for kind in kinds],
+                validate_strings=True,
+            ),
+            nullable=False,
+        )
+    )
+    at: datetime = Field(default_factory=utcnow, index=True)
+    browser: str = Field(default="", max_length=60)
+    network: str = Field(default="", max_length=50)
+    operator: str | None = Field(default=None, max_length=100)
+    dedup_key: str | None = Field(default=None, unique=True, index=True, max_length=200)
