@@ -44,11 +44,8 @@ from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
-<<<<<<< HEAD
 from services.second_step import SecondStepService
-=======
 from services.security_events import EventRecorder
->>>>>>> security-audit
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from services.totp import TotpService
@@ -131,13 +128,10 @@ def build_state(
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
         ),
-<<<<<<< HEAD
         second_step=second_step,
         totp=totp,
         devices=DeviceService(settings, devices),
-=======
         events=events,
->>>>>>> security-audit
     )
 
 

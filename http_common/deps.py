@@ -17,11 +17,8 @@ from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
 from services.password_resets import PasswordResetService
-<<<<<<< HEAD
 from services.second_step import SecondStepService
-=======
 from services.security_events import EventRecorder
->>>>>>> security-audit
 from services.subscribers import SignedIn, SubscriberService
 from services.totp import TotpService
 from storage.tables import Subscriber

@@ -16,11 +16,8 @@ from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.password_resets import PasswordResetService
-<<<<<<< HEAD
 from services.second_step import SecondStepService
-=======
 from services.security_events import EventRecorder
->>>>>>> security-audit
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
 from services.totp import TotpService
@@ -42,10 +39,7 @@ class AppState:
     account: AccountService
     password_resets: PasswordResetService
     email_changes: EmailChangeService
-<<<<<<< HEAD
     second_step: SecondStepService
     totp: TotpService
     devices: DeviceService
-=======
     events: EventRecorder  # the one recorder of security events (docs/activity.md)
->>>>>>> security-audit
