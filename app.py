@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyKeys
 from api.middleware import BodySizeLimit, RequestContext
 from api.routes import (
     account,
+    account_security,
     activations,
     adhesions,
     codec,
@@ -99,7 +100,9 @@ def build_state(
         settings, repository, sessions, hasher, throttle, client, devices=devices
     )
     box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
-    totp = TotpService(TotpRepository(engine), box, keyed, hasher, throttle, notifier, clock)
+    totp = TotpService(
+        TotpRepository(engine), box, keyed, hasher, throttle, notifier, events, clock
+    )
     second_step = SecondStepService(
         client,
         settings,
@@ -110,6 +113,7 @@ def build_state(
         keyed,
         throttle,
         notifier,
+        events,
         clock,
     )
     return AppState(
@@ -130,7 +134,7 @@ def build_state(
         ),
         second_step=second_step,
         totp=totp,
-        devices=DeviceService(settings, devices),
+        devices=DeviceService(settings, devices, events),
         events=events,
     )
 
@@ -160,7 +164,15 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    routers = (enrollments, activations, subscriber, account, password_resets, adhesions)
+    routers = (
+        enrollments,
+        activations,
+        subscriber,
+        account_security,
+        account,
+        password_resets,
+        adhesions,
+    )
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)

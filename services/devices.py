@@ -7,7 +7,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from domain.client_description import NO_CLIENT, ClientDescription
+from domain.security_events import EventType
 from services.errors import NotFound
+from services.security_events import EventRecorder
 from services.subscribers import SignedIn
 from settings import Settings
 from storage.devices import DeviceRepository
@@ -24,7 +27,10 @@ class DeviceInfo:
 
 
 class DeviceService:
-    def __init__(self, settings: Settings, devices: DeviceRepository) -> None:
+    def __init__(
+        self, settings: Settings, devices: DeviceRepository, events: EventRecorder
+    ) -> None:
+        self._events = events
         self._settings = settings
         self._devices = devices
 
@@ -35,8 +41,9 @@ class DeviceService:
         )
         return [DeviceInfo(d.device_id, d.user_agent, d.first_seen, d.last_seen) for d in found]
 
-    def forget(self, me: SignedIn, device_id: str) -> None:
+    def forget(self, me: SignedIn, device_id: str, client: ClientDescription = NO_CLIENT) -> None:
         assert me.subscriber.id is not None
         if not self._devices.forget(me.subscriber.id, device_id, datetime.now(UTC)):
             raise NotFound("Appareil introuvable.")
+        self._events.record(me.subscriber.id, EventType.DEVICE_FORGOTTEN, client=client)
         log.info("device forgotten by its subscriber")

@@ -32,13 +32,16 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import CodePurpose, is_sign_in_code_shaped
 from domain.problems import ProblemCode
+from domain.security_events import EventType
 from mail.notifications import Change
 from security.keyed_hash import KeyedHasher
 from security.tokens import new_token
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unavailable
 from services.notifications import Notifier
+from services.security_events import EventRecorder
 from services.subscribers import IssuedSession, SecondStepDue, SubscriberService
 from services.throttle import Action, Clock, Throttle, utc_now
 from services.totp import TotpService
@@ -103,8 +106,10 @@ class SecondStepService:
         keyed: KeyedHasher,
         throttle: Throttle,
         notifier: Notifier,
+        events: EventRecorder,
         clock: Clock = utc_now,
     ) -> None:
+        self._events = events
         self._client = client
         self._settings = settings
         self._subscribers = subscribers
@@ -181,7 +186,9 @@ class SecondStepService:
 
     # -- the code -------------------------------------------------------------------------------
 
-    async def complete(self, challenge_id: str, proof: Proof) -> IssuedSession:
+    async def complete(
+        self, challenge_id: str, proof: Proof, client: ClientDescription = NO_CLIENT
+    ) -> IssuedSession:
         """The session, once the code (or a recovery code) is right; the browser is then
         recognised. 422 invalid_code (also for an unknown or replaced challenge), 410
         code_expired, 429 too_many_attempts (the code is void, or the identifier is locked)."""
@@ -207,14 +214,30 @@ class SecondStepService:
             await self._notifier.notify(identifier, Change.RECOVERY_CODE_USED, now)
         assert subscriber.id is not None
         session = await asyncio.to_thread(
-            self._after_passed, identifier, subscriber.id, challenge.user_agent
+            self._after_passed,
+            identifier,
+            subscriber.id,
+            challenge.user_agent,
+            client,
+            recovery_used,
         )
         log.info("second step passed", extra={"method": challenge.method})
         return session
 
-    def _after_passed(self, identifier: str, subscriber_id: int, user_agent: str) -> IssuedSession:
+    def _after_passed(
+        self,
+        identifier: str,
+        subscriber_id: int,
+        user_agent: str,
+        client: ClientDescription,
+        recovery_used: bool,
+    ) -> IssuedSession:
         self._throttle.sign_in_succeeded(identifier)
-        return self._subscribers.open_session_on_new_device(subscriber_id, user_agent)
+        session = self._subscribers.open_session_on_new_device(subscriber_id, user_agent)
+        if recovery_used:
+            self._events.record(subscriber_id, EventType.RECOVERY_CODE_USED, client=client)
+        self._events.record(subscriber_id, EventType.SECOND_STEP, client=client)
+        return session
 
     async def _find(self, challenge_id: str) -> tuple[SignInChallenge, Subscriber]:
         challenge = await asyncio.to_thread(self._challenges.find, self._digest(challenge_id))

@@ -12,7 +12,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import is_sign_in_code_shaped
+from domain.security_events import EventType
 from mail.notifications import Change
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
@@ -20,6 +22,7 @@ from security.sealed import SealedBox
 from security.totp import Clock, matching_step, new_secret, otpauth_uri, utc_now
 from services.errors import Conflict, Forbidden, InvalidCode
 from services.notifications import Notifier
+from services.security_events import EventRecorder
 from services.subscribers import SignedIn
 from services.throttle import Throttle
 from storage.second_factor import TotpRepository
@@ -64,8 +67,10 @@ class TotpService:
         hasher: SecretHasher,
         throttle: Throttle,
         notifier: Notifier,
+        events: EventRecorder,
         clock: Clock = utc_now,
     ) -> None:
+        self._events = events
         self._repository = repository
         self._box = box
         self._keyed = keyed
@@ -102,7 +107,9 @@ class TotpService:
         secret = self._box.open(found.sealed_secret, _owner(_id(me.subscriber)))
         return TotpEnrolment(secret, otpauth_uri(secret, me.subscriber.email))
 
-    async def confirm(self, me: SignedIn, code: str) -> list[str]:
+    async def confirm(
+        self, me: SignedIn, code: str, client: ClientDescription = NO_CLIENT
+    ) -> list[str]:
         """The first code proves the app holds the key: the app is on; the 10 recovery codes
         are returned, once (only their digests are kept)."""
         subscriber = me.subscriber
@@ -120,12 +127,17 @@ class TotpService:
         if not confirmed:  # confirmed meanwhile by another request
             await self._notifier.withdraw(notice)
             raise Conflict(ALREADY_ON)
+        await asyncio.to_thread(
+            self._events.record, subscriber_id, EventType.TOTP_ENABLED, client=client
+        )
         log.info("authenticator app enabled")
         return codes
 
     # -- turning it off -----------------------------------------------------------------------
 
-    async def disable(self, me: SignedIn, password: str, code: str) -> None:
+    async def disable(
+        self, me: SignedIn, password: str, code: str, client: ClientDescription = NO_CLIENT
+    ) -> None:
         """The password (403, counted toward the lockout) and a current code (422)."""
         subscriber = me.subscriber
         subscriber_id = _id(subscriber)
@@ -144,6 +156,9 @@ class TotpService:
         except BaseException:
             await self._notifier.withdraw(notice)
             raise
+        await asyncio.to_thread(
+            self._events.record, subscriber_id, EventType.TOTP_DISABLED, client=client
+        )
         log.info("authenticator app disabled")
 
     # -- at sign-in ---------------------------------------------------------------------------
