@@ -46,6 +46,7 @@ def challenge_response(challenge: ChallengeIssued) -> JSONResponse:
 @router.post(
     "/sessions",
     status_code=status.HTTP_201_CREATED,
+    response_model=SessionOut,
     responses={
         202: {
             "model": ChallengeOut,
