@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyKeys
 from api.middleware import BodySizeLimit, RequestContext
 from api.routes import (
     account,
+    account_security,
     activations,
     activity,
     adhesions,
@@ -37,19 +38,25 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from security.sealed import SealedBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
+from services.second_step import SecondStepService
 from services.security_events import EventRecorder
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
-from settings import Environment, Settings, get_settings
+from services.totp import TotpService
+from settings import Environment, Settings, get_settings, parse_codec_keys
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
+from storage.devices import DeviceRepository
 from storage.engine import make_engine
+from storage.second_factor import ChallengeRepository, TotpRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
@@ -90,6 +97,27 @@ def build_state(
         events=events,
     )
     resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
+    devices = DeviceRepository(engine)
+    subscribers = SubscriberService(
+        settings, repository, sessions, hasher, throttle, client, events, devices=devices
+    )
+    box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
+    totp = TotpService(
+        TotpRepository(engine), box, keyed, hasher, throttle, notifier, events, clock
+    )
+    second_step = SecondStepService(
+        client,
+        settings,
+        subscribers,
+        repository,
+        ChallengeRepository(engine),
+        totp,
+        keyed,
+        throttle,
+        notifier,
+        events,
+        clock,
+    )
     return AppState(
         settings=settings,
         engine=engine,
@@ -98,9 +126,7 @@ def build_state(
         codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
-        subscribers=SubscriberService(
-            settings, repository, sessions, hasher, throttle, client, events
-        ),
+        subscribers=subscribers,
         throttle=throttle,
         adhesions=adhesions,
         account=account,
@@ -108,6 +134,9 @@ def build_state(
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
         ),
+        second_step=second_step,
+        totp=totp,
+        devices=DeviceService(settings, devices, events),
         events=events,
     )
 
@@ -141,6 +170,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         enrollments,
         activations,
         subscriber,
+        account_security,
         account,
         activity,
         password_resets,

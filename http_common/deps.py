@@ -12,12 +12,15 @@ from domain.client_description import ClientDescription
 from http_common.state import AppState
 from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
 from services.password_resets import PasswordResetService
+from services.second_step import SecondStepService
 from services.security_events import EventRecorder
 from services.subscribers import SignedIn, SubscriberService
+from services.totp import TotpService
 from storage.tables import Subscriber
 
 
@@ -66,6 +69,23 @@ def get_events(state: StateDep) -> EventRecorder:
 EventsDep = Annotated[EventRecorder, Depends(get_events)]
 PasswordResetsDep = Annotated[PasswordResetService, Depends(get_password_resets)]
 EmailChangesDep = Annotated[EmailChangeService, Depends(get_email_changes)]
+
+
+def get_second_step(state: StateDep) -> SecondStepService:
+    return state.second_step
+
+
+def get_totp(state: StateDep) -> TotpService:
+    return state.totp
+
+
+def get_devices(state: StateDep) -> DeviceService:
+    return state.devices
+
+
+SecondStepDep = Annotated[SecondStepService, Depends(get_second_step)]
+TotpDep = Annotated[TotpService, Depends(get_totp)]
+DevicesDep = Annotated[DeviceService, Depends(get_devices)]
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -223,6 +223,69 @@ class IdempotentRequest(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
+def new_device_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Device(SQLModel, table=True):
+    """A browser (or an API client) recognised for a subscriber (SPEC §9): it skips the second
+    step while it was seen within the settings' `device_lifetime`. Only the keyed digest of its
+    random token is kept; `device_id` is what the subscriber sees and names to forget it."""
+
+    __tablename__ = "devices"
+
+    token_digest: str = Field(primary_key=True, max_length=64)
+    device_id: str = Field(default_factory=new_device_id, unique=True, max_length=24)
+    subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
+    user_agent: str = Field(default="", max_length=200)
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow, index=True)
+    # Set when the subscriber forgets it: never recognised again; the row awaits the purge.
+    forgotten_at: datetime | None = None
+
+
+class TotpCredential(SQLModel, table=True):
+    """A subscriber's authenticator app (RFC 6238). The secret is sealed (AES-GCM under the
+    codec's current key, bound to the subscriber); `confirmed_at` is NULL while the enrolment
+    awaits its first code. `last_step` is the last time-step accepted: a code is good once."""
+
+    __tablename__ = "totp_credentials"
+
+    subscriber_id: int = Field(foreign_key="subscribers.id", primary_key=True, ondelete="CASCADE")
+    sealed_secret: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    confirmed_at: datetime | None = None
+    last_step: int | None = None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One single-use recovery code of an authenticator app, as its keyed digest."""
+
+    __tablename__ = "recovery_codes"
+
+    code_digest: str = Field(primary_key=True, max_length=64)
+    subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
+    used_at: datetime | None = None
+
+
+class SignInChallenge(SQLModel, table=True):
+    """The second step a sign-in awaits (one per subscriber: a new sign-in replaces it).
+
+    The e-mailed code's own state (digest, tries, clock) lives in its workflow; an app's code is
+    judged here, its wrong tries counted in `attempts`. Only the digest of the challenge ID is
+    kept."""
+
+    __tablename__ = "sign_in_challenges"
+
+    subscriber_id: int = Field(foreign_key="subscribers.id", primary_key=True, ondelete="CASCADE")
+    challenge_digest: str = Field(unique=True, max_length=64)
+    method: str = Field(max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    attempts: int = 0
+    user_agent: str = Field(default="", max_length=200)
+
+
 class SecurityEvent(SQLModel, table=True):
     """One thing that happened to a space (SPEC §9), appended and never updated.
 
