@@ -17,6 +17,7 @@ from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
 from activities.mail import MailActivities
 from activities.notifications import NotificationActivities
+from activities.retention import RetentionActivities
 from activities.subscribers import SubscriberActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
@@ -27,17 +28,20 @@ from mail.sender import MailSender
 from mail.support import SupportChannel
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
+from orchestration.retention_schedule import ensure_retention_schedule
 from security.keyed_hash import KeyedHasher
 from settings import Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
+from storage.retention import RetentionRepository
 from storage.subscribers import SubscriberRepository
 from workflows.adhesion import AdhesionWorkflow
 from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
+from workflows.retention import RetentionWorkflow
 from workflows.sign_in_code import SignInCodeWorkflow
 
 log = logging.getLogger("worker")
@@ -77,6 +81,7 @@ def build_worker(
     subscribers = SubscriberActivities(repository)
     adhesion_records = AdhesionActivities(adhesions)
     account = AccountActivities(repository)
+    retention = RetentionActivities(RetentionRepository(repository.engine))
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -87,6 +92,7 @@ def build_worker(
             EmailChangeWorkflow,
             AdhesionWorkflow,
             SignInCodeWorkflow,
+            RetentionWorkflow,
         ],
         activities=[
             codes.deliver_code,
@@ -98,6 +104,7 @@ def build_worker(
             notifications.send_notification,
             account.apply_password_reset,
             account.apply_email_change,
+            retention.purge_table,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),
@@ -110,6 +117,8 @@ async def main() -> None:
     address = settings.worker_metrics_address
     client = await connect(settings, metrics_runtime(address) if address else None)
     worker = build_worker(client, settings)
+    # The daily purge of spent rows (SPEC §9): created once, left alone when already there.
+    await ensure_retention_schedule(client, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,4 +1,7 @@
-"""`python -m admin`: find, inspect, resend, erase and count enrollments from a terminal.
+"""`python -m admin`: find, inspect, resend, erase and count enrollments from a terminal; the
+assistance desk's commands on a space (`subscriber show|unlock|end-sessions|totp-off`, `events
+export`: JSON on standard output); what the next retention purge would delete (`purge
+--dry-run`).
 
 An e-mail argument may be `-` to read it from standard input, which keeps it out of the shell
 history and the process list.
@@ -19,6 +22,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from admin.operations import EnrollmentInfo, Operations
+from admin.retention import dry_run
 from admin.support import NotFoundError, SupportDesk
 from devstack.secrets_file import SECRET_NAMES, SECRETS_FILE, read_stored
 from observability.logs import configure_logging
@@ -66,6 +70,13 @@ def _support_commands(commands: Any) -> None:
         action = actions.add_parser(name, help=help_text)
         action.add_argument("target", help="e-mail (or - for stdin) or subscriber number")
         action.add_argument("--operator", **operator)
+    purge = commands.add_parser("purge", help="the retention purge")
+    purge.add_argument(
+        "--dry-run",
+        action="store_true",
+        required=True,
+        help="count what the next run would delete (the schedule deletes; this command never)",
+    )
     events = commands.add_parser("events", help="security events")
     exports = events.add_subparsers(dest="action", required=True)
     export = exports.add_parser("export", help="every event since a date, as JSON lines")
@@ -102,6 +113,14 @@ async def run(
     target = stdin.readline().strip() if wanted == "-" else wanted
     if args.command in SUPPORT_COMMANDS:
         return await _support(args, target or "", settings, client, engine, out)
+    if args.command == "purge":
+        purge_engine = engine or make_engine(settings.resolved_database_url)
+        try:
+            _json(out, await dry_run(client, settings, purge_engine))
+        finally:
+            if engine is None:
+                purge_engine.dispose()
+        return 0
     owns_engine = engine is None and args.command == "erase-subscriber"
     if owns_engine:
         engine = make_engine(settings.resolved_database_url)
