@@ -66,6 +66,7 @@ def _support_commands(commands: Any) -> None:
         ("show", "status, lockout, second factor, devices, processes, adhésions"),
         ("unlock", "forget the sign-in failures and the lock"),
         ("end-sessions", "end every session of the space"),
+        ("totp-off", "turn the authenticator app off (the person is told by e-mail)"),
     ):
         action = actions.add_parser(name, help=help_text)
         action.add_argument("target", help="e-mail (or - for stdin) or subscriber number")
@@ -201,6 +202,8 @@ async def _support(
                     _json(out, await desk.show(target, operator))
                 case "unlock":
                     _json(out, await desk.unlock(target, operator))
+                case "totp-off":
+                    _json(out, await desk.totp_off(target, operator))
                 case _:  # end-sessions
                     _json(out, await desk.end_sessions(target, operator))
         except NotFoundError:

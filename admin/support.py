@@ -19,15 +19,21 @@ from sqlalchemy import Engine
 from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.client_description import describe_browser
 from domain.rules import normalise_email
+from domain.security_events import EventType
 from domain.subscriber_number import is_valid_subscriber_number
+from mail.notifications import Change
 from orchestration.search_attributes import ADHESION_STATUS, ENROLLMENT_STATUS
 from security.keyed_hash import KeyedHasher
+from services.notifications import Notifier
 from services.security_events import EventRecorder
 from services.throttle import Throttle
 from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
+from storage.devices import DeviceRepository
+from storage.second_factor import TotpRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 from workflows.email_change_messages import WORKFLOW_ID_PREFIX as EMAIL_CHANGE_PREFIX
@@ -55,6 +61,10 @@ class SupportDesk:
         self._sessions = SessionRepository(engine)
         self._adhesions = AdhesionRepository(engine)
         self._throttle = Throttle(settings, AttemptRepository(engine), self._keyed)
+        self._totp = TotpRepository(engine)
+        self._devices_repo = DeviceRepository(engine)
+        self._notifier = Notifier(client, settings.temporal_task_queue)
+        self._settings = settings
         self.events = EventRecorder(engine)
 
     # -- finding the space --------------------------------------------------------------------
@@ -95,8 +105,8 @@ class SupportDesk:
                 "locked_until": _iso(lockout.locked_until),
                 "failures": lockout.failures,
             },
-            "second_factor": self._second_factor(subscriber),
-            "devices": self._devices(subscriber),
+            "second_factor": await asyncio.to_thread(self._second_factor, subscriber.id),
+            "devices": await asyncio.to_thread(self._devices, subscriber.id, now),
             "open_sessions": len(sessions),
             "pending_processes": [p for p in processes if p["execution"] == "running"],
             "processes": processes,
@@ -116,13 +126,32 @@ class SupportDesk:
             ],
         }
 
-    def _second_factor(self, subscriber: Subscriber) -> Json:
-        # The authenticator app's table is not part of this schema yet: no app can be on.
-        return {"method": "email_code", "totp": "off"}
+    def _second_factor(self, subscriber_id: int) -> Json:
+        """The policy (SECOND_FACTOR) and the space's authenticator app: off, pending (shown
+        but never confirmed) or on, with how many recovery codes are left."""
+        app = self._totp.get(subscriber_id)
+        state = "off" if app is None else "on" if app.confirmed_at is not None else "pending"
+        return {
+            "policy": self._settings.second_factor.value,
+            "totp": state,
+            "totp_since": _iso(app.confirmed_at) if app is not None else None,
+            "recovery_codes_left": self._totp.recovery_codes_left(subscriber_id)
+            if state == "on"
+            else 0,
+        }
 
-    def _devices(self, subscriber: Subscriber) -> list[Json]:
-        # Recognised browsers are not recorded by this schema yet: none to list.
-        return []
+    def _devices(self, subscriber_id: int, now: datetime) -> list[Json]:
+        """The browsers recognised now (forgotten or expired ones are not)."""
+        devices = self._devices_repo.list_for(subscriber_id, now, self._settings.device_lifetime)
+        return [
+            {
+                "device_id": d.device_id,
+                "browser": describe_browser(d.user_agent),
+                "first_seen": _iso(d.first_seen),
+                "last_seen": _iso(d.last_seen),
+            }
+            for d in devices
+        ]
 
     def _processes(self, subscriber: Subscriber, adhesions: list[Any]) -> list[Process]:
         enrollment_id, _, enrollment_run = subscriber.enrollment_key.partition("/")
@@ -177,6 +206,32 @@ class SupportDesk:
         ended = await asyncio.to_thread(self._sessions.revoke_all, subscriber.id)
         await asyncio.to_thread(self.events.record_support, subscriber.id, operator, "end_sessions")
         return {"subscriber_number": subscriber.subscriber_number, "sessions_ended": ended}
+
+    # -- subscriber totp-off ------------------------------------------------------------------
+
+    async def totp_off(self, target: str, operator: str) -> Json:
+        """Turn the authenticator app off for a person who lost it (identity checked by the
+        desk): the notice e-mail is started first, as for any sensitive change, and withdrawn
+        when there was no app to turn off."""
+        subscriber = await asyncio.to_thread(self.find, target)
+        assert subscriber.id is not None
+        now = datetime.now(UTC)
+        notice = await self._notifier.notify(subscriber.email, Change.TOTP_DISABLED, now)
+        try:
+            removed = await asyncio.to_thread(self._totp.remove, subscriber.id)
+        except BaseException:
+            await self._notifier.withdraw(notice)
+            raise
+        if removed:
+            await asyncio.to_thread(self.events.record, subscriber.id, EventType.TOTP_DISABLED)
+        else:
+            await self._notifier.withdraw(notice)
+        await asyncio.to_thread(self.events.record_support, subscriber.id, operator, "totp_off")
+        return {
+            "subscriber_number": subscriber.subscriber_number,
+            "totp_was_on": removed,
+            "person_told": removed,
+        }
 
     # -- events export ------------------------------------------------------------------------
 

@@ -24,12 +24,15 @@ from services.throttle import Throttle
 from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
+from storage.devices import DeviceRepository
+from storage.second_factor import TotpRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from tests.letters import adhesion_service
 from tests.live import new_enrollment_service
 from tests.support import code_from, details, identifiers, unique_email
 
 OPERATOR = "Camille D. (assistance)"
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
 @dataclass
@@ -70,8 +73,9 @@ async def desk(
 async def space(
     dev_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
 ) -> AsyncIterator[Space]:
-    """An activated space with one adhésion awaiting its letter's code, two open sessions,
-    and the identifier locked by five wrong passwords."""
+    """An activated space with one adhésion awaiting its letter's code, two open sessions, a
+    recognised browser, an authenticator app, and the identifier locked by five wrong
+    passwords."""
     email = unique_email("assistance")
     repository = SubscriberRepository(engine)
     async with adhesion_service(dev_env, settings, engine) as adhesions:
@@ -95,6 +99,10 @@ async def space(
         )
         for _ in range(settings.sign_in_lockout_after):
             throttle.sign_in_failed(email)
+        DeviceRepository(engine).add(f"device-{email}", subscriber.id, FIREFOX, datetime.now(UTC))
+        totp = TotpRepository(engine)
+        assert totp.start(subscriber.id, "sealed-secret-of-the-test", datetime.now(UTC))
+        assert totp.confirm(subscriber.id, [f"r1-{email}", f"r2-{email}"], datetime.now(UTC))
         yield Space(email, subscriber.id, subscriber.subscriber_number, adhesion.workflow_id)
 
 
@@ -110,7 +118,12 @@ async def test_show_tells_the_desk_what_it_needs_and_nothing_secret(
     assert shown["status"] == "active"
     assert shown["lockout"]["locked"] is True and shown["lockout"]["failures"] == 5
     assert datetime.fromisoformat(shown["lockout"]["locked_until"]) > datetime.now(UTC)
-    assert shown["second_factor"]["totp"] == "off"
+    assert shown["second_factor"]["totp"] == "on"
+    assert shown["second_factor"]["recovery_codes_left"] == 2
+    assert shown["second_factor"]["policy"] == desk.settings.second_factor.value
+    [device] = shown["devices"]
+    assert device["browser"] == "Firefox sur Linux"
+    assert "sealed-secret" not in json.dumps(shown)
     assert shown["open_sessions"] == 2
     kinds = {p["kind"]: p for p in shown["processes"]}
     assert set(kinds) == {"enrollment", "password_reset", "email_change", "adhesion"}
@@ -183,6 +196,39 @@ async def test_unlock_and_end_sessions_secure_the_space_and_leave_a_trail(
     # The subscriber sees the desk's actions in their activity, not who acted.
     activity = EventRecorder(engine).activity(space.subscriber_id)
     assert [a.type.value for a in activity[:3]] == ["support_action"] * 3
+
+
+async def test_totp_off_for_a_lost_phone_tells_the_person(
+    desk: Desk, space: Space, engine: Engine, mail_sink: MailSink
+) -> None:
+    told_before = mail_sink.count_to(space.email)
+
+    code, [turned_off] = await desk.admin(
+        "subscriber", "totp-off", space.email, "--operator", OPERATOR
+    )
+
+    assert code == 0
+    assert turned_off == {
+        "subscriber_number": space.subscriber_number,
+        "totp_was_on": True,
+        "person_told": True,
+    }
+    notice = await mail_sink.message_to(space.email, told_before + 1)
+    assert "application d'authentification désactivée" in str(notice["Subject"])
+    assert TotpRepository(engine).get(space.subscriber_id) is None
+    code, [shown] = await desk.admin("subscriber", "show", space.email, "--operator", OPERATOR)
+    assert shown["second_factor"]["totp"] == "off"
+    # Nothing left to turn off: said so, and nobody is told twice.
+    code, [again] = await desk.admin("subscriber", "totp-off", space.email, "--operator", OPERATOR)
+    assert (code, again["totp_was_on"], again["person_told"]) == (0, False, False)
+    activity = [a.type.value for a in EventRecorder(engine).activity(space.subscriber_id)]
+    assert activity[:4] == [
+        "support_action",  # the second totp-off
+        "support_action",  # show
+        "support_action",  # totp-off
+        "totp_disabled",
+    ]
+    assert mail_sink.count_to(space.email) == told_before + 1
 
 
 async def test_unknown_space_and_unnamed_operator(desk: Desk) -> None:
