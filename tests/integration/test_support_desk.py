@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -257,3 +260,31 @@ async def test_a_closed_space_is_told_apart_by_its_number(
 
 def _day() -> timedelta:
     return timedelta(days=1)
+
+
+def test_the_module_prints_json_lines(
+    dev_env: WorkflowEnvironment, settings: Settings, db_url: str, space: Space
+) -> None:
+    """`python -m admin` as the desk runs it: settings from the environment, JSON on stdout."""
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": db_url,
+        "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+        "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+        "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),
+        "PAYLOAD_CODEC_KEYS": settings.payload_codec_keys.get_secret_value(),
+        "CODEC_AUTH_TOKEN": settings.codec_auth_token.get_secret_value(),
+        "SESSION_SECRET": settings.session_secret.get_secret_value(),
+    }
+    done = subprocess.run(  # noqa: S603 (this interpreter, the module's own literals)
+        [sys.executable, "-m", "admin", "subscriber", "show", "-", "--operator", OPERATOR],
+        env=env,
+        input=space.email + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    [line] = done.stdout.splitlines()
+    assert json.loads(line)["subscriber_number"] == space.subscriber_number
