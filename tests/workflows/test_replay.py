@@ -17,6 +17,7 @@ from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
+from workflows.retention import RetentionWorkflow
 
 RECORDED = {path.stem: path.read_text() for path in sorted(HISTORIES.glob("*.json"))}
 
@@ -36,6 +37,8 @@ def test_histories_are_recorded() -> None:
         "email_change_expired",
         "notification_sent",
     }
+    # The retention purge (tests/histories/record_retention.py).
+    assert "retention_purge" in RECORDED
 
 
 @pytest.mark.parametrize("name", RECORDED)
@@ -48,6 +51,7 @@ async def test_recorded_history_replays(name: str) -> None:
             PasswordResetWorkflow,
             EmailChangeWorkflow,
             NotificationWorkflow,
+            RetentionWorkflow,
         ],
         data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
     )
