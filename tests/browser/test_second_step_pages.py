@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -80,7 +80,7 @@ async def sign_out(page: Page) -> None:
 
 
 async def test_a_new_browser_is_asked_the_emailed_code_then_recognised(
-    page: Page, me: Enrolled, mail_sink: MailSink
+    page: Page, context: BrowserContext, me: Enrolled, mail_sink: MailSink
 ) -> None:
     await submit_sign_in(page, me.email, PASSWORD)
     await heading(page, "Code de vérification")
@@ -102,6 +102,12 @@ async def test_a_new_browser_is_asked_the_emailed_code_then_recognised(
     await page.get_by_role("button", name="Valider").click()
     await heading(page, "Mon espace")
     await notice_to(mail_sink, me.email, "connexion depuis un nouveau navigateur")
+    # The device cookie: random, HttpOnly, SameSite, Secure outside development, 30 days.
+    [device] = [c for c in await context.cookies() if c["name"] == "espace_appareil"]
+    assert device["httpOnly"] and device["sameSite"] == "Lax" and device["secure"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", device["value"])
+    days = (device["expires"] - time.time()) / 86400
+    assert 29.9 < days <= 30
 
     # Recognised: the password alone, no code, next time.
     await sign_out(page)
