@@ -276,3 +276,19 @@ async def test_a_forgotten_device_is_asked_again(app: LiveApp, mail_sink: MailSi
     assert (await password(http, me.email, me.device_token)).status_code == 202
     problem(await http.delete(f"{API}/me/devices/{listed[0]['device_id']}", headers=me.auth), 404)
     problem(await http.get(f"{API}/me/devices"), 401)
+
+
+async def test_a_challenge_outlives_the_api_process_that_asked_it(
+    app_with: LiveFactory, mail_sink: MailSink
+) -> None:
+    """The challenge is in the database and its code in the workflow: another API process (the
+    first one stopped) completes it."""
+    async with app_with(second_factor=SecondFactor.NEW_DEVICE) as first:
+        me = await enroll(first.http, mail_sink, unique_email("restart"))
+        challenge_id = await challenge(first.http, me.email)
+    code = code_in(await code_mail(mail_sink, me.email))
+
+    async with app_with(second_factor=SecondFactor.NEW_DEVICE) as second:
+        passed = await complete(second.http, challenge_id, code)
+
+    assert passed.status_code == 201, passed.text
