@@ -22,9 +22,9 @@ from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
 from domain.codes import ChannelKind
+from domain.support import SupportChannel
 from letters.outbox import FolderOutbox
 from mail.sender import MailSender
-from mail.support import SupportChannel
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher

@@ -19,9 +19,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import heartbeating
 from activities.inputs import CodeDelivered, DeliverCode
-from activities.mail_counts import count_email
 from channels import CodeChannel, OutgoingCode
 from domain.codes import ChannelKind
+from observability.mail_counts import count_email
 from security.keyed_hash import KeyedHasher
 from storage.code_deliveries import CodeDeliveryRepository, DeliveryKey, DeliveryState
 

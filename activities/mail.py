@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from temporalio import activity
 
 from activities.inputs import SendActivationCode, SentCode
-from activities.mail_counts import send_counted
 from domain.codes import CodePurpose
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from mail.activation import activation_message
 from mail.sender import MailSender
-from mail.support import DEFAULT_SUPPORT, SupportChannel
+from observability.mail_counts import send_counted
 from security.keyed_hash import KeyedHasher
 
 

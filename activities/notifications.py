@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from temporalio import activity
 
-from activities.mail_counts import send_counted
+from domain.support import SupportChannel
 from mail.notifications import Change, notification_message
 from mail.sender import MailSender
-from mail.support import SupportChannel
+from observability.mail_counts import send_counted
 
 
 class SendNotification(BaseModel):

@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import problem
 from domain.problems import ProblemCode
+from http_common.problem_json import problem
 from services.errors import DATABASE_OUTAGES
 from storage.idempotency import IN_FLIGHT, IdempotencyRepository
 from storage.tables import IdempotentRequest

@@ -7,11 +7,11 @@ from email.message import EmailMessage
 
 from channels import OutgoingCode
 from domain.codes import CodePurpose
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_code_message
 from mail.code_mail import CodeMail
 from mail.sender import MailSender
-from mail.support import DEFAULT_SUPPORT, SupportChannel
 
 # Each purpose's text. An adhésion code has none: it goes by post (SPEC §7, channels.letter),
 # never by e-mail.

@@ -14,12 +14,12 @@ import asyncio
 from temporalio.exceptions import ApplicationError
 
 from channels import OutgoingCode
-from documents.letter_pdf import AdhesionLetter
 from domain.formatting import full_name
 from domain.reference import Civility
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from letters.adhesion_letter import posted_letter
+from letters.letter_pdf import AdhesionLetter
 from letters.outbox import LetterOutbox
-from mail.support import DEFAULT_SUPPORT, SupportChannel
 from storage.adhesions import AdhesionRepository
 from storage.subscribers import SubscriberRepository
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from domain.formatting import french_datetime
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from mail.code_mail import CodeMail
-from mail.support import DEFAULT_SUPPORT, SupportChannel
 
 SUBJECT = "Espace abonné des professionnels\u00a0: votre code d'activation"
 

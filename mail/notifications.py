@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from enum import StrEnum
 
 from domain.formatting import PARIS, french_datetime
-from mail.support import DEFAULT_SUPPORT, SupportChannel
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 
 
 class Change(StrEnum):

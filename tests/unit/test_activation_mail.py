@@ -19,6 +19,7 @@ from activities.mail import MailActivities
 from devstack.mail_sink import MailSink
 from domain.codes import CODE_ALPHABET
 from domain.formatting import french_datetime
+from domain.support import SupportChannel
 from mail.activation import (
     ACTIVATE_LINK,
     ACTIVATION_STEPS,
@@ -29,7 +30,6 @@ from mail.activation import (
     activation_message,
 )
 from mail.sender import MailSender
-from mail.support import SupportChannel
 from security.keyed_hash import KeyedHasher
 from settings import Settings
 from tests.support import unique_email
