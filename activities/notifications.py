@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from temporalio import activity
 
+from domain.changes import Change
 from domain.support import SupportChannel
-from mail.notifications import Change, notification_message
+from mail.notifications import notification_message
 from mail.sender import MailSender
 from observability.mail_counts import send_counted
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from mail.notifications import Change
+from domain.changes import Change
 from services.errors import Unavailable
 from workflows.notification import NotificationWorkflow
 from workflows.notification_messages import WORKFLOW_ID_PREFIX, NotifyParams

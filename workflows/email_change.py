@@ -23,8 +23,8 @@ with workflow.unsafe.imports_passed_through():
         AccountActivities,
         ApplyEmailChange,
     )
+    from domain.changes import Change
     from domain.codes import CodePurpose
-    from mail.notifications import Change
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
     from workflows.email_change_messages import (
         ConfirmEmailChange,

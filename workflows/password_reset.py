@@ -19,8 +19,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.account import SUBSCRIBER_GONE, AccountActivities, ApplyPasswordReset
+    from domain.changes import Change
     from domain.codes import CodePurpose
-    from mail.notifications import Change
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
     from workflows.notification import start_notice
     from workflows.notification_messages import NotifyParams

@@ -17,18 +17,18 @@ from temporalio.testing import ActivityEnvironment
 from activities.inputs import SendActivationCode
 from activities.mail import MailActivities
 from devstack.mail_sink import MailSink
-from domain.codes import CODE_ALPHABET
-from domain.formatting import french_datetime
-from domain.support import SupportChannel
-from mail.activation import (
+from domain.activation_steps import (
     ACTIVATE_LINK,
     ACTIVATION_STEPS,
     PAGE_STEPS,
     SECTION,
     SITE,
     SPACE_LINK,
-    activation_message,
 )
+from domain.codes import CODE_ALPHABET
+from domain.formatting import french_datetime
+from domain.support import SupportChannel
+from mail.activation import activation_message
 from mail.sender import MailSender
 from security.keyed_hash import KeyedHasher
 from settings import Settings
