@@ -64,11 +64,14 @@ class CodeDeliveryActivities:
             # clock may run ahead of this machine's, as in the time-skipping test server).
             sent_at = max(datetime.now(UTC), request.not_before)
             outgoing = OutgoingCode(
-                request=request,
+                purpose=request.purpose,
+                recipient=request.recipient,
+                generation=request.generation,
                 code=code,
                 message_id=record.message_id,
                 sent_at=sent_at,
                 deadline=sent_at + request.validity,
+                extra=request.extra,
             )
             await self._deliver(channel, outgoing, request.channel)
             await asyncio.to_thread(self._records.mark_sent, key, sent_at)

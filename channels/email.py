@@ -41,18 +41,17 @@ class EmailCodeChannel:
     def message(self, outgoing: OutgoingCode) -> EmailMessage:
         """The text is chosen by the code's purpose (each purpose adds its own entry to
         MESSAGES)."""
-        request = outgoing.request
-        write = MESSAGES.get(request.purpose)
+        write = MESSAGES.get(outgoing.purpose)
         if write is None:
-            raise ValueError(f"a code for {request.purpose.value} is never e-mailed")
+            raise ValueError(f"a code for {outgoing.purpose.value} is never e-mailed")
         mail = CodeMail(
             sender=self._mail_from,
-            recipient=request.recipient,
+            recipient=outgoing.recipient,
             code=outgoing.code,
             sent_at=outgoing.sent_at,
             deadline=outgoing.deadline,
             message_id=outgoing.message_id,
             support=self._support,
-            extra=request.extra,
+            extra=outgoing.extra,
         )
         return write(mail)

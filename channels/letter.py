@@ -45,8 +45,7 @@ class LetterCodeChannel:
         await asyncio.to_thread(self._post, outgoing)
 
     def _post(self, outgoing: OutgoingCode) -> None:
-        request = outgoing.request
-        adhesion = self._adhesions.get(request.recipient)
+        adhesion = self._adhesions.get(outgoing.recipient)
         subscriber = self._subscribers.get(adhesion.subscriber_id) if adhesion else None
         if adhesion is None or subscriber is None:
             # The space was closed meanwhile: there is nobody to write for any more.
@@ -62,8 +61,8 @@ class LetterCodeChannel:
             code=outgoing.code,
             deadline=outgoing.deadline,
             sent_at=outgoing.sent_at,
-            number=request.generation,
+            number=outgoing.generation,
             assistance=self._support.mail_lines(),
         )
         self._outbox.post(posted_letter(outgoing.message_id, letter, adhesion_id=adhesion.id))
-        self._adhesions.letter_sent(adhesion.id, request.generation, outgoing.deadline)
+        self._adhesions.letter_sent(adhesion.id, outgoing.generation, outgoing.deadline)

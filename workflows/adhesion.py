@@ -21,6 +21,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.adhesions import AdhesionActivities
+    from activities.inputs import RecordAdhesion
     from domain.codes import ChannelKind, CodePurpose
     from domain.models import AdhesionStatus
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ADHESION_STATUS
@@ -33,7 +34,6 @@ with workflow.unsafe.imports_passed_through():
         AdhesionParams,
         AdhesionState,
         LetterResult,
-        RecordAdhesion,
     )
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
 

@@ -58,11 +58,3 @@ class AdhesionState(BaseModel):
 
 class AdhesionOutcome(BaseModel):
     status: AdhesionStatus
-
-
-class RecordAdhesion(BaseModel):
-    """The activity that mirrors the workflow's transitions in the adhésions table."""
-
-    adhesion_id: str
-    status: AdhesionStatus
-    at: datetime

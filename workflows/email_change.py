@@ -17,12 +17,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.account import (
-        EMAIL_TAKEN,
-        SUBSCRIBER_GONE,
-        AccountActivities,
-        ApplyEmailChange,
-    )
+    from activities.account import EMAIL_TAKEN, SUBSCRIBER_GONE, AccountActivities
+    from activities.inputs import ApplyEmailChange
     from domain.changes import Change
     from domain.codes import CodePurpose
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict

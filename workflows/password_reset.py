@@ -18,7 +18,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.account import SUBSCRIBER_GONE, AccountActivities, ApplyPasswordReset
+    from activities.account import SUBSCRIBER_GONE, AccountActivities
+    from activities.inputs import ApplyPasswordReset
     from domain.changes import Change
     from domain.codes import CodePurpose
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
