@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.problems import ProblemCode
 from http_common.problem_json import problem
-from services.errors import DATABASE_OUTAGES
+from services.errors import DATABASE_OUTAGES, UNAVAILABLE
 from storage.idempotency import IN_FLIGHT, IdempotencyRepository
 from storage.tables import IdempotentRequest
 
@@ -87,7 +87,7 @@ class IdempotencyKeys:
                 send,
                 503,
                 ProblemCode.UNAVAILABLE,
-                "Le service est momentanément indisponible.",
+                UNAVAILABLE,
                 retry_after=5,
             )
             return

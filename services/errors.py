@@ -67,6 +67,10 @@ class Unavailable(ServiceError):
         self.retry_after = retry_after
 
 
+# What the user reads when Temporal cannot be reached or a workflow call fails unexpectedly.
+UNAVAILABLE = "Le service est momentanément indisponible."
+
+
 # The database's own outage errors (not a constraint violation, which is a bug or a race the
 # repositories handle): the server is down, restarting or refusing connections.
 DATABASE_OUTAGES: tuple[type[Exception], ...] = (

@@ -33,12 +33,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
     from workflows.enrollment_messages import (
         Activate,
-        ActivationOutcome,
         ActivationResult,
         Confirmed,
         DraftDetails,
         DraftRef,
         EmailDelivery,
+        EnrollmentActivationOutcome,
         EnrollmentOutcome,
         EnrollmentParams,
         EnrollmentView,
@@ -324,14 +324,14 @@ class EnrollmentWorkflow:
                 return self._activation
         match await self._code.judge(request.code_digest):
             case Verdict.VOID:
-                return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
+                return ActivationResult(outcome=EnrollmentActivationOutcome.CODE_VOID)
             case Verdict.WRONG | Verdict.NONE:
-                return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+                return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
             case Verdict.EXPIRED:
                 raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
         if self._busy or self._status is not EnrollmentStatus.AWAITING_ACTIVATION:
             # Another activation won while this one waited for the code's delivery record.
-            return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+            return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
         assert self._identifiers is not None and self._details is not None
         self._busy = True
         self._accepted_digest = request.code_digest
@@ -369,7 +369,7 @@ class EnrollmentWorkflow:
         self._set_status(EnrollmentStatus.ACTIVATED)
         self._busy = False
         self._activation = ActivationResult(
-            outcome=ActivationOutcome.ACTIVATED,
+            outcome=EnrollmentActivationOutcome.ACTIVATED,
             subscriber_id=created.subscriber_id,
             subscriber_number=created.subscriber_number,
         )
