@@ -14,16 +14,6 @@ from domain.codes import ChannelKind, CodePurpose
 from domain.models import AdhesionStatus, NewSubscriber
 
 
-class SendActivationCode(BaseModel):
-    workflow_id: str
-    email: str
-    deadline: datetime
-
-
-class SentCode(BaseModel):
-    code_digest: str
-
-
 class LookupCompany(BaseModel):
     identifier: str
     foreign: bool

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from email.message import EmailMessage
 
 from domain.activation_steps import ACTIVATION_STEPS
 from domain.formatting import french_datetime
-from domain.support import DEFAULT_SUPPORT, SupportChannel
 from mail.code_mail import CodeMail
 
 SUBJECT = "Espace abonné des professionnels\u00a0: votre code d'activation"
@@ -44,27 +42,6 @@ Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messag
 logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
 utiliser ce lien.
 """
-
-
-def activation_message(
-    *,
-    sender: str,
-    recipient: str,
-    code: str,
-    sent_at: datetime,
-    deadline: datetime,
-    message_key: str = "",
-    message_id: str | None = None,
-    support: SupportChannel = DEFAULT_SUPPORT,
-) -> EmailMessage:
-    """Build the e-mail. The Message-ID is stable per code (`message_id` as the code delivery
-    chose it, or one built from `message_key`), so a retried send is recognisable as the same
-    message."""
-    if message_id is None:
-        domain = sender.rpartition("@")[2] or "localhost"
-        message_id = f"<activation.{message_key[:32]}@{domain}>"
-    mail = CodeMail(sender, recipient, code, sent_at, deadline, message_id, support)
-    return activation_code_message(mail)
 
 
 def activation_code_message(mail: CodeMail) -> EmailMessage:
