@@ -27,7 +27,6 @@ from domain.problems import ProblemCode
 from domain.rules import MESSAGES, compact_siren
 from security.keyed_hash import KeyedHasher
 from services.errors import (
-    UNAVAILABLE,
     Conflict,
     Expired,
     InvalidCode,
@@ -140,7 +139,7 @@ class AdhesionService:
             # Nothing is left behind: the row goes, the request can be made again.
             await asyncio.to_thread(self._adhesions.delete, adhesion.id)
             log.warning("adhesion workflow not started: %s", type(error).__name__)
-            raise Unavailable(UNAVAILABLE) from None
+            raise Unavailable() from None
         assert handle.first_execution_run_id is not None
         await asyncio.to_thread(self._adhesions.set_run, adhesion.id, handle.first_execution_run_id)
         log.info("adhesion requested", extra={"workflow_id": workflow_id})

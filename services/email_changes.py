@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TypeVar
 
 from temporalio.client import (
     Client,
@@ -23,15 +22,7 @@ from domain.problems import ProblemCode
 from domain.rules import check_new_email
 from security.keyed_hash import KeyedHasher
 from services.account import AccountService
-from services.errors import (
-    UNAVAILABLE,
-    Conflict,
-    Expired,
-    InvalidCode,
-    NotFound,
-    TooManyAttempts,
-    Unavailable,
-)
+from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts, Unavailable
 from services.password_resets import PasswordResetService
 from services.subscribers import SignedIn
 from services.throttle import Action, Throttle
@@ -52,7 +43,6 @@ from workflows.email_change_messages import (
 from workflows.enrollment import EnrollmentWorkflow
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 EMAIL_TAKEN = "Cette adresse électronique est déjà utilisée : choisissez-en une autre."
 NOT_PENDING = "Aucune modification d'adresse électronique n'est en attente."
@@ -141,7 +131,7 @@ class EmailChangeService:
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
                 return False
-            raise Unavailable(UNAVAILABLE) from None
+            raise Unavailable() from None
         return description.status is WorkflowExecutionStatus.RUNNING
 
     async def confirm(self, signed_in: SignedIn, form: EmailChangeCodeForm) -> Subscriber:

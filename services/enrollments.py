@@ -10,7 +10,6 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
@@ -31,7 +30,6 @@ from security.keyed_hash import (
 )
 from security.passwords import SecretHasher
 from services.errors import (
-    UNAVAILABLE,
     Conflict,
     Expired,
     InvalidCode,
@@ -59,7 +57,6 @@ from workflows.enrollment_messages import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # What each refusal of the procedure tells the user (409).
 _CONFLICTS = {
@@ -323,4 +320,4 @@ def _from_rejection(cause: BaseException | None) -> Exception:
         code = ProblemCode(reason)
         return Conflict(_CONFLICTS[code], code=code)
     log.warning("update failed: %s", type(cause).__name__)
-    return Unavailable(UNAVAILABLE)
+    return Unavailable()

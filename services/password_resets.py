@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TypeVar
 
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
@@ -37,7 +36,6 @@ from workflows.password_reset_messages import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 INVALID_RESET = (
     "Identifiant, code ou réponse à la question de confiance incorrect, ou code expiré : "

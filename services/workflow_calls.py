@@ -14,7 +14,7 @@ from typing import TypeVar
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from services.errors import UNAVAILABLE, Unavailable
+from services.errors import Unavailable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,4 +41,4 @@ class WorkflowCalls:
             if error.status in _GONE:
                 raise self.gone() from None
             log.warning("temporal call failed: %s", error.status.name if error.status else "?")
-            raise Unavailable(UNAVAILABLE) from None
+            raise Unavailable() from None
