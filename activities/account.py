@@ -9,36 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.inputs import ApplyEmailChange, ApplyPasswordReset
 from documents.recap_pdf import render_recap_pdf
-from domain.client_description import NO_CLIENT, ClientDescription
+from domain.client_description import ClientDescription
 from domain.security_events import EventType
 from storage.security_events import NewEvent, new_event
 from storage.subscribers import EmailTaken, SubscriberRepository
 
 SUBSCRIBER_GONE = "SubscriberGone"
 EMAIL_TAKEN = "EmailTaken"
-
-
-class ApplyPasswordReset(BaseModel):
-    subscriber_id: int
-    # The identifier the reset was asked for: if it changed since, the reset no longer applies.
-    email: str
-    password_hash: str
-    client: ClientDescription = NO_CLIENT  # who completed it, for the account's activity
-
-
-class ApplyEmailChange(BaseModel):
-    subscriber_id: int
-    old_email: str
-    new_email: str
-    changed_at: datetime
-    # The session that confirmed the change stays open; every other one ends.
-    keep_session: str | None = None
-    client: ClientDescription = NO_CLIENT  # who confirmed it, for the account's activity
 
 
 class AccountActivities:

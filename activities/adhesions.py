@@ -6,11 +6,11 @@ import asyncio
 
 from temporalio import activity
 
+from activities.inputs import RecordAdhesion
 from domain.models import AdhesionStatus
 from domain.security_events import EventType
 from storage.adhesions import AdhesionRepository
 from storage.security_events import NewEvent, new_event
-from workflows.adhesion_messages import RecordAdhesion
 
 
 class AdhesionActivities:

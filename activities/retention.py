@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from activities.inputs import PurgeCount, PurgeTable
 from storage.retention import RetentionRepository
-from workflows.retention_messages import PurgeCount, PurgeTable
 
 
 class RetentionActivities:

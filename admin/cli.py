@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from admin.operations import EnrollmentInfo, Operations
+from admin.patches import unpatched_runs
 from admin.retention import dry_run
 from admin.support import NotFoundError, SupportDesk
 from devstack.secrets_file import SECRET_NAMES, SECRETS_FILE, read_stored
@@ -54,6 +55,19 @@ def parser() -> argparse.ArgumentParser:
     ).add_argument("email", help="the identifier, or - to read it from stdin")
     commands.add_parser("counts", help="how many enrollments are in each status")
     _support_commands(commands)
+    workflows = commands.add_parser("workflows", help="checks on the running workflows")
+    checks = workflows.add_subparsers(dest="check", required=True)
+    unpatched = checks.add_parser(
+        "unpatched",
+        help="running runs of a type without a patch's marker, as JSON (exit 1 if any)",
+    )
+    unpatched.add_argument("workflow_type", help="e.g. EnrollmentWorkflow")
+    unpatched.add_argument("patch", help="the patch ID, e.g. code-challenge")
+    unpatched.add_argument(
+        "--started-before",
+        type=_instant,
+        help="only runs started before this ISO 8601 instant (UTC when no offset is given)",
+    )
     return root
 
 
@@ -81,16 +95,15 @@ def _support_commands(commands: Any) -> None:
     events = commands.add_parser("events", help="security events")
     exports = events.add_subparsers(dest="action", required=True)
     export = exports.add_parser("export", help="every event since a date, as JSON lines")
-    export.add_argument("--since", required=True, type=_moment, help="YYYY-MM-DD (UTC) or ISO time")
+    export.add_argument(
+        "--since", required=True, type=_instant, help="YYYY-MM-DD (UTC) or ISO time"
+    )
     export.add_argument("--operator", **operator)
 
 
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _instant(text: str) -> datetime:
+    instant = datetime.fromisoformat(text)
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 async def run(
@@ -110,6 +123,16 @@ async def run(
         except RuntimeError as error:  # the SDK reports an unreachable server this way
             out.write(f"cannot reach Temporal at {settings.temporal_address}: {error}\n")
             return 2
+    if args.command == "workflows":
+        runs = await unpatched_runs(client, args.workflow_type, args.patch, args.started_before)
+        report = {
+            "workflow_type": args.workflow_type,
+            "patch": args.patch,
+            "started_before": args.started_before.isoformat() if args.started_before else None,
+            "runs": [unpatched.as_json() for unpatched in runs],
+        }
+        out.write(json.dumps(report, indent=2) + "\n")
+        return 1 if runs else 0
     wanted = getattr(args, "email", None) or getattr(args, "target", None)
     target = stdin.readline().strip() if wanted == "-" else wanted
     if args.command in SUPPORT_COMMANDS:

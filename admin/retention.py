@@ -15,7 +15,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.retention import RetentionTable
-from orchestration.retention_schedule import retention_params, schedule_id
+from services.retention_schedule import retention_params, schedule_id
 from settings import Settings
 from storage.retention import RetentionRepository
 

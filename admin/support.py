@@ -19,11 +19,11 @@ from sqlalchemy import Engine
 from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.changes import Change
 from domain.client_description import describe_browser
 from domain.rules import normalise_email
 from domain.security_events import EventType
 from domain.subscriber_number import is_valid_subscriber_number
-from mail.notifications import Change
 from orchestration.search_attributes import ADHESION_STATUS, ENROLLMENT_STATUS
 from security.keyed_hash import KeyedHasher
 from services.notifications import Notifier

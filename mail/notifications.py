@@ -9,24 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from enum import StrEnum
 
+from domain.changes import Change
 from domain.formatting import PARIS, french_datetime
-from mail.support import DEFAULT_SUPPORT, SupportChannel
-
-
-class Change(StrEnum):
-    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of change
-    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of change
-    EMAIL_CHANGED = "email_changed"
-    CONTACT_CHANGED = "contact_changed"
-    SPACE_CLOSED = "space_closed"
-    # Account security (SPEC §9).
-    NEW_DEVICE_SIGN_IN = "new_device_sign_in"
-    TOTP_ENABLED = "totp_enabled"
-    TOTP_DISABLED = "totp_disabled"
-    RECOVERY_CODE_USED = "recovery_code_used"
-
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 
 # Subject line and the sentence that names the change.
 _WORDING: dict[Change, tuple[str, str]] = {

@@ -16,27 +16,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeVar
 
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
     WorkflowFailureError,
-    WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
+from domain.changes import Change
 from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import CodePurpose, is_sign_in_code_shaped
 from domain.problems import ProblemCode
 from domain.security_events import EventType
-from mail.notifications import Change
 from security.keyed_hash import KeyedHasher
 from security.tokens import new_token
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unavailable
@@ -45,6 +42,7 @@ from services.security_events import EventRecorder
 from services.subscribers import IssuedSession, SecondStepDue, SubscriberService
 from services.throttle import Action, Clock, Throttle, utc_now
 from services.totp import TotpService
+from services.workflow_calls import WorkflowCalls
 from settings import Settings
 from storage.second_factor import ChallengeRepository
 from storage.subscribers import SubscriberRepository
@@ -60,7 +58,6 @@ from workflows.sign_in_code_messages import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 INVALID_CODE = "Code de vérification incorrect\u00a0: vérifiez votre saisie."
 CODE_EXPIRED = "Ce code de vérification a expiré\u00a0: identifiez-vous de nouveau."
@@ -69,7 +66,6 @@ CODE_VOID = (
     "recevoir un autre."
 )
 NO_MORE_CODES = "Vous avez demandé trop de codes\u00a0: identifiez-vous de nouveau plus tard."
-UNAVAILABLE = "Le service est momentanément indisponible."
 # A closing run is waited for this long before a new code is asked of its successor.
 _CLOSING_WAIT = 5.0
 
@@ -120,6 +116,7 @@ class SecondStepService:
         self._throttle = throttle
         self._notifier = notifier
         self._clock = clock
+        self._call = WorkflowCalls(refused=_refused, gone=_gone)
 
     def workflow_id(self, subscriber: Subscriber) -> str:
         return WORKFLOW_ID_PREFIX + self._keyed.subscriber_digest(subscriber.subscriber_number)
@@ -323,7 +320,7 @@ class SecondStepService:
                     raise Expired(CODE_EXPIRED) from None
                 # The previous run is ending (its code just passed or expired): wait for it.
                 await self._closed(workflow_id)
-        raise Unavailable(UNAVAILABLE)
+        raise Unavailable()
 
     async def _closed(self, workflow_id: str) -> None:
         handle = self._client.get_workflow_handle(workflow_id)
@@ -334,23 +331,20 @@ class SecondStepService:
         except WorkflowFailureError:
             return  # a failed run is closed too: a new one may start
 
-    async def _call(self, call: Awaitable[T]) -> T:
-        try:
-            return await call
-        except WorkflowUpdateFailedError as error:
-            cause = error.cause
-            reason = SignInCodeRejection.NOT_PENDING
-            if isinstance(cause, ApplicationError) and cause.type in set(SignInCodeRejection):
-                reason = SignInCodeRejection(cause.type)
-            raise _NotPending(reason) from None
-        except RPCError as error:
-            if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise _NotPending(SignInCodeRejection.NOT_PENDING) from None
-            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
-            raise Unavailable(UNAVAILABLE) from None
-
 
 class _NotPending(Exception):
+    """The process refused the update (`reason`), or none runs any more."""
+
     def __init__(self, reason: SignInCodeRejection) -> None:
         super().__init__(reason.value)
         self.reason = reason
+
+
+def _refused(cause: BaseException | None) -> Exception:
+    if isinstance(cause, ApplicationError) and cause.type in set(SignInCodeRejection):
+        return _NotPending(SignInCodeRejection(cause.type))
+    return _NotPending(SignInCodeRejection.NOT_PENDING)
+
+
+def _gone() -> Exception:
+    return _NotPending(SignInCodeRejection.NOT_PENDING)

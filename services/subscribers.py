@@ -177,7 +177,7 @@ class SubscriberService:
         """The session, or None when a second step is due."""
         mode = self._settings.second_factor
         known = device_token is not None and self.recognises(subscriber_id, device_token)
-        if mode is SecondFactor.ALWAYS or (mode is SecondFactor.NEW_DEVICE and not known):
+        if mode == SecondFactor.ALWAYS or (mode == SecondFactor.NEW_DEVICE and not known):
             return None
         if had_failures and self._throttle is not None:
             self._throttle.sign_in_succeeded(identifier)

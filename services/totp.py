@@ -12,10 +12,10 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from domain.changes import Change
 from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import is_sign_in_code_shaped
 from domain.security_events import EventType
-from mail.notifications import Change
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from security.sealed import SealedBox

@@ -31,7 +31,7 @@ class ActivateAdhesion(BaseModel):
     client: ClientDescription = NO_CLIENT
 
 
-class ActivationOutcome(StrEnum):
+class AdhesionActivationOutcome(StrEnum):
     ACTIVATED = "activated"
     INVALID_CODE = "invalid_code"
     CODE_VOID = "code_void"  # too many wrong tries: a new letter is needed
@@ -40,7 +40,7 @@ class ActivationOutcome(StrEnum):
 
 
 class AdhesionActivation(BaseModel):
-    outcome: ActivationOutcome
+    outcome: AdhesionActivationOutcome
     activated_at: datetime | None = None
 
 
@@ -61,12 +61,3 @@ class AdhesionState(BaseModel):
 
 class AdhesionOutcome(BaseModel):
     status: AdhesionStatus
-
-
-class RecordAdhesion(BaseModel):
-    """The activity that mirrors the workflow's transitions in the adhésions table."""
-
-    adhesion_id: str
-    status: AdhesionStatus
-    at: datetime
-    client: ClientDescription = NO_CLIENT  # who acted; nobody when a timer did

@@ -1,5 +1,5 @@
 """The retention purge (SPEC §9): one run per day, started by a Temporal Schedule
-(orchestration/retention_schedule.py), one activity per table, the counts as its result.
+(services/retention_schedule.py), one activity per table, the counts as its result.
 
 Nothing personal passes here: table names, durations, counts.
 """
@@ -12,9 +12,10 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.inputs import PurgeTable
     from activities.retention import RetentionActivities
     from domain.retention import RetentionTable
-    from workflows.retention_messages import PurgeTable, RetentionParams, RetentionReport
+    from workflows.retention_messages import RetentionParams, RetentionReport
 
 _DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)

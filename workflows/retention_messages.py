@@ -31,21 +31,6 @@ class RetentionParams(BaseModel):
         return kept
 
 
-class PurgeTable(BaseModel):
-    """One table to purge as of `now` (the workflow's time, so that a retry deletes the same)."""
-
-    table: RetentionTable
-    now: datetime
-    keep: timedelta
-    device_lifetime: timedelta
-    batch_size: int
-
-
-class PurgeCount(BaseModel):
-    table: RetentionTable
-    deleted: int
-
-
 class RetentionReport(BaseModel):
     ran_at: datetime
     deleted: dict[RetentionTable, int]

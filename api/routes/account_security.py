@@ -46,7 +46,7 @@ async def complete_challenge(
 ) -> SessionOut:
     """The second step: 201 the session and the device token to send at the next sign-in."""
     if (body.code is None) == (body.recovery_code is None):
-        raise InvalidFields([FieldError("code", "required", ONE_PROOF)])
+        raise InvalidFields([FieldError("code", "code_or_recovery_code", ONE_PROOF)])
     proof = Proof(code=body.code or "", recovery_code=body.recovery_code or "")
     session = await second_step.complete(body.challenge_id, proof, client_description(request))
     return session_out(session)

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
+from activities.inputs import PurgeTable
 from activities.retention import RetentionActivities
 from admin.cli import run
 from domain.retention import RetentionTable
@@ -32,7 +33,6 @@ from storage.tables import (
 )
 from tests.accounts import make_subscriber
 from tests.support import unique_email
-from workflows.retention_messages import PurgeTable
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 DAY = timedelta(days=1)

@@ -24,7 +24,7 @@ from temporalio.client import (
 from temporalio.testing import WorkflowEnvironment
 
 from admin.cli import run
-from orchestration.retention_schedule import ensure_retention_schedule, schedule_id
+from services.retention_schedule import ensure_retention_schedule, schedule_id
 from settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
