@@ -6,12 +6,14 @@ activated and ended: newest first, with the browser's name and the client's netw
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import Engine
 
-from devstack.mail_sink import MailSink
+from devstack.mail_sink import MailSink, text_of
+from services.security_events import EventRecorder
 from settings import Settings
 from tests.accounts import API, NEW_PASSWORD, PASSWORD, bearer, make_subscriber
 from tests.integration.account_forms import change_body, password_change, reset_body
@@ -24,6 +26,7 @@ EDGE = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"
 )
+SIX_DIGITS = re.compile(r"^(\d{6})\s*$", re.MULTILINE)  # the second step's e-mailed code
 LOOPBACK = "127.0.0.0/24"  # the live app listens on 127.0.0.1: its callers' network
 
 
@@ -207,3 +210,34 @@ async def test_activity_needs_a_session(app: LiveApp) -> None:
     answered = await app.http.get(f"{API}/me/activity")
     assert answered.status_code == 401
     assert answered.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_wrong_second_step_is_a_refused_sign_in_and_may_lock(
+    app_with: LiveFactory, engine: Engine, settings: Settings, mail_sink: MailSink
+) -> None:
+    """The right password from an unknown browser, then wrong codes: someone has the password,
+    and the activity says so."""
+    email = unique_email("second")
+    subscriber = make_subscriber(engine, settings, email)
+    assert subscriber.id is not None
+    async with app_with(second_factor="new_device", sign_in_lockout_after=2) as app:
+        started = await sign_in(app.http, email, PASSWORD, EDGE)
+        assert started.status_code == 202, started.text
+        challenge = started.json()["challenge_id"]
+        sent = SIX_DIGITS.search(text_of(await mail_sink.message_to(email)))
+        assert sent is not None
+        not_it = f"{(int(sent.group(1)) + 1) % 1_000_000:06d}"
+        for _ in range(2):
+            wrong = await app.http.post(
+                f"{API}/sessions/challenge",
+                json={"challenge_id": challenge, "code": not_it},
+                headers={"User-Agent": EDGE},
+            )
+            assert wrong.status_code == 422, wrong.text
+
+    events = EventRecorder(engine).activity(subscriber.id)
+    assert [(e.type.value, e.browser) for e in events] == [
+        ("sign_in_locked", "Microsoft Edge sur Windows"),
+        ("sign_in_refused", "Microsoft Edge sur Windows"),
+        ("sign_in_refused", "Microsoft Edge sur Windows"),
+    ]
