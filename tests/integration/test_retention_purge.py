@@ -52,12 +52,15 @@ def fresh(empty_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def fill(engine: Engine, settings: Settings) -> int:
-    """Rows on both sides of every limit; returns the subscriber's ID."""
+def fill(
+    engine: Engine, settings: Settings, now: datetime = NOW, margin: timedelta = MINUTE
+) -> int:
+    """Rows on both sides of every limit as of `now`, `margin` away from it; returns the
+    subscriber's ID."""
     subscriber = make_subscriber(engine, settings, unique_email("retention"))
     owner = subscriber.id
     assert owner is not None
-    just_out, just_in = -MINUTE, MINUTE  # past the limit by a minute; short of it by a minute
+    just_out, just_in = -margin, margin  # past the limit by the margin; short of it by as much
     rows: list[object] = []
     for name, shift in (("out", just_out), ("in", just_in)):
         rows += [
@@ -69,8 +72,8 @@ def fill(engine: Engine, settings: Settings) -> int:
                 channel="email",
                 state="sent",
                 message_id="m",
-                created_at=NOW - DAYS_30 + shift - DAY,
-                sent_at=NOW - DAYS_30 + shift,
+                created_at=now - DAYS_30 + shift - DAY,
+                sent_at=now - DAYS_30 + shift,
             ),
             CodeDelivery(
                 process_id=f"sending-{name}",
@@ -80,33 +83,33 @@ def fill(engine: Engine, settings: Settings) -> int:
                 channel="letter",
                 state="sending",
                 message_id="m",
-                created_at=NOW - DAYS_30 - LONGEST_CODE + shift,
+                created_at=now - DAYS_30 - LONGEST_CODE + shift,
             ),
             IdempotentRequest(
                 key_digest=f"key-{name}",
                 fingerprint="f",
                 state="done",
-                expires_at=NOW - DAYS_30 + shift,
+                expires_at=now - DAYS_30 + shift,
             ),
             SessionToken(
                 token_digest=f"session-{name}",
                 subscriber_id=owner,
-                expires_at=NOW - DAYS_30 + shift,
+                expires_at=now - DAYS_30 + shift,
             ),
             Device(
                 token_digest=f"forgotten-{name}",
                 subscriber_id=owner,
-                first_seen=NOW - 40 * DAY,
-                last_seen=NOW - 40 * DAY,
-                forgotten_at=NOW - DAYS_30 + shift,
+                first_seen=now - 40 * DAY,
+                last_seen=now - 40 * DAY,
+                forgotten_at=now - DAYS_30 + shift,
             ),
             Device(
                 token_digest=f"unseen-{name}",
                 subscriber_id=owner,
-                first_seen=NOW - 90 * DAY,
-                last_seen=NOW - DAYS_30 - DEVICE_LIFE + shift,
+                first_seen=now - 90 * DAY,
+                last_seen=now - DAYS_30 - DEVICE_LIFE + shift,
             ),
-            SecurityEvent(subscriber_id=owner, type=EventType.SIGN_IN, at=NOW - MONTHS_12 + shift),
+            SecurityEvent(subscriber_id=owner, type=EventType.SIGN_IN, at=now - MONTHS_12 + shift),
         ]
     # A sending delivery only 31 days old: its code may still be valid, it stays.
     rows.append(
@@ -118,7 +121,7 @@ def fill(engine: Engine, settings: Settings) -> int:
             channel="letter",
             state="sending",
             message_id="m",
-            created_at=NOW - DAYS_30 - DAY,
+            created_at=now - DAYS_30 - DAY,
         )
     )
     with session_scope(engine) as session:
@@ -189,9 +192,10 @@ def test_batches_go_on_until_none_is_left(fresh: Engine, settings: Settings) -> 
 async def test_admin_dry_run_counts_what_the_purge_would_delete(
     fresh: Engine, settings: Settings, dev_env: WorkflowEnvironment
 ) -> None:
-    fill(fresh, settings)
+    # Counted as of the moment the command runs: an hour's margin either side of each limit.
+    fill(fresh, settings, now=datetime.now(UTC), margin=timedelta(hours=1))
     out = io.StringIO()
-    # A task queue with no schedule: counted as of now (a few seconds after NOW).
+    # A task queue with no schedule: counted as of now.
     lonely = settings.model_copy(update={"temporal_task_queue": unique_email("q")})
     code = await run(["purge", "--dry-run"], lonely, client=dev_env.client, engine=fresh, out=out)
 
