@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
+
+# How long a security event is kept and shown to its subscriber (« 12 months », SPEC §9).
+EVENTS_KEPT = timedelta(days=365)
+# How long the other spent rows are kept (spent codes, idempotent answers, ended sessions and
+# forgotten devices).
+SPENT_KEPT = timedelta(days=30)
 
 
 class RetentionTable(StrEnum):

@@ -7,18 +7,19 @@ See docs/activity.md for who records what.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from domain.client_description import NO_CLIENT, ClientDescription
+from domain.retention import EVENTS_KEPT
 from domain.security_events import EventType
 from storage.security_events import SecurityEventRepository, new_event, support_event
 from storage.tables import SecurityEvent
 
-# What the subscriber sees of their account, and how long an event is kept (the purge's limit).
-ACTIVITY_PERIOD = timedelta(days=365)
+# What the subscriber sees of their account: every event the purge has not yet deleted.
+ACTIVITY_PERIOD = EVENTS_KEPT
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,24 +6,24 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
-from domain.retention import RetentionTable
+from domain.retention import EVENTS_KEPT, SPENT_KEPT, RetentionTable
 
-WORKFLOW_ID = "retention-purge"  # the schedule's runs: retention-purge-<time>
+# Each followed by the task queue; a schedule's runs also by their start time.
+WORKFLOW_ID = "retention-purge"
 SCHEDULE_ID = "retention-purge"
-
-DAYS_30 = timedelta(days=30)
 
 
 class RetentionParams(BaseModel):
     """SPEC §9: 30 days for spent codes, idempotent answers, ended sessions and forgotten
     devices; 12 months for the security events."""
 
-    code_deliveries: timedelta = DAYS_30
-    idempotent_requests: timedelta = DAYS_30
-    session_tokens: timedelta = DAYS_30
-    devices: timedelta = DAYS_30
-    security_events: timedelta = timedelta(days=365)
-    device_lifetime: timedelta = DAYS_30  # a device not seen this long is no longer recognised
+    code_deliveries: timedelta = SPENT_KEPT
+    idempotent_requests: timedelta = SPENT_KEPT
+    session_tokens: timedelta = SPENT_KEPT
+    devices: timedelta = SPENT_KEPT
+    security_events: timedelta = EVENTS_KEPT
+    # A device not seen this long is no longer recognised (the settings' `device_lifetime`).
+    device_lifetime: timedelta = timedelta(days=30)
     batch_size: int = 500
 
     def keep(self, table: RetentionTable) -> timedelta:
