@@ -86,6 +86,7 @@ async def test_a_new_browser_is_asked_the_emailed_code_then_recognised(
     await submit_sign_in(page, me.email, PASSWORD)
     await heading(page, "Code de vérification")
     await expect(page.get_by_role("main")).to_contain_text("envoyé par courriel")
+    await expect(page.get_by_role("main")).to_contain_text("Il est valable 10 minutes")
     await no_accessibility_violation(page)
     await checked_shot(page, "60-code-de-verification")
     code = await emailed_code(mail_sink, me.email, 1)
