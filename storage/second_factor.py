@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select, update
 
 from storage.engine import session_scope
@@ -119,22 +120,31 @@ class ChallengeRepository:
         expires_at: datetime,
     ) -> None:
         """The subscriber's pending second step, replacing any earlier one (its ID stops
-        working: a new sign-in voids the old code)."""
-        with session_scope(self.engine) as session:
-            session.exec(
-                delete(SignInChallenge).where(col(SignInChallenge.subscriber_id) == subscriber_id)
-            )
-            session.flush()
-            session.add(
-                SignInChallenge(
-                    subscriber_id=subscriber_id,
-                    challenge_digest=challenge_digest,
-                    method=method,
-                    created_at=now,
-                    expires_at=expires_at,
-                    user_agent=user_agent[:USER_AGENT_MAX],
-                )
-            )
+        working: a new sign-in voids the old code). Two sign-ins at the same instant: the one
+        whose insert collides goes round once more, and the last one wins."""
+        for attempt in range(3):
+            try:
+                with session_scope(self.engine) as session:
+                    session.exec(
+                        delete(SignInChallenge).where(
+                            col(SignInChallenge.subscriber_id) == subscriber_id
+                        )
+                    )
+                    session.flush()
+                    session.add(
+                        SignInChallenge(
+                            subscriber_id=subscriber_id,
+                            challenge_digest=challenge_digest,
+                            method=method,
+                            created_at=now,
+                            expires_at=expires_at,
+                            user_agent=user_agent[:USER_AGENT_MAX],
+                        )
+                    )
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    raise
 
     def find(self, challenge_digest: str) -> SignInChallenge | None:
         with Session(self.engine) as session:

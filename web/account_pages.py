@@ -16,6 +16,7 @@ from http_common.deps import (
     user_agent,
 )
 from http_common.responses import recap_pdf_response
+from mail.account_codes import validity_text
 from services.activation import activate_and_open_session
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from services.second_step import ChallengeIssued, Proof
@@ -84,7 +85,15 @@ async def sign_in_code_page(page: PageDep) -> Response:
 
 
 def _code_page(page: Page, **context: object) -> FormPage:
-    return FormPage(page, "sign_in_code.html", {"method": page.session.challenge_method, **context})
+    return FormPage(
+        page,
+        "sign_in_code.html",
+        {
+            "method": page.session.challenge_method,
+            "validity": validity_text(page.settings.sign_in_code_window),
+            **context,
+        },
+    )
 
 
 @router.post(SIGN_IN_CODE)

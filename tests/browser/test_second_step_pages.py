@@ -16,13 +16,14 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink, text_of
 from settings import SecondFactor, Settings
 from tests.accounts import PASSWORD, Enrolled, notice_to
+from tests.browser.conftest import new_context
 from tests.live import LiveApp, live_app
 from tests.web import checked_shot, field, follow, heading, submit_sign_in
 
@@ -85,6 +86,7 @@ async def test_a_new_browser_is_asked_the_emailed_code_then_recognised(
     await submit_sign_in(page, me.email, PASSWORD)
     await heading(page, "Code de vérification")
     await expect(page.get_by_role("main")).to_contain_text("envoyé par courriel")
+    await expect(page.get_by_role("main")).to_contain_text("Il est valable 10 minutes")
     await no_accessibility_violation(page)
     await checked_shot(page, "60-code-de-verification")
     code = await emailed_code(mail_sink, me.email, 1)
@@ -183,3 +185,40 @@ async def test_the_app_is_turned_on_with_a_qr_code_then_off(
     await expect(page.get_by_role("status")).to_contain_text("est désactivée")
     await expect(page.get_by_role("main")).to_contain_text("Non activée")
     await notice_to(mail_sink, me.email, "application d'authentification désactivée")
+
+
+async def test_with_an_app_the_code_screen_asks_its_code_or_a_recovery_code(
+    browser: Browser, site: LiveApp, page: Page, me: Enrolled, mail_sink: MailSink
+) -> None:
+    # The app, turned on over the API with the previous step's code (still good for a moment),
+    # so that this step's code is left for the browser.
+    await away_from_a_step_edge()
+    started = await site.http.post("/api/v1/me/totp", headers=me.auth)
+    key = started.json()["secret"]
+    confirmed = await site.http.post(
+        "/api/v1/me/totp/confirm", json={"code": app_code(key, ahead=-1)}, headers=me.auth
+    )
+    recovery_codes = confirmed.json()["recovery_codes"]
+
+    await submit_sign_in(page, me.email, PASSWORD)
+    await heading(page, "Code de vérification")
+    await expect(page.get_by_role("main")).to_contain_text("application d'authentification")
+    await no_accessibility_violation(page)
+    await checked_shot(page, "66-code-de-l-application")
+    await field(page, "Code de vérification").fill(app_code(key))
+    await page.get_by_role("button", name="Valider").click()
+    await heading(page, "Mon espace")
+
+    # Another browser, without the phone: a recovery code instead.
+    other = await new_context(browser, site)
+    try:
+        lost = await other.new_page()
+        await submit_sign_in(lost, me.email, PASSWORD)
+        await heading(lost, "Code de vérification")
+        await lost.get_by_text("Vous n'avez plus accès à votre application").click()
+        await field(lost, "Code de secours").fill(recovery_codes[0])
+        await lost.get_by_role("button", name="Valider").click()
+        await heading(lost, "Mon espace")
+    finally:
+        await other.close()
+    await notice_to(mail_sink, me.email, "un code de secours a été utilisé")

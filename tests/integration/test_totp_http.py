@@ -192,3 +192,25 @@ async def test_turning_the_app_off_needs_the_password_and_a_current_code(
     answered = await http.post(f"{API}/sessions", json={"email": me.email, "password": PASSWORD})
     assert answered.status_code == 202
     assert answered.json()["method"] == "email"
+
+
+async def test_the_key_and_the_recovery_codes_are_never_kept_for_a_retry(
+    app: LiveApp, mail_sink: MailSink, clock: FakeClock
+) -> None:
+    """Idempotency-Key: an answer holding the app's key or the recovery codes is not stored
+    (the same rule as for a session token): its retry is 409."""
+    http = app.http
+    me = await enroll(http, mail_sink, unique_email("totpkey"))
+    keyed = me.auth | {"Idempotency-Key": "cle-totp-1"}
+    started = await http.post(f"{API}/me/totp", headers=keyed)
+    assert started.status_code == 200, started.text
+
+    retried = await http.post(f"{API}/me/totp", headers=keyed)
+
+    problem(retried, 409, "idempotent_answer_not_kept")
+    code = pyotp.TOTP(started.json()["secret"]).at(clock.now)
+    confirm_key = me.auth | {"Idempotency-Key": "cle-totp-2"}
+    body = {"code": code}
+    assert (await http.post(f"{API}/me/totp/confirm", json=body, headers=confirm_key)).is_success
+    again = await http.post(f"{API}/me/totp/confirm", json=body, headers=confirm_key)
+    problem(again, 409, "idempotent_answer_not_kept")
