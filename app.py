@@ -26,9 +26,11 @@ from api.routes import (
     password_resets,
     reference,
     subscriber,
+    webhooks,
 )
 from api.security_headers import SecurityHeaders
 from companies.registry import registry_from_settings
+from domain.webhooks import UrlPolicy
 from http_common.client_address import ClientAddressResolver
 from http_common.state import AppState
 from mail.sender import MailSender
@@ -37,6 +39,7 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from security.secret_box import SecretBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
@@ -46,12 +49,15 @@ from services.password_resets import PasswordResetService
 from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
+from services.webhook_dispatch import WebhookDispatch
+from services.webhook_endpoints import WebhookEndpoints
 from settings import Environment, Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
 from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
+from storage.webhooks import WebhookRepository
 from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
 
@@ -107,6 +113,13 @@ def build_state(
         ),
         service_clients=ServiceClients(ServiceClientRepository(engine), keyed, clock),
         addresses=ClientAddressResolver.from_settings(settings),
+        webhooks=WebhookEndpoints(
+            WebhookRepository(engine),
+            SecretBox.from_settings(settings),
+            WebhookDispatch(client, settings, keyed),
+            UrlPolicy(allow_local=settings.webhooks_allow_local),
+            clock,
+        ),
     )
 
 
@@ -135,7 +148,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    routers = (enrollments, activations, subscriber, account, password_resets, adhesions)
+    routers = (enrollments, activations, subscriber, account, password_resets, adhesions, webhooks)
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)

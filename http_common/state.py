@@ -19,6 +19,7 @@ from services.password_resets import PasswordResetService
 from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
+from services.webhook_endpoints import WebhookEndpoints
 from settings import Settings
 
 
@@ -39,3 +40,4 @@ class AppState:
     email_changes: EmailChangeService
     service_clients: ServiceClients
     addresses: ClientAddressResolver
+    webhooks: WebhookEndpoints
