@@ -99,7 +99,12 @@ class WebhookActivities:
         made = [
             WebhookDelivery(
                 id=self._keyed.webhook_delivery_id(
-                    info.workflow_id or "", info.workflow_run_id or "", info.activity_id, e.id
+                    info.workflow_id or "",
+                    info.workflow_run_id or "",
+                    info.activity_id,
+                    event.event_type.value,
+                    event.subject_id,
+                    e.id,
                 ),
                 endpoint_id=e.id,
                 subject_id=event.subject_id,
