@@ -29,8 +29,9 @@ async def admin(settings: Settings, engine: Engine, *argv: str) -> tuple[int, di
 
 
 def listed(answer: dict[str, Any], client_id: str) -> dict[str, Any]:
-    [found] = [c for c in answer["clients"] if c["client_id"] == client_id]
-    return found
+    found: list[dict[str, Any]] = [c for c in answer["clients"] if c["client_id"] == client_id]
+    assert len(found) == 1
+    return found[0]
 
 
 async def test_create_then_list(settings: Settings, engine: Engine) -> None:
