@@ -11,58 +11,32 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any
 
 import httpx
-from pydantic import BaseModel
 from standardwebhooks import Webhook
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.webhooks import DeliveryStatus, EventType, RetrySchedule, UrlPolicy, UrlRefused
+from activities.inputs import (
+    DeliveryOutcome,
+    GiveUpInput,
+    SendWebhookInput,
+    SendWebhookResult,
+    ServiceEventInput,
+)
+from activities.webhook_dispatch import WebhookDispatch
+from domain.webhook_delivery import DeliverySchedule
+from domain.webhooks import DeliveryStatus, RetrySchedule, UrlPolicy, UrlRefused
+from security.endpoint_urls import check_endpoint_url
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
-from services.webhook_dispatch import WebhookDispatch
-from services.webhook_urls import check_endpoint_url
 from storage.tables import WebhookDelivery
 from storage.webhooks import Attempt, WebhookRepository
-from workflows.webhook_delivery_messages import DeliverySchedule
 
 WEBHOOK_DELIVERED = "webhook_deliveries_delivered"
 WEBHOOK_ATTEMPTS_FAILED = "webhook_attempts_failed"
 WEBHOOK_DELIVERIES_FAILED = "webhook_deliveries_failed"
 URL_REFUSED = "UrlRefused"
-
-
-class ServiceEventInput(BaseModel):
-    """One event for a service client's endpoints. `data` is the body's `data`: IDs, the
-    `external_reference`, status and times — never a name, an address or a secret."""
-
-    client_id: str
-    subject_id: str  # the enrollment (invitation) the event is about: its events stay in order
-    event_type: EventType
-    data: dict[str, Any]
-    occurred_at: datetime | None = None  # the body's `timestamp`; now when not given
-
-
-class SendWebhookInput(BaseModel):
-    delivery_id: str
-    schedule: DeliverySchedule
-
-
-class DeliveryOutcome(StrEnum):
-    DELIVERED = "delivered"
-    GONE = "gone"  # 410: the endpoint is disabled
-    DROPPED = "dropped"  # the endpoint was deleted or disabled meanwhile
-
-
-class SendWebhookResult(BaseModel):
-    outcome: DeliveryOutcome
-
-
-class GiveUpInput(BaseModel):
-    delivery_ids: list[str]
 
 
 class WebhookActivities:

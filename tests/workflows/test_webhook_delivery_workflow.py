@@ -21,13 +21,14 @@ from sqlalchemy import Engine
 from standardwebhooks import Webhook
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from activities.webhooks import ServiceEventInput, WebhookActivities
+from activities.inputs import ServiceEventInput
+from activities.webhook_dispatch import WebhookDispatch
+from activities.webhooks import WebhookActivities
 from domain.webhooks import EventType, UrlPolicy
 from orchestration.client import metrics_runtime
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
 from services.service_clients import Scope, ServiceClients
-from services.webhook_dispatch import WebhookDispatch
 from services.webhook_endpoints import RegisteredEndpoint, WebhookEndpoints
 from settings import Settings
 from storage.service_clients import ServiceClientRepository
