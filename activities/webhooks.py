@@ -112,7 +112,7 @@ class WebhookActivities:
         meter = activity.metric_meter()
         labels = {"client_id": endpoint.client_id}
         try:
-            await check_endpoint_url(endpoint.url, self._policy)
+            vetted = await check_endpoint_url(endpoint.url, self._policy)
         except UrlRefused:
             await self._failed(delivery, None, counted=False)
             meter.create_counter(WEBHOOK_DELIVERIES_FAILED).add(1, labels)
@@ -134,7 +134,14 @@ class WebhookActivities:
             async with httpx.AsyncClient(
                 timeout=request.schedule.timeout.total_seconds(), follow_redirects=False
             ) as http:
-                answer = await http.post(endpoint.url, content=delivery.payload, headers=headers)
+                # To the address just checked, under the endpoint's own name (Host header, and
+                # the name TLS verifies the certificate against).
+                answer = await http.post(
+                    vetted.pinned,
+                    content=delivery.payload,
+                    headers={**headers, "host": vetted.host},
+                    extensions={"sni_hostname": vetted.server_name},
+                )
             status_code = answer.status_code
         except httpx.HTTPError as error:
             failure = type(error).__name__  # never the URL or the body

@@ -378,3 +378,21 @@ async def test_deliveries_that_keep_failing_show_in_the_metrics(
     assert counts["webhook_deliveries_failed_total"].labels["client_id"] == client_id
     assert counts["webhook_deliveries_delivered_total"].value == 1
     assert broken.secret not in text and failing.url not in text
+
+
+async def test_the_post_goes_to_the_checked_address_under_the_endpoints_name(
+    hooks: Hooks,
+) -> None:
+    """The name is resolved once, for the check, and the connection made to that address (no
+    second resolution to steer elsewhere); the receiver still sees its own name."""
+    async with receiving(Receiver(hooks.now)) as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        registered = await hooks.endpoint(f"http://localhost:{port}/hook")
+        invitation = subject()
+        [delivery_id] = await hooks.publish(invitation, EventType.INVITED)
+        await hooks.finished(registered.endpoint.id, invitation)
+
+    [got] = receiver.received
+    assert got.headers["host"] == f"localhost:{port}"
+    assert verified(got, registered.secret)["type"] == "enrollment.invited"
+    assert hooks.delivery(delivery_id).status == "delivered"
