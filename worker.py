@@ -18,16 +18,20 @@ from activities.company import CompanyActivities
 from activities.notifications import NotificationActivities
 from activities.retention import RetentionActivities
 from activities.subscribers import SubscriberActivities
+from activities.webhook_dispatch import WebhookDispatch
+from activities.webhooks import WebhookActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
 from domain.codes import ChannelKind
 from domain.support import SupportChannel
+from domain.webhooks import UrlPolicy
 from letters.outbox import FolderOutbox
 from mail.sender import MailSender
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
+from security.secret_box import SecretBox
 from services.retention_schedule import ensure_retention_schedule
 from settings import Settings, get_settings
 from storage.adhesions import AdhesionRepository
@@ -35,6 +39,7 @@ from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
 from storage.retention import RetentionRepository
 from storage.subscribers import SubscriberRepository
+from storage.webhooks import WebhookRepository
 from workflows.adhesion import AdhesionWorkflow
 from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
@@ -42,6 +47,7 @@ from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
 from workflows.retention import RetentionWorkflow
 from workflows.sign_in_code import SignInCodeWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = logging.getLogger("worker")
 
@@ -79,6 +85,13 @@ def build_worker(
     adhesion_records = AdhesionActivities(adhesions)
     account = AccountActivities(repository)
     retention = RetentionActivities(RetentionRepository(repository.engine))
+    webhooks = WebhookActivities(
+        WebhookRepository(repository.engine),
+        SecretBox.from_settings(settings),
+        hasher,
+        WebhookDispatch(client, settings, hasher),
+        UrlPolicy(allow_local=settings.webhooks_allow_local),
+    )
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -90,6 +103,7 @@ def build_worker(
             AdhesionWorkflow,
             SignInCodeWorkflow,
             RetentionWorkflow,
+            WebhookDeliveryWorkflow,
         ],
         activities=[
             codes.deliver_code,
@@ -101,6 +115,9 @@ def build_worker(
             account.apply_password_reset,
             account.apply_email_change,
             retention.purge_table,
+            webhooks.publish_service_event,
+            webhooks.send_webhook,
+            webhooks.give_up_deliveries,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),
