@@ -211,21 +211,27 @@ class SupportDesk:
 
     async def totp_off(self, target: str, operator: str) -> Json:
         """Turn the authenticator app off for a person who lost it (identity checked by the
-        desk): the notice e-mail is started first, as for any sensitive change, and withdrawn
-        when there was no app to turn off."""
+        desk): the notice e-mail is started first, as for any sensitive change. With no app on,
+        nothing is changed and nobody is told."""
         subscriber = await asyncio.to_thread(self.find, target)
         assert subscriber.id is not None
-        now = datetime.now(UTC)
-        notice = await self._notifier.notify(subscriber.email, Change.TOTP_DISABLED, now)
-        try:
-            removed = await asyncio.to_thread(self._totp.remove, subscriber.id)
-        except BaseException:
-            await self._notifier.withdraw(notice)
-            raise
+        removed = False
+        app = await asyncio.to_thread(self._totp.get, subscriber.id)
+        if app is not None and app.confirmed_at is None:
+            # An enrolment never confirmed: the app was never on; it goes, nobody is told.
+            await asyncio.to_thread(self._totp.remove, subscriber.id)
+        elif app is not None:
+            now = datetime.now(UTC)
+            notice = await self._notifier.notify(subscriber.email, Change.TOTP_DISABLED, now)
+            try:
+                removed = await asyncio.to_thread(self._totp.remove, subscriber.id)
+            except BaseException:
+                await self._notifier.withdraw(notice)
+                raise
+            if not removed:  # turned off by the person a moment ago: their own notice went
+                await self._notifier.withdraw(notice)
         if removed:
             await asyncio.to_thread(self.events.record, subscriber.id, EventType.TOTP_DISABLED)
-        else:
-            await self._notifier.withdraw(notice)
         await asyncio.to_thread(self.events.record_support, subscriber.id, operator, "totp_off")
         return {
             "subscriber_number": subscriber.subscriber_number,
