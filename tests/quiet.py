@@ -9,7 +9,10 @@ from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
+
+from security.keyed_hash import KeyedHasher
+from settings import Settings
 
 # Generous: on a loaded machine a retried activity may take a while; the test waits for the
 # condition, this only bounds a test that would otherwise hang.
@@ -72,6 +75,12 @@ async def quiet(handle: WorkflowHandle[Any, Any], within: float = QUIET_WITHIN) 
     async with asyncio.timeout(within):
         while not is_quiet(list((await handle.fetch_history()).events)):  # noqa: ASYNC110
             await asyncio.sleep(0.05)
+
+
+async def quiet_enrollment(client: Client, settings: Settings, email: str) -> None:
+    """Wait until the enrollment of `email` has nothing in flight."""
+    workflow_id = KeyedHasher(settings.identifier_hash_key).workflow_id(email)
+    await quiet(client.get_workflow_handle(workflow_id))
 
 
 def _attributes(event: HistoryEvent) -> Any:
