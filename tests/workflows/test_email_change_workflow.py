@@ -4,9 +4,11 @@ SMTP server, subscribers in a real database."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from devstack.mail_sink import MailSink, text_of
@@ -84,6 +86,11 @@ async def test_the_identifier_changes_once_the_code_is_entered(
     assert withdrawn.status is PasswordResetStatus.WITHDRAWN
     recap = services.repository.recap(updated.id or 0)
     assert recap is not None
+    # SPEC §6: the recap PDF is rendered again, with the new address (label as printed).
+    pages = PdfReader(io.BytesIO(recap)).pages
+    text = "\n".join(page.extract_text() for page in pages).replace("\xa0", " ")
+    assert f"Adresse mèl professionnelle {new}" in text
+    assert old not in text
 
 
 async def test_the_code_expires_after_24_hours(
