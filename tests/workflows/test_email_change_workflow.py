@@ -113,6 +113,24 @@ async def test_the_code_expires_after_24_hours(
     assert stored is not None and stored.email == subscriber.email
 
 
+async def test_the_right_code_after_23_hours_50_still_changes_the_address(
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
+) -> None:
+    """SPEC §6: valid 24 hours. Ten minutes before the deadline the right code still works."""
+    me = services.signed_in(subscriber)
+    new = unique_email("nouvelle")
+    code = await code_sent_to(services, mail_sink, me, new)
+    handle = services.change_process(subscriber)
+
+    await services.env.sleep(timedelta(hours=23, minutes=50))
+    updated = await services.changes.confirm(me, EmailChangeCodeForm(code=code))
+
+    assert updated.email == new
+    assert (await handle.result()).status is EmailChangeStatus.CHANGED
+    stored = services.repository.get(subscriber.id or 0)
+    assert stored is not None and stored.email == new
+
+
 async def test_a_new_request_replaces_the_pending_one(
     services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
 ) -> None:
