@@ -215,12 +215,9 @@ class AccountServices:
         return self.env.client.get_workflow_handle_for(EmailChangeWorkflow.run, workflow_id)
 
 
-@asynccontextmanager
-async def account_services(
-    env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[AccountServices]:
-    """The services the API uses, over one real worker that runs every workflow (mail to the
-    settings' SMTP server, letters to its folder)."""
+def services_over(env: WorkflowEnvironment, settings: Settings, engine: Engine) -> AccountServices:
+    """The services the API uses, on `env`'s server, with no worker of their own (a test runs
+    the worker, in this process or as `python worker.py`)."""
     repository = SubscriberRepository(engine)
     sessions = SessionRepository(engine)
     hasher = SecretHasher(settings)
@@ -233,23 +230,32 @@ async def account_services(
     resets = PasswordResetService(
         env.client, settings, repository, hasher, keyed, throttle, account
     )
-    worker = build_worker(env.client, settings, repository=repository)
-    async with worker:
-        yield AccountServices(
-            env=env,
-            subscribers=SubscriberService(settings, repository, sessions, hasher, throttle),
-            account=account,
-            resets=resets,
-            changes=EmailChangeService(
-                env.client, settings, repository, keyed, throttle, account, resets
-            ),
-            enrollments=EnrollmentService(env.client, settings, repository, hasher, keyed),
-            adhesions=AdhesionService(
-                env.client, settings, AdhesionRepository(engine), EmbeddedRegistry(), keyed
-            ),
-            repository=repository,
-            keyed=keyed,
-        )
+    return AccountServices(
+        env=env,
+        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle),
+        account=account,
+        resets=resets,
+        changes=EmailChangeService(
+            env.client, settings, repository, keyed, throttle, account, resets
+        ),
+        enrollments=EnrollmentService(env.client, settings, repository, hasher, keyed),
+        adhesions=AdhesionService(
+            env.client, settings, AdhesionRepository(engine), EmbeddedRegistry(), keyed
+        ),
+        repository=repository,
+        keyed=keyed,
+    )
+
+
+@asynccontextmanager
+async def account_services(
+    env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> AsyncIterator[AccountServices]:
+    """The services the API uses, over one real worker that runs every workflow (mail to the
+    settings' SMTP server, letters to its folder)."""
+    built = services_over(env, settings, engine)
+    async with build_worker(env.client, settings, repository=built.repository):
+        yield built
 
 
 def make_subscriber(engine: Engine, settings: Settings, email: str) -> Subscriber:
