@@ -304,9 +304,10 @@ async def test_close_204_erases_the_subscriber_retires_the_number_and_says_so(
 def rows_of(engine: Engine, table: type[SessionToken | RecapDocument], subscriber_id: int) -> int:
     """How many rows of `table` belong to the subscriber."""
     with Session(engine) as session:
-        return session.execute(
+        count: int = session.execute(
             select(func.count()).where(col(table.subscriber_id) == subscriber_id)
         ).scalar_one()
+        return count
 
 
 async def test_close_403_wrong_secrets_and_422_missing(app: LiveApp, mail_sink: MailSink) -> None:
