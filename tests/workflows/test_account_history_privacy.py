@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.account_forms import EmailChangeCodeForm
-from mail.notifications import Change
+from domain.changes import Change
 from security.passwords import SecretHasher
 from services.errors import InvalidCode, InvalidReset
 from settings import Settings
