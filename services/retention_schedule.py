@@ -22,6 +22,7 @@ from temporalio.client import (
     ScheduleRange,
     ScheduleSpec,
 )
+from temporalio.service import RPCError
 
 from settings import Settings
 from workflows.retention import RetentionWorkflow
@@ -64,6 +65,14 @@ async def ensure_retention_schedule(client: Client, settings: Settings) -> bool:
         await client.create_schedule(identifier, retention_schedule(settings))
     except ScheduleAlreadyRunningError:
         log.info("retention schedule already there", extra={"schedule_id": identifier})
+        return False
+    except RPCError as error:
+        # The worker still serves every process; the purge waits for the next start-up.
+        log.error(
+            "retention schedule not created: %s",
+            error.status.name if error.status else "?",
+            extra={"schedule_id": identifier},
+        )
         return False
     log.info("retention schedule created", extra={"schedule_id": identifier})
     return True

@@ -5,6 +5,7 @@ personal and every payload is encrypted."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain.client_description import ClientDescription
 from domain.retention import RetentionTable
 from domain.security_events import EventType
+from services.retention_schedule import ensure_retention_schedule
 from services.security_events import EventRecorder
 from settings import Settings
 from storage.engine import make_engine
@@ -108,3 +110,15 @@ async def test_thirty_days_after_the_end_then_twelve_months(
         events=10,
         payloads=10,
     )
+
+
+async def test_a_server_without_schedules_leaves_the_worker_serving(
+    time_env: WorkflowEnvironment, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The time-skipping server has no schedule API: the start-up says so in the log and goes
+    on (the worker's processes matter more than tonight's purge)."""
+    caplog.set_level(logging.ERROR, logger="services.retention_schedule")
+    assert await ensure_retention_schedule(time_env.client, settings) is False
+    assert [r.getMessage() for r in caplog.records] == [
+        "retention schedule not created: UNIMPLEMENTED"
+    ]
