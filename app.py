@@ -19,6 +19,7 @@ from api.routes import (
     account,
     account_security,
     activations,
+    activity,
     adhesions,
     codec,
     docs,
@@ -102,11 +103,12 @@ def build_state(
         throttle,
         notifier,
         before_closing=adhesions.withdraw_all,
+        events=events,
     )
     resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
     devices = DeviceRepository(engine)
     subscribers = SubscriberService(
-        settings, repository, sessions, hasher, throttle, client, devices=devices
+        settings, repository, sessions, hasher, throttle, client, events, devices=devices
     )
     box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
     totp = TotpService(
@@ -188,6 +190,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         subscriber,
         account_security,
         account,
+        activity,
         password_resets,
         adhesions,
         webhooks,

@@ -291,15 +291,18 @@ class SecurityEvent(SQLModel, table=True):
 
     No secret and no raw client data: `browser` is a short description of the User-Agent and
     `network` the client address cut to its network. `operator` names the assistance desk's
-    member for a support action. `dedup_key` (NULL for most) is set by a workflow activity that
-    may run twice: its retry finds the row already there and adds nothing.
+    member for a support action and `action` which one; a support action that concerns no one
+    space (an audit export) has no subscriber. `dedup_key` (NULL for most) is set by a workflow
+    activity that may run twice: its retry finds the row already there and adds nothing.
     """
 
     __tablename__ = "security_events"
     __table_args__ = (Index("ix_security_events_subscriber_at", "subscriber_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    subscriber_id: int = Field(foreign_key="subscribers.id", ondelete="CASCADE")
+    subscriber_id: int | None = Field(
+        default=None, foreign_key="subscribers.id", ondelete="CASCADE"
+    )
     type: EventType = Field(
         sa_column=Column(
             Enum(
@@ -318,6 +321,7 @@ class SecurityEvent(SQLModel, table=True):
     browser: str = Field(default="", max_length=60)
     network: str = Field(default="", max_length=50)
     operator: str | None = Field(default=None, max_length=100)
+    action: str | None = Field(default=None, max_length=30)
     dedup_key: str | None = Field(default=None, unique=True, index=True, max_length=200)
 
 
