@@ -15,6 +15,7 @@ from activities.account import AccountActivities
 from activities.adhesions import AdhesionActivities
 from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
+from activities.invitations import InvitationActivities
 from activities.mail import MailActivities
 from activities.notifications import NotificationActivities
 from activities.subscribers import SubscriberActivities
@@ -32,6 +33,7 @@ from settings import Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
+from storage.invitations import InvitationRepository
 from storage.subscribers import SubscriberRepository
 from workflows.adhesion import AdhesionWorkflow
 from workflows.email_change import EmailChangeWorkflow
@@ -76,6 +78,7 @@ def build_worker(
     subscribers = SubscriberActivities(repository)
     adhesion_records = AdhesionActivities(adhesions)
     account = AccountActivities(repository)
+    invitations = InvitationActivities(InvitationRepository(repository.engine))
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -96,6 +99,7 @@ def build_worker(
             notifications.send_notification,
             account.apply_password_reset,
             account.apply_email_change,
+            invitations.record_invitation,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),

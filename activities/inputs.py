@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 
 from domain.codes import ChannelKind, CodePurpose
-from domain.models import NewSubscriber
+from domain.models import InvitationStatus, NewSubscriber
 
 
 class SendActivationCode(BaseModel):
@@ -69,3 +69,15 @@ class CodeDelivered(BaseModel):
     code_digest: str
     sent_at: datetime
     message_id: str
+
+
+class RecordInvitation(BaseModel):
+    """Where an invitation stands, for its service's table and webhooks (no personal data)."""
+
+    invitation_id: str
+    client_id: str
+    external_reference: str
+    status: InvitationStatus
+    at: datetime
+    expires_at: datetime | None = None
+    subscriber_number: str | None = None

@@ -10,6 +10,7 @@ from domain.codes import CodePurpose
 from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_code_message
 from mail.code_mail import CodeMail
+from mail.invitation import invitation_code_message
 from mail.sender import MailSender
 from mail.support import DEFAULT_SUPPORT, SupportChannel
 
@@ -17,6 +18,7 @@ from mail.support import DEFAULT_SUPPORT, SupportChannel
 # never by e-mail.
 MESSAGES: dict[CodePurpose, Callable[[CodeMail], EmailMessage]] = {
     CodePurpose.ACTIVATION: activation_code_message,
+    CodePurpose.INVITATION: invitation_code_message,
     CodePurpose.PASSWORD_RESET: password_reset_message,
     CodePurpose.EMAIL_CHANGE: email_change_message,
 }

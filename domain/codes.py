@@ -26,6 +26,7 @@ class CodePurpose(StrEnum):
     """What a code is for: chooses the message's text and separates the keyed digests."""
 
     ACTIVATION = "activation"
+    INVITATION = "invitation"  # an enrollment a backend service started (SPEC §8)
     ADHESION = "adhesion"  # a company's code, by post (SPEC §7)
     PASSWORD_RESET = "password-reset"  # noqa: S105 - a purpose, not a password
     EMAIL_CHANGE = "email-change"
