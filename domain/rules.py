@@ -495,11 +495,17 @@ class CheckedAcceptance:
     contact: Contact | None  # None keeps the invited contact
 
 
-def check_acceptance(form: AcceptanceForm, *, terms: bool = True) -> CheckedAcceptance:
+def check_acceptance(
+    form: AcceptanceForm, *, terms: bool = True, required: dict[str, str] | None = None
+) -> CheckedAcceptance:
     """What the invited person adds (SPEC §8): the terms, the password under the §2 rules, the
     trust question and answer, a corrected contact if any; every error at once. `terms=False`
-    when the terms were accepted on a screen of their own."""
+    when the terms were accepted on a screen of their own; `required` names other fields of
+    the same request (the identifier, the code) whose emptiness is reported in the same answer."""
     errors = _Collector()
+    for name, value in (required or {}).items():
+        if not value.strip():
+            errors.add(name, "required")
     if terms and not form.terms_accepted:
         errors.add("terms_accepted", "terms_not_accepted")
     if code := password_error(form.password):
