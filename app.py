@@ -29,6 +29,7 @@ from api.routes import (
 )
 from api.security_headers import SecurityHeaders
 from companies.registry import registry_from_settings
+from http_common.client_address import ClientAddressResolver
 from http_common.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging
@@ -42,12 +43,14 @@ from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
+from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from settings import Environment, Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
+from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
@@ -102,6 +105,8 @@ def build_state(
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
         ),
+        service_clients=ServiceClients(ServiceClientRepository(engine), keyed, clock),
+        addresses=ClientAddressResolver.from_settings(settings),
     )
 
 

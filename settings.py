@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import re
 from datetime import timedelta
 from enum import StrEnum
@@ -10,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -42,6 +43,22 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class ProxyHeader(StrEnum):
+    """The header a trusted reverse proxy writes the client's address into."""
+
+    X_FORWARDED_FOR = "x-forwarded-for"
+    FORWARDED = "forwarded"
+
+
+def _check_networks(entries: list[str]) -> list[str]:
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(f"not an address or CIDR: {entry!r}") from None
+    return entries
 
 
 class Settings(BaseSettings):
@@ -137,6 +154,15 @@ class Settings(BaseSettings):
     sign_in_lockout_max: Duration = timedelta(hours=1)
     # Failures older than this are forgotten.
     sign_in_failure_memory: Duration = timedelta(hours=24)
+
+    # Reverse proxies (addresses or CIDRs) whose client address header is believed; anyone
+    # else's is ignored. Only one header is read, the one these proxies write (another one,
+    # which they pass through untouched, could be the caller's own invention).
+    trusted_proxies: Annotated[CommaList, AfterValidator(_check_networks)] = []
+    trusted_proxy_header: ProxyHeader = ProxyHeader.X_FORWARDED_FOR
+
+    # Backend services (SPEC §8): a new client's quota unless the admin command says otherwise.
+    service_quota_per_minute: int = Field(default=600, ge=1)
 
     # Browser origins (the Temporal UI) allowed to call the codec endpoint.
     codec_cors_origins: CommaList = ["http://127.0.0.1:8233", "http://localhost:8233"]

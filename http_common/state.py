@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from http_common.client_address import ClientAddressResolver
 from mail.sender import MailSender
 from orchestration.codec import EncryptionCodec
 from security.codec_pass import CodecPass
@@ -15,6 +16,7 @@ from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.password_resets import PasswordResetService
+from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
 from settings import Settings
@@ -35,3 +37,5 @@ class AppState:
     account: AccountService
     password_resets: PasswordResetService
     email_changes: EmailChangeService
+    service_clients: ServiceClients
+    addresses: ClientAddressResolver

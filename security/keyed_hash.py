@@ -49,6 +49,11 @@ class KeyedHasher:
         """A client's network address, for rate limits (an address is personal data too)."""
         return self._digest("address", client_address)[:_DIGEST_LENGTH]
 
+    def service_key_digest(self, key: str) -> str:
+        """What is kept of a service client's key: its keyed digest (the key has 256 random
+        bits; the HMAC key keeps a stolen table of digests useless without the settings)."""
+        return self._digest("service-key", key)
+
     def code_digest(self, purpose: CodePurpose, process_id: str, code: str) -> str:
         """What a workflow keeps of a code: its keyed digest, bound to the process."""
         return self._digest(f"{purpose.value}-code", process_id, code)

@@ -222,6 +222,34 @@ class IdempotentRequest(SQLModel, table=True):
     expires_at: datetime = Field(index=True)
 
 
+class ServiceClient(SQLModel, table=True):
+    """A backend service that calls the API with a key of its own (SPEC §8)."""
+
+    __tablename__ = "service_clients"
+
+    id: str = Field(primary_key=True, max_length=40)  # opaque: the admin's and metrics' client ID
+    name: str = Field(max_length=100)
+    scopes: str = Field(max_length=100)  # comma-separated, e.g. "enrollments,events"
+    quota_per_minute: int
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ServiceKey(SQLModel, table=True):
+    """One key of a service client: only its keyed digest (HMAC) is kept, never the key."""
+
+    __tablename__ = "service_keys"
+
+    key_id: str = Field(primary_key=True, max_length=40)
+    client_id: str = Field(
+        foreign_key="service_clients.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    key_digest: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
 class Invitation(SQLModel, table=True):
     """An invitation as its service sees it (SPEC §8): the service's reference, where the
     enrollment stands, and its outcome. Nothing of the person: their address, details and
@@ -236,7 +264,9 @@ class Invitation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("client_id", "external_reference"),)
 
     id: str = Field(primary_key=True, max_length=32)  # random, opaque: the API's invitation_id
-    client_id: str = Field(max_length=64, index=True)
+    client_id: str = Field(
+        foreign_key="service_clients.id", index=True, ondelete="CASCADE", max_length=40
+    )
     external_reference: str = Field(max_length=100)
     workflow_id: str = Field(max_length=100)  # enrollment-<keyed hash>: no address in clear
     status: str = Field(max_length=12)

@@ -1,7 +1,7 @@
 """invitations (a backend service's view of the enrollments it started)
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 08:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0009'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('invitations',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('client_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('client_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('external_reference', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('workflow_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('activated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('ended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('subscriber_number', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['service_clients.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('client_id', 'external_reference')
     )
