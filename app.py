@@ -22,6 +22,7 @@ from api.routes import (
     codec,
     docs,
     enrollments,
+    invitations,
     ops,
     password_resets,
     reference,
@@ -41,6 +42,7 @@ from services.account import AccountService
 from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
+from services.invitations import InvitationService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
 from services.service_clients import ServiceClients
@@ -50,6 +52,7 @@ from settings import Environment, Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.engine import make_engine
+from storage.invitations import InvitationRepository
 from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from web.http_errors import install as install_error_pages
@@ -107,6 +110,9 @@ def build_state(
         ),
         service_clients=ServiceClients(ServiceClientRepository(engine), keyed, clock),
         addresses=ClientAddressResolver.from_settings(settings),
+        invitations=InvitationService(
+            client, settings, repository, InvitationRepository(engine), hasher, keyed, throttle
+        ),
     )
 
 
@@ -135,7 +141,15 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    routers = (enrollments, activations, subscriber, account, password_resets, adhesions)
+    routers = (
+        enrollments,
+        activations,
+        invitations,
+        subscriber,
+        account,
+        password_resets,
+        adhesions,
+    )
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)

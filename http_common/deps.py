@@ -14,6 +14,7 @@ from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
+from services.invitations import InvitationService
 from services.password_resets import PasswordResetService
 from services.subscribers import SignedIn, SubscriberService
 from storage.tables import Subscriber
@@ -57,6 +58,11 @@ def get_email_changes(state: StateDep) -> EmailChangeService:
     return state.email_changes
 
 
+def get_invitations(state: StateDep) -> InvitationService:
+    return state.invitations
+
+
+InvitationsDep = Annotated[InvitationService, Depends(get_invitations)]
 PasswordResetsDep = Annotated[PasswordResetService, Depends(get_password_resets)]
 EmailChangesDep = Annotated[EmailChangeService, Depends(get_email_changes)]
 

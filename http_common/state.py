@@ -15,6 +15,7 @@ from services.account import AccountService
 from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
+from services.invitations import InvitationService
 from services.password_resets import PasswordResetService
 from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
@@ -38,4 +39,5 @@ class AppState:
     password_resets: PasswordResetService
     email_changes: EmailChangeService
     service_clients: ServiceClients
+    invitations: InvitationService
     addresses: ClientAddressResolver
