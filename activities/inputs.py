@@ -81,3 +81,4 @@ class RecordInvitation(BaseModel):
     at: datetime
     expires_at: datetime | None = None
     subscriber_number: str | None = None
+    activated_at: datetime | None = None

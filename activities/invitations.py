@@ -19,7 +19,7 @@ class InvitationActivities:
         found = self._repository.record(
             request.invitation_id,
             request.status,
-            request.at,
+            request.activated_at or request.at,
             expires_at=request.expires_at,
             subscriber_number=request.subscriber_number,
         )

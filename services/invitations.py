@@ -270,6 +270,7 @@ class InvitationService:
         state (a resend moved the deadline; the end may not be recorded yet)."""
         status = InvitationStatus(row.status)
         expires_at = row.expires_at
+        activated_at, subscriber_number = row.activated_at, row.subscriber_number
         if status is InvitationStatus.INVITED:
             handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, row.workflow_id)
             try:
@@ -279,13 +280,14 @@ class InvitationService:
             if state is not None and state.invitation_id == row.id:
                 status = _STATUS.get(state.status, status)
                 expires_at = state.expires_at or expires_at
+                activated_at, subscriber_number = state.activated_at, state.subscriber_number
         return InvitationInfo(
             invitation_id=row.id,
             external_reference=row.external_reference,
             status=status,
             expires_at=expires_at,
-            activated_at=row.activated_at,
-            subscriber_number=row.subscriber_number,
+            activated_at=activated_at,
+            subscriber_number=subscriber_number,
         )
 
     # -- the person's side: in one call (the API) ---------------------------------------------

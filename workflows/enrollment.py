@@ -145,6 +145,7 @@ class EnrollmentWorkflow:
         self._accepted_digest: str | None = None
         self._activation: ActivationResult | None = None
         self._subscriber_id: int | None = None
+        self._activated_at: datetime | None = None
         # Bumped by every message that touches the draft: restarts the idle clock.
         self._touches = 0
         # True while an update runs activities (sending the code, creating the subscriber):
@@ -437,6 +438,7 @@ class EnrollmentWorkflow:
                 self._code.restore(accepted_digest)  # nothing was created: the code stays good
             raise
         self._subscriber_id = created.subscriber_id
+        self._activated_at = subscriber.activated_at
         self._set_status(EnrollmentStatus.ACTIVATED)
         self._busy = False
         self._activation = ActivationResult(
@@ -623,6 +625,8 @@ class EnrollmentWorkflow:
             invitation_id=self._invitation.invitation_id if self._invitation else None,
             status=self._status,
             expires_at=self._code.expires_at if self._status is EnrollmentStatus.INVITED else None,
+            activated_at=self._activated_at,
+            subscriber_number=self._activation.subscriber_number if self._activation else None,
         )
 
     def _check_invited(self) -> None:
@@ -700,6 +704,7 @@ class EnrollmentWorkflow:
                 subscriber_number=(
                     self._activation.subscriber_number if self._activation else None
                 ),
+                activated_at=self._activated_at,
             ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_RECORD_RETRY,

@@ -209,6 +209,8 @@ class InvitationState(BaseModel):
     invitation_id: str | None = None
     status: EnrollmentStatus
     expires_at: datetime | None = None
+    activated_at: datetime | None = None
+    subscriber_number: str | None = None
 
 
 class Withdraw(BaseModel):
