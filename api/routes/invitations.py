@@ -20,9 +20,7 @@ router = APIRouter(prefix="/api/v1/invitations", tags=["invitations"])
 
 # The identifier's shape (storage.invitations.new_invitation_id), declared for the clients; any
 # other string is simply unknown (404).
-InvitationId = Annotated[
-    str, Path(json_schema_extra={"pattern": "^[0-9a-f]{32}$"})
-]
+InvitationId = Annotated[str, Path(json_schema_extra={"pattern": "^[0-9a-f]{32}$"})]
 
 
 def _caller(client: EnrollmentsClient) -> Caller:
