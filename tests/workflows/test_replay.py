@@ -36,6 +36,13 @@ def test_histories_are_recorded() -> None:
         "email_change_expired",
         "notification_sent",
     }
+    # The invited path of the enrollment (tests/histories/record_invitation.py).
+    assert set(RECORDED) >= {
+        "invitation_accepted",
+        "invitation_opened",
+        "invitation_expired",
+        "invitation_withdrawn",
+    }
 
 
 @pytest.mark.parametrize("name", RECORDED)
