@@ -27,9 +27,11 @@ from api.routes import (
     password_resets,
     reference,
     subscriber,
+    webhooks,
 )
 from api.security_headers import SecurityHeaders
 from companies.registry import registry_from_settings
+from domain.webhooks import UrlPolicy
 from http_common.client_address import ClientAddressResolver
 from http_common.state import AppState
 from mail.sender import MailSender
@@ -38,6 +40,7 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from security.secret_box import SecretBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
 from services.email_changes import EmailChangeService
@@ -48,6 +51,8 @@ from services.password_resets import PasswordResetService
 from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
+from services.webhook_dispatch import WebhookDispatch
+from services.webhook_endpoints import WebhookEndpoints
 from settings import Environment, Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
@@ -55,6 +60,7 @@ from storage.engine import make_engine
 from storage.invitations import InvitationRepository
 from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
+from storage.webhooks import WebhookRepository
 from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
 
@@ -110,6 +116,13 @@ def build_state(
         ),
         service_clients=ServiceClients(ServiceClientRepository(engine), keyed, clock),
         addresses=ClientAddressResolver.from_settings(settings),
+        webhooks=WebhookEndpoints(
+            WebhookRepository(engine),
+            SecretBox.from_settings(settings),
+            WebhookDispatch(client, settings, keyed),
+            UrlPolicy(allow_local=settings.webhooks_allow_local),
+            clock,
+        ),
         invitations=InvitationService(
             client, settings, repository, InvitationRepository(engine), hasher, keyed, throttle
         ),
@@ -149,6 +162,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         account,
         password_resets,
         adhesions,
+        webhooks,
     )
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)

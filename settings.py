@@ -163,6 +163,19 @@ class Settings(BaseSettings):
 
     # Backend services (SPEC §8): a new client's quota unless the admin command says otherwise.
     service_quota_per_minute: int = Field(default=600, ge=1)
+    # Webhook deliveries: one attempt may take this long; failed attempts are retried after
+    # 5 s, 30 s, 3 min, 18 min, 1.8 h, then every 10 h, 9 attempts in all: 32 hours, so a
+    # receiver down for a day loses nothing (tests shorten it). A delivery process with nothing
+    # left to send lingers this long for the next event of the same enrollment.
+    webhook_timeout: Duration = timedelta(seconds=15)
+    webhook_retry_initial: Duration = timedelta(seconds=5)
+    webhook_retry_coefficient: float = Field(default=6.0, ge=1.0)
+    webhook_retry_maximum: Duration = timedelta(hours=10)
+    webhook_retry_attempts: int = Field(default=9, ge=1)
+    webhook_idle: Duration = timedelta(minutes=5)
+    # Endpoint URLs over plain HTTP or to a loopback host: unset, allowed in development and
+    # tests only (a receiver on 127.0.0.1); private and link-local hosts are always refused.
+    webhook_allow_local_urls: bool | None = None
 
     # Browser origins (the Temporal UI) allowed to call the codec endpoint.
     codec_cors_origins: CommaList = ["http://127.0.0.1:8233", "http://localhost:8233"]
@@ -202,6 +215,12 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'subscribers.db').resolve()}"
+
+    @property
+    def webhooks_allow_local(self) -> bool:
+        if self.webhook_allow_local_urls is not None:
+            return self.webhook_allow_local_urls
+        return self.app_env is not Environment.PRODUCTION
 
     @property
     def uses_embedded_smtp(self) -> bool:

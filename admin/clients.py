@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 from datetime import timedelta
 from typing import Any, TextIO
 
@@ -19,6 +20,8 @@ from services.service_clients import (
     parse_scopes,
 )
 from settings import Settings
+
+log = logging.getLogger("admin")
 
 
 def add_parser(commands: Any, settings: Settings) -> None:
@@ -47,6 +50,17 @@ def _positive(text: str) -> int:
 
 
 def run_clients(args: argparse.Namespace, clients: ServiceClients, out: TextIO) -> int:
+    status = _run(args, clients, out)
+    # One JSON log line per action, like the other admin commands: IDs only, never a key.
+    target = getattr(args, "client_id", None) or getattr(args, "key_id", None) or ""
+    log.info(
+        "admin clients %s %s exit=%d", args.action, target, status,
+        extra={"action": f"clients-{args.action}"},
+    )  # fmt: skip
+    return status
+
+
+def _run(args: argparse.Namespace, clients: ServiceClients, out: TextIO) -> int:
     match args.action:
         case "create":
             try:

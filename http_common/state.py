@@ -20,6 +20,7 @@ from services.password_resets import PasswordResetService
 from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
+from services.webhook_endpoints import WebhookEndpoints
 from settings import Settings
 
 
@@ -41,3 +42,4 @@ class AppState:
     service_clients: ServiceClients
     invitations: InvitationService
     addresses: ClientAddressResolver
+    webhooks: WebhookEndpoints

@@ -275,3 +275,41 @@ class Invitation(SQLModel, table=True):
     activated_at: datetime | None = None
     ended_at: datetime | None = None  # expired or withdrawn
     subscriber_number: str | None = Field(default=None, max_length=12)
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A service client's webhook endpoint; its signing secret sealed (security/secret_box.py)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: str = Field(primary_key=True, max_length=40)
+    client_id: str = Field(
+        foreign_key="service_clients.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    url: str = Field(max_length=2000)
+    event_types: str = Field(max_length=200)  # comma-separated
+    sealed_secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    enabled: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    disabled_at: datetime | None = None
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint. The ID is the `webhook-id` header, fixed before the first
+    attempt; the payload is the JSON body, which holds no name, address or secret."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: str = Field(primary_key=True, max_length=40)
+    endpoint_id: str = Field(
+        foreign_key="webhook_endpoints.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    subject_id: str = Field(max_length=100)
+    event_type: str = Field(max_length=40)
+    payload: str = Field(max_length=4000)
+    status: str = Field(max_length=10)
+    attempts: int = 0
+    last_status_code: int | None = None
+    next_attempt_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    delivered_at: datetime | None = None
