@@ -8,7 +8,7 @@ clear, and it does no I/O itself: every side effect is an activity.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -26,9 +26,11 @@ with workflow.unsafe.imports_passed_through():
     from activities.invitations import InvitationActivities
     from activities.mail import MailActivities
     from activities.subscribers import SubscriberActivities
+    from activities.webhooks import ServiceEventInput, WebhookActivities
     from domain.codes import CodePurpose
     from domain.models import Details, EnrollmentStatus, InvitationStatus
     from domain.problems import ProblemCode
+    from domain.webhooks import EventType
     from mail.invitation import SERVICE_NAME
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import (
@@ -87,6 +89,13 @@ _INVITATION_STATUS = {
     # meanwhile (an e-mail change) and the invitation could not be accepted.
     EnrollmentStatus.EXPIRED: InvitationStatus.EXPIRED,
     EnrollmentStatus.ABANDONED: InvitationStatus.EXPIRED,
+}
+# The service's webhook event for each status it learns of.
+_EVENT_TYPES = {
+    InvitationStatus.INVITED: EventType.INVITED,
+    InvitationStatus.ACTIVATED: EventType.ACTIVATED,
+    InvitationStatus.EXPIRED: EventType.EXPIRED,
+    InvitationStatus.WITHDRAWN: EventType.WITHDRAWN,
 }
 _RECORD_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -690,21 +699,36 @@ class EnrollmentWorkflow:
         )
 
     async def _record_invitation(self) -> None:
-        """Keep the service's view of the invitation (and its webhook event) in step."""
+        """Keep the service's view of the invitation in step (its table row), then publish the
+        matching webhook event to the service's endpoints (each delivered in order, durably, by
+        the webhook delivery workflow)."""
         assert self._invitation is not None
+        status = _INVITATION_STATUS[self._status]
+        now = workflow.now()
+        record = RecordInvitation(
+            invitation_id=self._invitation.invitation_id,
+            client_id=self._invitation.invited_by.client_id,
+            external_reference=self._invitation.external_reference,
+            status=status,
+            at=now,
+            expires_at=self._code.expires_at,
+            subscriber_number=self._activation.subscriber_number if self._activation else None,
+            activated_at=self._activated_at,
+        )
         await workflow.execute_activity_method(
             InvitationActivities.record_invitation,
-            RecordInvitation(
-                invitation_id=self._invitation.invitation_id,
-                client_id=self._invitation.invited_by.client_id,
-                external_reference=self._invitation.external_reference,
-                status=_INVITATION_STATUS[self._status],
-                at=workflow.now(),
-                expires_at=self._code.expires_at,
-                subscriber_number=(
-                    self._activation.subscriber_number if self._activation else None
-                ),
-                activated_at=self._activated_at,
+            record,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_RECORD_RETRY,
+        )
+        await workflow.execute_activity_method(
+            WebhookActivities.publish_service_event,
+            ServiceEventInput(
+                client_id=record.client_id,
+                subject_id=record.invitation_id,
+                event_type=_EVENT_TYPES[status],
+                data=_event_data(record),
+                occurred_at=now,
             ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_RECORD_RETRY,
@@ -790,6 +814,29 @@ class EnrollmentWorkflow:
         self._details = None
         self._answers = InvitationAnswers()
         self._code.void()
+
+
+def _event_data(record: RecordInvitation) -> dict[str, str | None]:
+    """A webhook's `data` (API.md): IDs, the service's reference, the status and its times;
+    never a name, an address or a secret."""
+    data: dict[str, str | None] = {
+        "invitation_id": record.invitation_id,
+        "external_reference": record.external_reference,
+        "status": record.status.value,
+    }
+    match record.status:
+        case InvitationStatus.INVITED:
+            data["expires_at"] = _rfc3339(record.expires_at)
+        case InvitationStatus.ACTIVATED:
+            data["subscriber_number"] = record.subscriber_number
+            data["activated_at"] = _rfc3339(record.activated_at)
+        case _:
+            data["ended_at"] = _rfc3339(record.at)
+    return data
+
+
+def _rfc3339(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _merged(kept: InvitationAnswers, given: InvitationAnswers) -> InvitationAnswers:

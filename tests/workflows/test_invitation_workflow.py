@@ -4,26 +4,35 @@ pages use, with real activities (SMTP sink, SQLite) and a real service client ro
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
+from standardwebhooks import Webhook
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink, text_of
 from domain.errors import InvalidFields
 from domain.models import ContactForm, InvitationStatus
 from domain.problems import ProblemCode
+from domain.webhooks import EventType, UrlPolicy
 from orchestration.search_attributes import ENROLLMENT_STATUS, SERVICE_CLIENT
+from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from security.secret_box import SecretBox
 from services.enrollments import EnrollmentService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from services.invitations import InvitationService
+from services.webhook_dispatch import WebhookDispatch
+from services.webhook_endpoints import WebhookEndpoints
 from settings import Settings
 from storage.invitations import InvitationRepository
 from storage.subscribers import SubscriberRepository
 from storage.tables import Invitation
+from storage.webhooks import WebhookRepository
 from tests.accounts import AccountServices
 from tests.invitations import (
     PERSON_PASSWORD,
@@ -36,6 +45,7 @@ from tests.invitations import (
     service_client,
 )
 from tests.support import code_from, unique_email
+from tests.webhook_receiver import Receiver, receiving
 from tests.workflow_env import awaiting_activation, pre_register, wrong_code
 from workflows.enrollment import EnrollmentWorkflow
 
@@ -293,3 +303,67 @@ async def test_the_pages_open_fill_and_confirm_an_invitation(
     # The code was used to open the invitation: it cannot serve a second time.
     with pytest.raises(InvalidCode):
         await invitations.accept(email, code, acceptance_form())
+
+
+async def test_the_service_learns_each_end_by_signed_webhooks(
+    invitations: InvitationService,
+    client: ServiceClientKey,
+    mail_sink: MailSink,
+    engine: Engine,
+    settings: Settings,
+    time_env: WorkflowEnvironment,
+) -> None:
+    """enrollment.invited, then .activated / .withdrawn / .expired, each signed (verified with
+    standardwebhooks), one invitation's events in order, no name, address or secret."""
+    endpoints = WebhookEndpoints(
+        WebhookRepository(engine),
+        SecretBox.from_settings(settings),
+        WebhookDispatch(time_env.client, settings, KeyedHasher(settings.identifier_hash_key)),
+        UrlPolicy(allow_local=True),
+    )
+    async with receiving(Receiver(time_env.get_current_time)) as receiver:
+        registered = await endpoints.register(
+            client.caller.client_id, receiver.url, list(EventType)
+        )
+        people = {end: unique_email(f"webhook-{end}") for end in ("accept", "withdraw", "lapse")}
+        made = {}
+        for end, email in people.items():
+            made[end] = (await invitations.invite(client.caller, invitation_form(email, end))).info
+        accepted = await invitations.accept(
+            people["accept"], await invitation_code(mail_sink, people["accept"]), acceptance_form()
+        )
+        await invitations.withdraw(client.caller, made["withdraw"].invitation_id)
+        await time_env.sleep(timedelta(hours=49))
+
+        async with asyncio.timeout(30):
+            while len(receiver.received) < 6:
+                receiver.arrived.clear()
+                await receiver.arrived.wait()
+
+    verifier = Webhook(registered.secret)
+    events: dict[str, list[dict[str, Any]]] = {}
+    for got in receiver.received:
+        event = verifier.verify(got.body, got.headers)
+        events.setdefault(event["data"]["invitation_id"], []).append(event)
+        text = got.body.decode()
+        for person in people.values():
+            assert person not in text
+        assert "Rosemonde" not in text and "Lila" not in text and "Compta" not in text
+    assert [e["type"] for e in events[made["accept"].invitation_id]] == [
+        "enrollment.invited",
+        "enrollment.activated",
+    ]
+    activated = events[made["accept"].invitation_id][1]["data"]
+    assert activated["external_reference"] == "accept" and activated["status"] == "activated"
+    assert activated["subscriber_number"] == accepted.subscriber_number
+    assert activated["activated_at"].endswith("Z")
+    assert [e["type"] for e in events[made["withdraw"].invitation_id]] == [
+        "enrollment.invited",
+        "enrollment.withdrawn",
+    ]
+    assert [e["type"] for e in events[made["lapse"].invitation_id]] == [
+        "enrollment.invited",
+        "enrollment.expired",
+    ]
+    invited_data = events[made["lapse"].invitation_id][0]["data"]
+    assert set(invited_data) == {"invitation_id", "external_reference", "status", "expires_at"}
