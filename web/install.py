@@ -15,6 +15,7 @@ from web import (
     adhesion_pages,
     codec_pages,
     enrollment_pages,
+    invitation_pages,
     password_reset_pages,
 )
 from web.inbox import inbox_router
@@ -33,6 +34,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(account_settings_pages.router)
     app.include_router(password_reset_pages.router)
     app.include_router(enrollment_pages.router)
+    app.include_router(invitation_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
     mail_folder = settings.data_dir / "mail"
