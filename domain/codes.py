@@ -32,6 +32,11 @@ class CodePurpose(StrEnum):
     EMAIL_CHANGE = "email-change"
 
 
+# The key of a code delivery's `extra` wording that names the service that invited (never a
+# secret): the invitation e-mail says who asked for the space.
+INVITING_SERVICE = "service"
+
+
 class ChannelKind(StrEnum):
     """How a code reaches its holder."""
 

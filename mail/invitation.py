@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+from domain.activation_steps import INVITATION_STEPS
+from domain.codes import INVITING_SERVICE
 from domain.formatting import french_datetime
-from mail.activation import SECTION, SITE, SPACE_LINK
 from mail.code_mail import CodeMail
 
 SUBJECT = "Espace abonné des professionnels\u00a0: vous êtes invité à créer votre espace"
-# The link of the home page that leads to the invitation's pages (web/invitation_pages.py).
-INVITATION_LINK = "Vous avez reçu une invitation\u202f?"
-# The key of DeliverCode.extra that carries the inviting service's name.
-SERVICE_NAME = "service"
 
 _BODY = """\
 ESPACE ABONNE DES PROFESSIONNELS
@@ -46,24 +43,10 @@ utiliser ce lien.
 """
 
 
-def _quoted(text: str) -> str:
-    return f"«\u00a0{text}\u00a0»"
-
-
-INVITATION_STEPS = (
-    f"Connectez-vous sur {SITE}.",
-    f"Cliquez sur {_quoted(SECTION)} puis sur {_quoted(SPACE_LINK)}.",
-    f"Cliquez sur le lien {_quoted(INVITATION_LINK)}.",
-    "Saisissez votre identifiant et le code ci-dessus, acceptez les conditions générales, "
-    "choisissez votre mot de passe et votre question de confiance, vérifiez vos informations "
-    "et confirmez.",
-)
-
-
 def invitation_code_message(mail: CodeMail) -> EmailMessage:
     window_hours = round((mail.deadline - mail.sent_at).total_seconds() / 3600)
     body = _BODY.format(
-        service=mail.extra.get(SERVICE_NAME, ""),
+        service=mail.extra.get(INVITING_SERVICE, ""),
         recipient=mail.recipient,
         code=mail.code,
         window_hours=window_hours,

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from domain.codes import CodePurpose, is_code_shaped
 from domain.errors import FieldError, InvalidFields
@@ -54,6 +53,7 @@ from services.errors import (
     Unavailable,
 )
 from services.throttle import Action, Throttle
+from services.workflow_calls import WorkflowCalls
 from settings import Settings
 from storage.invitations import InvitationRepository, ReferenceTaken, new_invitation_id
 from storage.subscribers import SubscriberRepository
@@ -61,9 +61,9 @@ from storage.tables import Invitation
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.enrollment_messages import (
     AcceptInvitation,
-    ActivationOutcome,
     ActivationResult,
     DraftRef,
+    EnrollmentActivationOutcome,
     EnrollmentParams,
     FillInvitation,
     InvitationAnswers,
@@ -131,6 +131,10 @@ class InvitationMade:
 
 
 class InvitationService:
+    _call = WorkflowCalls(
+        refused=lambda cause: _from_rejection(cause), gone=lambda: NotFound(NOT_FOUND)
+    )
+
     def __init__(
         self,
         client: Client,
@@ -195,7 +199,7 @@ class InvitationService:
                 self._invitations.by_reference, caller.client_id, checked.external_reference
             )
             if again is None:
-                raise Unavailable("Le service est momentanément indisponible.") from None
+                raise Unavailable() from None
             return InvitationMade(await self._info(again), created=False)
         start = WithStartWorkflowOperation(
             EnrollmentWorkflow.run,
@@ -407,9 +411,9 @@ class InvitationService:
             )
         except NotFound:
             raise await self._not_found(workflow_id) from None
-        if result.outcome is ActivationOutcome.CODE_VOID:
+        if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
             raise TooManyAttempts(VOID, retry_after=60)
-        if result.outcome is ActivationOutcome.INVALID_CODE:
+        if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
             raise InvalidCode(WRONG_CODE)
         assert result.subscriber_id is not None and result.subscriber_number is not None
         log.info("invitation accepted", extra={"workflow_id": workflow_id})
@@ -451,18 +455,6 @@ class InvitationService:
         workflow_id, draft_key = parsed
         return workflow_id, DraftRef(draft_key_digest=draft_key_digest(draft_key))
 
-    async def _call(self, call: Awaitable[T]) -> T:
-        """Await a Temporal call, turning its failures into the service's errors."""
-        try:
-            return await call
-        except WorkflowUpdateFailedError as error:
-            raise _from_rejection(error.cause) from None
-        except RPCError as error:
-            if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise NotFound(NOT_FOUND) from None
-            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
-            raise Unavailable("Le service est momentanément indisponible.") from None
-
 
 def _from_rejection(cause: BaseException | None) -> Exception:
     reason = cause.type if isinstance(cause, ApplicationError) else None
@@ -472,4 +464,4 @@ def _from_rejection(cause: BaseException | None) -> Exception:
         code = ProblemCode(reason)
         return Conflict(_CONFLICTS[code], code=code)
     log.warning("update failed: %s", type(cause).__name__)
-    return Unavailable("Le service est momentanément indisponible.")
+    return Unavailable()

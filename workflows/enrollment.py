@@ -21,17 +21,14 @@ with workflow.unsafe.imports_passed_through():
         LookupCompany,
         RecordInvitation,
         RenderRecap,
-        SendActivationCode,
     )
     from activities.invitations import InvitationActivities
-    from activities.mail import MailActivities
     from activities.subscribers import SubscriberActivities
     from activities.webhooks import ServiceEventInput, WebhookActivities
-    from domain.codes import CodePurpose
+    from domain.codes import INVITING_SERVICE, CodePurpose
     from domain.models import Details, EnrollmentStatus, InvitationStatus
     from domain.problems import ProblemCode
     from domain.webhooks import EventType
-    from mail.invitation import SERVICE_NAME
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
     from orchestration.search_attributes import (
         ACTIVATION_DEADLINE,
@@ -43,12 +40,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows.enrollment_messages import (
         AcceptInvitation,
         Activate,
-        ActivationOutcome,
         ActivationResult,
         Confirmed,
         DraftDetails,
         DraftRef,
         EmailDelivery,
+        EnrollmentActivationOutcome,
         EnrollmentOutcome,
         EnrollmentParams,
         EnrollmentView,
@@ -71,7 +68,10 @@ with workflow.unsafe.imports_passed_through():
 # (and on demand by the API if someone asks for it first).
 RECAP_AFTER_ANSWER = "recap-after-activation-answer"
 # Confirm and resend answer at once; the run loop delivers the code through the code challenge
-# (workflows.code_challenge), retrying for as long as the code could be used.
+# (workflows.code_challenge), retrying for as long as the code could be used. Deprecated: no run
+# from before it is left (the old path, the code sent inside the update, is gone), so every run
+# takes this path; the marker is still written for runs that replay next to ones that recorded
+# it, until the call goes too (docs/workflows.md, « Retiring a patch »).
 CODE_CHALLENGE = "code-challenge"
 # How long confirm waits for the e-mail to go out before answering "pending".
 CONFIRM_WAIT = timedelta(seconds=1)
@@ -106,9 +106,6 @@ _RECORD_RETRY = RetryPolicy(
 # The look-up heartbeats: a dead worker's attempt moves to another worker within seconds.
 _LOOKUP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=3)
 _LOOKUP_HEARTBEAT = timedelta(seconds=3)
-_MAIL_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_attempts=4
-)
 _DB_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=500), maximum_attempts=10)
 
 # The transitions ops count (observability.enrollment_metrics): entering each of these statuses.
@@ -219,7 +216,7 @@ class EnrollmentWorkflow:
             done=lambda: self._status is not EnrollmentStatus.INVITED,
             hold=lambda: self._busy,
             on_delivered=self._code_sent,
-            extra={SERVICE_NAME: self._invitation.invited_by.client_name},
+            extra={INVITING_SERVICE: self._invitation.invited_by.client_name},
         )
         if not served:
             self._set_status(EnrollmentStatus.EXPIRED)
@@ -297,15 +294,7 @@ class EnrollmentWorkflow:
         retried) gets the first answer's deadline."""
         if not self._confirm_requested:
             self._confirm_requested = True
-            if not workflow.patched(CODE_CHALLENGE):
-                # Histories from before the patch sent the code inside the update.
-                try:
-                    deadline = await self._send_code_in_update()
-                except BaseException:
-                    self._confirm_requested = False
-                    raise
-                self._confirmed = Confirmed(status=self._status, activation_deadline=deadline)
-                return self._confirmed
+            workflow.deprecate_patch(CODE_CHALLENGE)
             self._touches += 1
             deadline = self._code.issue()
             workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
@@ -339,10 +328,7 @@ class EnrollmentWorkflow:
         more: the code on its way is the one to use."""
         if not self._code.can_resend or not await self._code.settled(CONFIRM_WAIT):
             return ResendResult(sent=False, activation_deadline=self._code.expires_at)
-        if not workflow.patched(CODE_CHALLENGE):
-            self._code.resends += 1
-            deadline = await self._send_code_in_update()
-            return ResendResult(sent=True, activation_deadline=deadline)
+        workflow.deprecate_patch(CODE_CHALLENGE)
         self._touches += 1
         new_deadline = self._code.resend()
         return ResendResult(sent=new_deadline is not None, activation_deadline=new_deadline)
@@ -354,30 +340,6 @@ class EnrollmentWorkflow:
 
     def _email_delivery(self) -> EmailDelivery:
         return EmailDelivery.PENDING if self._code.pending else EmailDelivery.SENT
-
-    async def _send_code_in_update(self) -> datetime:
-        """Before CODE_CHALLENGE: the update itself sent the code, and failed with the mail."""
-        assert self._identifiers is not None
-        self._busy = True
-        self._touches += 1
-        deadline = workflow.now() + self._params.activation_window
-        try:
-            sent = await workflow.execute_activity_method(
-                MailActivities.send_activation_code,
-                SendActivationCode(
-                    workflow_id=workflow.info().workflow_id,
-                    email=self._identifiers.email,
-                    deadline=deadline,
-                ),
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=_MAIL_RETRY,
-            )
-        finally:
-            self._busy = False
-        self._code.adopt(sent.code_digest, deadline)
-        workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
-        self._set_status(EnrollmentStatus.AWAITING_ACTIVATION)
-        return deadline
 
     # -- activation ---------------------------------------------------------------------------
 
@@ -392,14 +354,14 @@ class EnrollmentWorkflow:
                 return self._activation
         match await self._code.judge(request.code_digest):
             case Verdict.VOID:
-                return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
+                return ActivationResult(outcome=EnrollmentActivationOutcome.CODE_VOID)
             case Verdict.WRONG | Verdict.NONE:
-                return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+                return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
             case Verdict.EXPIRED:
                 raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
         if self._busy or self._status is not EnrollmentStatus.AWAITING_ACTIVATION:
             # Another activation won while this one waited for the code's delivery record.
-            return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+            return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
         assert self._identifiers is not None and self._details is not None
         return await self._create_subscriber(
             request.code_digest,
@@ -451,7 +413,7 @@ class EnrollmentWorkflow:
         self._set_status(EnrollmentStatus.ACTIVATED)
         self._busy = False
         self._activation = ActivationResult(
-            outcome=ActivationOutcome.ACTIVATED,
+            outcome=EnrollmentActivationOutcome.ACTIVATED,
             subscriber_id=created.subscriber_id,
             subscriber_number=created.subscriber_number,
         )
@@ -578,13 +540,13 @@ class EnrollmentWorkflow:
         if by_code:
             match await self._code.judge(presented):
                 case Verdict.VOID:
-                    return ActivationResult(outcome=ActivationOutcome.CODE_VOID)
+                    return ActivationResult(outcome=EnrollmentActivationOutcome.CODE_VOID)
                 case Verdict.WRONG | Verdict.NONE:
-                    return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+                    return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
                 case Verdict.EXPIRED:
                     raise _reject(ProblemCode.NOT_FOUND, "the invitation's window is over")
         if self._busy or self._status is not EnrollmentStatus.INVITED:
-            return ActivationResult(outcome=ActivationOutcome.INVALID_CODE)
+            return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
         answers = _merged(self._answers, request.answers)
         subscriber = self._invited_subscriber(answers)
         if subscriber is None:

@@ -4,10 +4,11 @@ with its worker on the dev server, a real receiver on loopback, the database of 
 from __future__ import annotations
 
 import asyncio
+import secrets
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from standardwebhooks import Webhook
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
@@ -231,3 +232,25 @@ async def _until(app: LiveApp, path: str, key: dict[str, str], done: Any) -> Any
             return listed
         await asyncio.sleep(0.05)
     raise AssertionError(f"deliveries never reached the expected state: {listed}")
+
+
+async def test_the_secret_is_never_kept_for_an_idempotent_retry(
+    app: LiveApp, settings: Settings, engine: Engine
+) -> None:
+    key = new_key(settings, engine)
+    body = {"url": PUBLIC_URL, "event_types": ["enrollment.activated"]}
+    retry_key = {"Idempotency-Key": "enregistrement-" + secrets.token_hex(8)}
+    first = await app.http.post(ENDPOINTS, json=body, headers={**key, **retry_key})
+    assert first.status_code == 201
+    again = await app.http.post(ENDPOINTS, json=body, headers={**key, **retry_key})
+    assert again.status_code == 409
+    assert again.json()["code"] == "idempotent_answer_not_kept"
+    with engine.connect() as connection:
+        kept = repr(connection.execute(text("SELECT * FROM idempotent_requests")).all())
+    assert first.json()["secret"] not in kept
+    # Without a key, the same Idempotency-Key and another body: the route's 401 comes first.
+    anonymous = await app.http.post(
+        ENDPOINTS, json={**body, "url": PUBLIC_URL + "/2"}, headers=retry_key
+    )
+    assert anonymous.status_code == 401
+    assert anonymous.json()["code"] == "invalid_client"

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 from standardwebhooks import Webhook
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from activities.webhooks import ServiceEventInput, WebhookActivities
 from domain.webhooks import EventType, UrlPolicy
+from orchestration.client import metrics_runtime
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
 from services.service_clients import Scope, ServiceClients
@@ -32,8 +35,9 @@ from storage.subscribers import SubscriberRepository
 from storage.tables import WebhookDelivery
 from storage.webhooks import WebhookRepository
 from tests.privacy import assert_nothing_in_clear
+from tests.support import free_port
 from tests.webhook_receiver import Received, Receiver, receiving, unused_url
-from tests.workflow_env import result_skipping_time
+from tests.workflow_env import result_skipping_time, time_skipping
 from worker import build_worker
 
 ALL_TYPES = list(EventType)
@@ -328,3 +332,48 @@ async def test_no_secret_in_the_delivery_history(hooks: Hooks) -> None:
         payloads=2,
     )
     assert len(receiver.received) == 1
+
+
+async def test_deliveries_that_keep_failing_show_in_the_metrics(
+    settings: Settings, engine: Engine
+) -> None:
+    """The worker's Prometheus endpoint: failed attempts and given-up deliveries by client ID
+    (ops alert on them), delivered ones too; never a URL or a secret."""
+    address = f"127.0.0.1:{free_port()}"
+    async with time_skipping(settings, runtime=metrics_runtime(address)) as env:
+        clients = ServiceClients(
+            ServiceClientRepository(engine), KeyedHasher(settings.identifier_hash_key)
+        )
+        client_id = clients.create("Compté", frozenset({Scope.EVENTS}), 60).client_id
+        hooks = Hooks(env, settings, engine, client_id)
+
+        async def always_500(_: Receiver, __: Received) -> int:
+            return 500
+
+        async with (
+            build_worker(env.client, settings, repository=SubscriberRepository(engine)),
+            receiving(Receiver(hooks.now, always_500)) as failing,
+            receiving(Receiver(hooks.now)) as working,
+        ):
+            broken = await hooks.endpoint(failing.url)
+            invitation = subject()
+            await hooks.publish(invitation, EventType.INVITED)
+            await hooks.finished(broken.endpoint.id, invitation)
+            await hooks.endpoints().delete(client_id, broken.endpoint.id)
+            fine = await hooks.endpoint(working.url)
+            await hooks.publish(invitation, EventType.ACTIVATED)
+            await hooks.finished(fine.endpoint.id, invitation)
+
+        async with httpx.AsyncClient() as http:
+            text = (await http.get(f"http://{address}/metrics")).text
+    counts = {
+        sample.name: sample
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name.startswith("webhook_")
+    }
+    assert counts["webhook_attempts_failed_total"].value == len(failing.received) >= 9
+    assert counts["webhook_deliveries_failed_total"].value == 1
+    assert counts["webhook_deliveries_failed_total"].labels["client_id"] == client_id
+    assert counts["webhook_deliveries_delivered_total"].value == 1
+    assert broken.secret not in text and failing.url not in text
