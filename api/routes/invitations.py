@@ -11,8 +11,10 @@ from api.invitation_schemas import AcceptanceIn, InvitationCreated, InvitationIn
 from api.openapi import problems
 from api.schemas import ActivationOut
 from api.service_auth import EnrollmentsClient
+from domain.problems import ProblemCode
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import InvitationsDep, SubscribersDep, client_address, user_agent
+from http_common.problem_json import problem
 from services.activation import accept_invitation_and_open_session
 from services.invitations import Caller
 
@@ -53,6 +55,19 @@ async def find_invitations(
 ) -> list[InvitationOut]:
     found = await invitations.find(_caller(client), external_reference)
     return [InvitationOut.of(info) for info in found]
+
+
+@router.api_route("/accept", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+async def accept_other_methods() -> Response:
+    """`/accept` is not an invitation ID: only POST is allowed there (405, not the 401 that
+    the service routes below would answer for an unknown method)."""
+    return problem(
+        status.HTTP_405_METHOD_NOT_ALLOWED,
+        ProblemCode.METHOD_NOT_ALLOWED,
+        "Méthode non autorisée",
+        "Seule la méthode POST est acceptée ici.",
+        headers={"Allow": "POST"},
+    )
 
 
 @router.get("/{invitation_id}", responses=problems(401, 403, 429))

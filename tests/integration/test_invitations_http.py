@@ -173,6 +173,9 @@ async def test_keys_scopes_and_other_clients(
         await app.http.get(API, params={"external_reference": "crm-1"}, headers=other)
     ).json() == []
     problem(await app.http.get(f"{API}/inconnue", headers=key), 404)
+    not_allowed = await app.http.get(f"{API}/accept", headers=key)
+    problem(not_allowed, 405, "method_not_allowed")
+    assert not_allowed.headers["allow"] == "POST"
 
     # The other client may use the same reference for an invitation of its own.
     second = unique_email("invite")
