@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from temporalio.client import Client, WithStartWorkflowOperation
@@ -173,7 +173,9 @@ class InvitationService:
         existing = await asyncio.to_thread(
             self._invitations.by_reference, caller.client_id, checked.external_reference
         )
-        if existing is not None:
+        if existing is not None and _orphaned(existing):
+            await asyncio.to_thread(self._invitations.release, existing.id)
+        elif existing is not None:
             return InvitationMade(await self._info(existing), created=False)
         if await asyncio.to_thread(self._subscribers.email_exists, checked.email):
             raise Conflict(
@@ -454,6 +456,20 @@ class InvitationService:
             raise NotFound(NOT_FOUND)
         workflow_id, draft_key = parsed
         return workflow_id, DraftRef(draft_key_digest=draft_key_digest(draft_key))
+
+
+# The workflow records its invitation (with the deadline) within a second or so of the row.
+_RECORD_GRACE = timedelta(minutes=1)
+
+
+def _orphaned(row: Invitation) -> bool:
+    """A row whose enrollment never started (the API process died between the two): no
+    deadline recorded long after it was written. Its reference is free again."""
+    return (
+        row.status == InvitationStatus.INVITED
+        and row.expires_at is None
+        and row.created_at < datetime.now(UTC) - _RECORD_GRACE
+    )
 
 
 def _from_rejection(cause: BaseException | None) -> Exception:

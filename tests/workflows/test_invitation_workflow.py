@@ -5,7 +5,7 @@ pages use, with real activities (SMTP sink, SQLite) and a real service client ro
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -29,7 +29,7 @@ from services.invitations import InvitationService
 from services.webhook_dispatch import WebhookDispatch
 from services.webhook_endpoints import WebhookEndpoints
 from settings import Settings
-from storage.invitations import InvitationRepository
+from storage.invitations import InvitationRepository, new_invitation_id
 from storage.subscribers import SubscriberRepository
 from storage.tables import Invitation
 from storage.webhooks import WebhookRepository
@@ -367,3 +367,27 @@ async def test_the_service_learns_each_end_by_signed_webhooks(
     ]
     invited_data = events[made["lapse"].invitation_id][0]["data"]
     assert set(invited_data) == {"invitation_id", "external_reference", "status", "expires_at"}
+
+
+async def test_a_row_left_without_its_enrollment_frees_its_reference(
+    invitations: InvitationService, client: ServiceClientKey, mail_sink: MailSink, engine: Engine
+) -> None:
+    """The API process died between the row and the workflow: a retry with the same reference
+    starts the invitation instead of answering with one that was never sent."""
+    email = unique_email("invite")
+    stale = Invitation(
+        id=new_invitation_id(),
+        client_id=client.caller.client_id,
+        external_reference="crm-orphan",
+        workflow_id=invitations._keyed.workflow_id(email),
+        status="invited",
+        created_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+    InvitationRepository(engine).reserve(stale)
+
+    made = await invitations.invite(client.caller, invitation_form(email, "crm-orphan"))
+
+    assert made.created and made.info.invitation_id != stale.id
+    assert await invitation_code(mail_sink, email)
+    with Session(engine) as session:
+        assert session.get(Invitation, stale.id) is None
