@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from activities.webhook_dispatch import WebhookDispatch
 from api import openapi, problems
 from api.idempotency import IdempotencyKeys
 from api.routes import (
@@ -51,7 +52,6 @@ from services.password_resets import PasswordResetService
 from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
-from services.webhook_dispatch import WebhookDispatch
 from services.webhook_endpoints import WebhookEndpoints
 from settings import Environment, Settings, get_settings
 from storage.adhesions import AdhesionRepository

@@ -216,6 +216,27 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'subscribers.db').resolve()}"
 
+    @model_validator(mode="after")
+    def _check_webhook_retries(self) -> Settings:
+        """In production a receiver down for a day must lose nothing (SPEC §8): the retries of
+        one delivery span at least 24 hours. Tests shorten them; production may not."""
+        if self.app_env is Environment.PRODUCTION and self.webhook_retry_span < timedelta(days=1):
+            raise ValueError(
+                "WEBHOOK_RETRY_*: the retries of a webhook delivery must span at least 24 hours "
+                f"in production (these span {self.webhook_retry_span})"
+            )
+        return self
+
+    @property
+    def webhook_retry_span(self) -> timedelta:
+        """From the first attempt to the last: the sum of the back-off intervals (each the one
+        before times the coefficient, at most the maximum), as Temporal's retry policy waits."""
+        span, interval = timedelta(), self.webhook_retry_initial
+        for _ in range(self.webhook_retry_attempts - 1):
+            span += min(interval, self.webhook_retry_maximum)
+            interval *= self.webhook_retry_coefficient
+        return span
+
     @property
     def webhooks_allow_local(self) -> bool:
         if self.webhook_allow_local_urls is not None:

@@ -18,6 +18,7 @@ from activities.company import CompanyActivities
 from activities.invitations import InvitationActivities
 from activities.notifications import NotificationActivities
 from activities.subscribers import SubscriberActivities
+from activities.webhook_dispatch import WebhookDispatch
 from activities.webhooks import WebhookActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
@@ -31,7 +32,6 @@ from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
-from services.webhook_dispatch import WebhookDispatch
 from settings import Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.code_deliveries import CodeDeliveryRepository

@@ -9,60 +9,37 @@ its (endpoint, subject). docs/services.md shows how to call it.
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 import httpx
-from pydantic import BaseModel
 from standardwebhooks import Webhook
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.webhooks import DeliveryStatus, EventType, RetrySchedule, UrlPolicy, UrlRefused
+from activities.inputs import (
+    DeliveryOutcome,
+    GiveUpInput,
+    SendWebhookInput,
+    SendWebhookResult,
+    ServiceEventInput,
+)
+from activities.webhook_dispatch import WebhookDispatch
+from domain.webhook_delivery import DeliverySchedule
+from domain.webhooks import DeliveryStatus, RetrySchedule, UrlPolicy, UrlRefused
+from security.endpoint_urls import check_endpoint_url
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
-from services.webhook_dispatch import WebhookDispatch
-from services.webhook_urls import check_endpoint_url
 from storage.tables import WebhookDelivery
 from storage.webhooks import Attempt, WebhookRepository
-from workflows.webhook_delivery_messages import DeliverySchedule
 
 WEBHOOK_DELIVERED = "webhook_deliveries_delivered"
 WEBHOOK_ATTEMPTS_FAILED = "webhook_attempts_failed"
 WEBHOOK_DELIVERIES_FAILED = "webhook_deliveries_failed"
 URL_REFUSED = "UrlRefused"
-
-
-class ServiceEventInput(BaseModel):
-    """One event for a service client's endpoints. `data` is the body's `data`: IDs, the
-    `external_reference`, status and times — never a name, an address or a secret."""
-
-    client_id: str
-    subject_id: str  # the enrollment (invitation) the event is about: its events stay in order
-    event_type: EventType
-    data: dict[str, Any]
-    occurred_at: datetime | None = None  # the body's `timestamp`; now when not given
-
-
-class SendWebhookInput(BaseModel):
-    delivery_id: str
-    schedule: DeliverySchedule
-
-
-class DeliveryOutcome(StrEnum):
-    DELIVERED = "delivered"
-    GONE = "gone"  # 410: the endpoint is disabled
-    DROPPED = "dropped"  # the endpoint was deleted or disabled meanwhile
-
-
-class SendWebhookResult(BaseModel):
-    outcome: DeliveryOutcome
-
-
-class GiveUpInput(BaseModel):
-    delivery_ids: list[str]
 
 
 class WebhookActivities:
@@ -95,7 +72,7 @@ class WebhookActivities:
             },
             separators=(",", ":"),
         )
-        endpoints = self._repository.subscribed(event.client_id, event.event_type.value)
+        endpoints = await _db(self._repository.subscribed, event.client_id, event.event_type.value)
         made = [
             WebhookDelivery(
                 id=self._keyed.webhook_delivery_id(
@@ -114,8 +91,8 @@ class WebhookActivities:
             )
             for e in endpoints
         ]
-        new = [d for d in made if self._repository.delivery(d.id) is None]
-        self._repository.add_deliveries(new)
+        new = [d for d in made if await _db(self._repository.delivery, d.id) is None]
+        await _db(self._repository.add_deliveries, new)
         for delivery in made:
             await self._dispatch.enqueue(delivery.endpoint_id, event.subject_id, delivery.id)
         return [d.id for d in made]
@@ -123,21 +100,21 @@ class WebhookActivities:
     @activity.defn
     async def send_webhook(self, request: SendWebhookInput) -> SendWebhookResult:
         """One POST, signed; raises on a failure so that the retry policy tries again."""
-        delivery = self._repository.delivery(request.delivery_id)
+        delivery = await _db(self._repository.delivery, request.delivery_id)
         if delivery is None:
             return SendWebhookResult(outcome=DeliveryOutcome.DROPPED)
         if delivery.status == DeliveryStatus.DELIVERED:
             return SendWebhookResult(outcome=DeliveryOutcome.DELIVERED)  # a repeated signal
-        endpoint = self._repository.endpoint(delivery.endpoint_id)
+        endpoint = await _db(self._repository.endpoint, delivery.endpoint_id)
         if endpoint is None or not endpoint.enabled:
-            self._failed(delivery, None, counted=False)
+            await self._failed(delivery, None, counted=False)
             return SendWebhookResult(outcome=DeliveryOutcome.DROPPED)
         meter = activity.metric_meter()
         labels = {"client_id": endpoint.client_id}
         try:
-            await check_endpoint_url(endpoint.url, self._policy)
+            vetted = await check_endpoint_url(endpoint.url, self._policy)
         except UrlRefused:
-            self._failed(delivery, None, counted=False)
+            await self._failed(delivery, None, counted=False)
             meter.create_counter(WEBHOOK_DELIVERIES_FAILED).add(1, labels)
             # The host now resolves to a forbidden address: no retry will change that.
             raise ApplicationError(
@@ -157,21 +134,26 @@ class WebhookActivities:
             async with httpx.AsyncClient(
                 timeout=request.schedule.timeout.total_seconds(), follow_redirects=False
             ) as http:
-                answer = await http.post(endpoint.url, content=delivery.payload, headers=headers)
+                # To the address just checked, under the endpoint's own name (Host header, and
+                # the name TLS verifies the certificate against).
+                answer = await http.post(
+                    vetted.pinned,
+                    content=delivery.payload,
+                    headers={**headers, "host": vetted.host},
+                    extensions={"sni_hostname": vetted.server_name},
+                )
             status_code = answer.status_code
         except httpx.HTTPError as error:
             failure = type(error).__name__  # never the URL or the body
         else:
             if 200 <= status_code < 300:
-                self._repository.record(
-                    delivery.id,
-                    Attempt(DeliveryStatus.DELIVERED, status_code, None, datetime.now(UTC)),
-                )
+                delivered = Attempt(DeliveryStatus.DELIVERED, status_code, None, datetime.now(UTC))
+                await _db(self._repository.record, delivery.id, delivered)
                 meter.create_counter(WEBHOOK_DELIVERED).add(1, labels)
                 return SendWebhookResult(outcome=DeliveryOutcome.DELIVERED)
             if status_code == 410:
-                self._failed(delivery, status_code, counted=True)
-                self._repository.disable_endpoint(endpoint.id, datetime.now(UTC))
+                await self._failed(delivery, status_code, counted=True)
+                await _db(self._repository.disable_endpoint, endpoint.id, datetime.now(UTC))
                 meter.create_counter(WEBHOOK_DELIVERIES_FAILED).add(1, labels)
                 activity.logger.info("webhook endpoint %s answered 410: disabled", endpoint.id)
                 return SendWebhookResult(outcome=DeliveryOutcome.GONE)
@@ -182,7 +164,7 @@ class WebhookActivities:
         last = attempt >= schedule.attempts
         next_at = None if last else datetime.now(UTC) + schedule.interval_after(attempt)
         status = DeliveryStatus.FAILED if last else DeliveryStatus.PENDING
-        self._repository.record(delivery.id, Attempt(status, status_code, next_at))
+        await _db(self._repository.record, delivery.id, Attempt(status, status_code, next_at))
         if last:
             meter.create_counter(WEBHOOK_DELIVERIES_FAILED).add(1, labels)
         raise ApplicationError(f"webhook delivery failed: {failure}", type="DeliveryFailed")
@@ -192,18 +174,25 @@ class WebhookActivities:
         """Mark deliveries failed that will not be tried again (retries exhausted, the endpoint
         gone); a delivery marked failed already stays as it is."""
         for delivery_id in request.delivery_ids:
-            delivery = self._repository.delivery(delivery_id)
+            delivery = await _db(self._repository.delivery, delivery_id)
             if delivery is not None and delivery.status == DeliveryStatus.PENDING:
-                self._repository.record(
-                    delivery_id,
-                    Attempt(DeliveryStatus.FAILED, delivery.last_status_code, None),
-                    count=False,
-                )
+                given_up = Attempt(DeliveryStatus.FAILED, delivery.last_status_code, None)
+                await _db(self._repository.record, delivery_id, given_up, count=False)
 
-    def _failed(self, delivery: WebhookDelivery, status_code: int | None, *, counted: bool) -> None:
-        self._repository.record(
-            delivery.id, Attempt(DeliveryStatus.FAILED, status_code, None), count=counted
-        )
+    async def _failed(
+        self, delivery: WebhookDelivery, status_code: int | None, *, counted: bool
+    ) -> None:
+        failed = Attempt(DeliveryStatus.FAILED, status_code, None)
+        await _db(self._repository.record, delivery.id, failed, count=counted)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+async def _db(call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """A blocking database call off the worker's event loop (these activities are async)."""
+    return await asyncio.to_thread(call, *args, **kwargs)
 
 
 def _schedule(schedule: DeliverySchedule) -> RetrySchedule:

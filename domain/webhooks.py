@@ -1,5 +1,5 @@
 """Webhooks for backend services (SPEC §8): the event types, the endpoint URL rules and the
-retry schedule. Pure: no I/O here (the host is resolved by the callers, `services/webhook_urls.py`).
+retry schedule. Pure: no I/O here (`security/endpoint_urls.py` resolves the host).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import base64
 import secrets
 from dataclasses import dataclass
 
+from activities.webhook_dispatch import WebhookDispatch
 from domain.errors import FieldError
 from domain.problems import ProblemCode
 from domain.webhooks import (
@@ -16,11 +17,10 @@ from domain.webhooks import (
     UrlPolicy,
     UrlRefused,
 )
+from security.endpoint_urls import check_endpoint_url
 from security.secret_box import SecretBox
 from services.errors import NotFound, ServiceError
 from services.throttle import Clock, utc_now
-from services.webhook_dispatch import WebhookDispatch
-from services.webhook_urls import check_endpoint_url
 from storage.tables import WebhookDelivery, WebhookEndpoint
 from storage.webhooks import WebhookRepository
 

@@ -21,10 +21,11 @@ with workflow.unsafe.imports_passed_through():
         LookupCompany,
         RecordInvitation,
         RenderRecap,
+        ServiceEventInput,
     )
     from activities.invitations import InvitationActivities
     from activities.subscribers import SubscriberActivities
-    from activities.webhooks import ServiceEventInput, WebhookActivities
+    from activities.webhooks import WebhookActivities
     from domain.codes import INVITING_SERVICE, CodePurpose
     from domain.models import Details, EnrollmentStatus, InvitationStatus
     from domain.problems import ProblemCode

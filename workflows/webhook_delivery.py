@@ -18,14 +18,9 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.webhooks import (
-        URL_REFUSED,
-        DeliveryOutcome,
-        GiveUpInput,
-        SendWebhookInput,
-        WebhookActivities,
-    )
-    from workflows.webhook_delivery_messages import (
+    from activities.inputs import DeliveryOutcome, GiveUpInput, SendWebhookInput
+    from activities.webhooks import URL_REFUSED, WebhookActivities
+    from domain.webhook_delivery import (
         DELIVER_SIGNAL,
         DeliverEvent,
         DeliveryProcess,

@@ -12,12 +12,13 @@ from sqlalchemy import Engine, text
 from standardwebhooks import Webhook
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from activities.webhooks import ServiceEventInput, WebhookActivities
+from activities.inputs import ServiceEventInput
+from activities.webhook_dispatch import WebhookDispatch
+from activities.webhooks import WebhookActivities
 from domain.webhooks import EventType, UrlPolicy
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
 from services.service_clients import Scope, ServiceClients
-from services.webhook_dispatch import WebhookDispatch
 from settings import Settings
 from storage.service_clients import ServiceClientRepository
 from storage.webhooks import WebhookRepository

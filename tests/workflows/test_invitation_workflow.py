@@ -14,6 +14,7 @@ from sqlmodel import Session
 from standardwebhooks import Webhook
 from temporalio.testing import WorkflowEnvironment
 
+from activities.webhook_dispatch import WebhookDispatch
 from devstack.mail_sink import MailSink, text_of
 from domain.errors import InvalidFields
 from domain.models import ContactForm, InvitationStatus
@@ -26,7 +27,6 @@ from security.secret_box import SecretBox
 from services.enrollments import EnrollmentService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from services.invitations import InvitationService
-from services.webhook_dispatch import WebhookDispatch
 from services.webhook_endpoints import WebhookEndpoints
 from settings import Settings
 from storage.invitations import InvitationRepository, new_invitation_id

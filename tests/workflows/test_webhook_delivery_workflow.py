@@ -12,6 +12,7 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,13 +22,14 @@ from sqlalchemy import Engine
 from standardwebhooks import Webhook
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from activities.webhooks import ServiceEventInput, WebhookActivities
+from activities.inputs import ServiceEventInput
+from activities.webhook_dispatch import WebhookDispatch
+from activities.webhooks import WebhookActivities
 from domain.webhooks import EventType, UrlPolicy
 from orchestration.client import metrics_runtime
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
 from services.service_clients import Scope, ServiceClients
-from services.webhook_dispatch import WebhookDispatch
 from services.webhook_endpoints import RegisteredEndpoint, WebhookEndpoints
 from settings import Settings
 from storage.service_clients import ServiceClientRepository
@@ -36,7 +38,7 @@ from storage.tables import WebhookDelivery
 from storage.webhooks import WebhookRepository
 from tests.privacy import assert_nothing_in_clear
 from tests.support import free_port
-from tests.webhook_receiver import Received, Receiver, receiving, unused_url
+from tests.webhook_receiver import Received, Receiver, receiving, self_signed, unused_url
 from tests.workflow_env import result_skipping_time, time_skipping
 from worker import build_worker
 
@@ -377,3 +379,39 @@ async def test_deliveries_that_keep_failing_show_in_the_metrics(
     assert counts["webhook_deliveries_failed_total"].labels["client_id"] == client_id
     assert counts["webhook_deliveries_delivered_total"].value == 1
     assert broken.secret not in text and failing.url not in text
+
+
+async def test_the_post_goes_to_the_checked_address_under_the_endpoints_name(
+    hooks: Hooks,
+) -> None:
+    """The name is resolved once, for the check, and the connection made to that address (no
+    second resolution to steer elsewhere); the receiver still sees its own name."""
+    async with receiving(Receiver(hooks.now)) as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        registered = await hooks.endpoint(f"http://localhost:{port}/hook")
+        invitation = subject()
+        [delivery_id] = await hooks.publish(invitation, EventType.INVITED)
+        await hooks.finished(registered.endpoint.id, invitation)
+
+    [got] = receiver.received
+    assert got.headers["host"] == f"localhost:{port}"
+    assert verified(got, registered.secret)["type"] == "enrollment.invited"
+    assert hooks.delivery(delivery_id).status == "delivered"
+
+
+async def test_over_https_the_certificate_is_checked_against_the_endpoints_name(
+    hooks: Hooks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connected to the checked address, the TLS handshake still names the endpoint's host: the
+    receiver's certificate, for `localhost` only, is accepted."""
+    tls = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls.certfile))
+    async with receiving(Receiver(hooks.now), tls) as receiver:
+        registered = await hooks.endpoint(receiver.url)
+        invitation = subject()
+        [delivery_id] = await hooks.publish(invitation, EventType.ACTIVATED)
+        await hooks.finished(registered.endpoint.id, invitation)
+
+    assert receiver.url.startswith("https://localhost:")
+    assert receiver.ids() == [delivery_id]
+    assert hooks.delivery(delivery_id).status == "delivered"

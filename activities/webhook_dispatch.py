@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from temporalio.client import Client
 
-from security.keyed_hash import KeyedHasher
-from settings import Settings
-from workflows.webhook_delivery_messages import (
+from domain.webhook_delivery import (
     DELIVER_SIGNAL,
     WORKFLOW_ID_PREFIX,
+    WORKFLOW_NAME,
     DeliverEvent,
     DeliveryProcess,
     DeliverySchedule,
 )
-
-WORKFLOW_NAME = "WebhookDeliveryWorkflow"
+from security.keyed_hash import KeyedHasher
+from settings import Settings
 
 
 def schedule_from_settings(settings: Settings) -> DeliverySchedule:

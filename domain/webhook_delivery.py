@@ -1,4 +1,7 @@
-"""The webhook delivery workflow's contract: its input, its one signal, its ID."""
+"""The webhook delivery workflow's contract: its input, its one signal, its ID.
+
+In `domain/` rather than beside the workflow: the publishing activity starts the workflow
+(signal-with-start), and activities sit below workflows (docs/conventions.md, « Layers »)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+WORKFLOW_NAME = "WebhookDeliveryWorkflow"
 WORKFLOW_ID_PREFIX = "webhook-delivery-"
 DELIVER_SIGNAL = "deliver"
 
