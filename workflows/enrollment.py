@@ -476,7 +476,8 @@ class EnrollmentWorkflow:
             workflow.logger.warning("company look-up failed for an invitation")
         else:
             self._details = self._details.model_copy(update={"company_name": found.name})
-        await self._record_invitation()
+        # `invited` whatever came meanwhile (a withdrawal is recorded at the end, after this).
+        await self._record_invitation(InvitationStatus.INVITED)
         await self._code.settled(CONFIRM_WAIT)
         return Invited(
             status=self._status,
@@ -661,12 +662,12 @@ class EnrollmentWorkflow:
             activated_at=workflow.now(),
         )
 
-    async def _record_invitation(self) -> None:
+    async def _record_invitation(self, status: InvitationStatus | None = None) -> None:
         """Keep the service's view of the invitation in step (its table row), then publish the
         matching webhook event to the service's endpoints (each delivered in order, durably, by
         the webhook delivery workflow)."""
         assert self._invitation is not None
-        status = _INVITATION_STATUS[self._status]
+        status = status or _INVITATION_STATUS[self._status]
         now = workflow.now()
         record = RecordInvitation(
             invitation_id=self._invitation.invitation_id,
