@@ -17,6 +17,7 @@ from api import openapi, problems
 from api.idempotency import IdempotencyKeys
 from api.routes import (
     account,
+    account_security,
     activations,
     adhesions,
     codec,
@@ -41,23 +42,30 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from security.sealed import SealedBox
 from security.secret_box import SecretBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.invitations import InvitationService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
+from services.second_step import SecondStepService
+from services.security_events import EventRecorder
 from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
+from services.totp import TotpService
 from services.webhook_endpoints import WebhookEndpoints
-from settings import Environment, Settings, get_settings
+from settings import Environment, Settings, get_settings, parse_codec_keys
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
+from storage.devices import DeviceRepository
 from storage.engine import make_engine
 from storage.invitations import InvitationRepository
+from storage.second_factor import ChallengeRepository, TotpRepository
 from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.webhooks import WebhookRepository
@@ -82,6 +90,7 @@ def build_state(
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     sessions = SessionRepository(engine)
+    events = EventRecorder(engine)
     notifier = Notifier(client, settings.temporal_task_queue)
     adhesions = AdhesionService(
         client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
@@ -98,6 +107,27 @@ def build_state(
         before_closing=adhesions.withdraw_all,
     )
     resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
+    devices = DeviceRepository(engine)
+    subscribers = SubscriberService(
+        settings, repository, sessions, hasher, throttle, client, devices=devices
+    )
+    box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
+    totp = TotpService(
+        TotpRepository(engine), box, keyed, hasher, throttle, notifier, events, clock
+    )
+    second_step = SecondStepService(
+        client,
+        settings,
+        subscribers,
+        repository,
+        ChallengeRepository(engine),
+        totp,
+        keyed,
+        throttle,
+        notifier,
+        events,
+        clock,
+    )
     return AppState(
         settings=settings,
         engine=engine,
@@ -106,7 +136,7 @@ def build_state(
         codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
-        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle, client),
+        subscribers=subscribers,
         throttle=throttle,
         adhesions=adhesions,
         account=account,
@@ -114,6 +144,10 @@ def build_state(
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
         ),
+        second_step=second_step,
+        totp=totp,
+        devices=DeviceService(settings, devices, events),
+        events=events,
         service_clients=ServiceClients(ServiceClientRepository(engine), keyed, clock),
         addresses=ClientAddressResolver.from_settings(settings),
         webhooks=WebhookEndpoints(
@@ -159,6 +193,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         activations,
         invitations,
         subscriber,
+        account_security,
         account,
         password_resets,
         adhesions,

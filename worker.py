@@ -44,6 +44,7 @@ from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
+from workflows.sign_in_code import SignInCodeWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = logging.getLogger("worker")
@@ -98,6 +99,7 @@ def build_worker(
             PasswordResetWorkflow,
             EmailChangeWorkflow,
             AdhesionWorkflow,
+            SignInCodeWorkflow,
             WebhookDeliveryWorkflow,
         ],
         activities=[

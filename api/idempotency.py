@@ -32,8 +32,15 @@ HEADER = b"idempotency-key"
 KEPT_FOR = timedelta(hours=24)
 _MAX_KEY_LENGTH = 255
 _REPLAYED_HEADERS = (b"content-type", b"location", b"retry-after")
-# Answers holding a session token or a signing secret shown once (a webhook endpoint's).
-_SECRET_MARKERS = (b'"access_token"', b'"secret":', b'"whsec_')
+# Answers holding a secret meant for the caller alone: a session token, an authenticator app's
+# key, its recovery codes (SPEC §9), a webhook endpoint's signing secret shown once (SPEC §8).
+_SECRET_MARKERS = (
+    b'"access_token"',
+    b'"otpauth_uri"',
+    b'"recovery_codes"',
+    b'"secret":',
+    b'"whsec_',
+)
 PRIVATE_PREFIX = "/api/v1/me"  # every path under it needs the bearer token
 # A service client's paths need its key (api/service_auth.py); the invited person's accept is
 # public.

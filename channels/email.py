@@ -13,6 +13,7 @@ from mail.activation import activation_code_message
 from mail.code_mail import CodeMail
 from mail.invitation import invitation_code_message
 from mail.sender import MailSender
+from mail.sign_in_code import sign_in_code_message
 
 # Each purpose's text. An adhésion code has none: it goes by post (SPEC §7, channels.letter),
 # never by e-mail.
@@ -21,6 +22,7 @@ MESSAGES: dict[CodePurpose, Callable[[CodeMail], EmailMessage]] = {
     CodePurpose.INVITATION: invitation_code_message,
     CodePurpose.PASSWORD_RESET: password_reset_message,
     CodePurpose.EMAIL_CHANGE: email_change_message,
+    CodePurpose.SIGN_IN: sign_in_code_message,
 }
 
 

@@ -17,6 +17,7 @@ from web import (
     enrollment_pages,
     invitation_pages,
     password_reset_pages,
+    security_pages,
 )
 from web.dev.inbox import inbox_router
 from web.dev.letters import letters_router
@@ -37,6 +38,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(invitation_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
+    app.include_router(security_pages.router)
     mail_folder = settings.data_dir / "mail"
     if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():
         app.include_router(inbox_router(mail_folder))

@@ -21,6 +21,7 @@ from http_common.deps import InvitationsDep, SubscribersDep, client_address, use
 from services.activation import open_first_session
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from services.invitations import InvitationService
+from web.device_cookie import keep_device
 from web.display import details_values
 from web.forms import by_field, kept_values, text, text_form, ticked
 from web.page import FormPage, Page, PageDep, PageRoute
@@ -206,7 +207,13 @@ async def confirm(
         if error.code is ProblemCode.DETAILS_MISSING:
             return page.redirect("/invitation/identifiants")
         raise
-    opened = await open_first_session(subscribers, activated, user_agent(page.request))
-    # Signed in from now on, with a fresh CSRF token; the invitation is over for this browser.
+    opened = await open_first_session(
+        subscribers, activated, user_agent(page.request), recognise_device=True
+    )
+    # Signed in from now on, with a fresh CSRF token; the invitation is over for this browser,
+    # which proved the address and is recognised as after an activation.
     page.session = WebSession(access_token=opened.session.access_token)
-    return page.redirect("/activation/confirmee")
+    response = page.redirect("/activation/confirmee")
+    if opened.session.device_token:
+        keep_device(page.request, response, page.settings, opened.session.device_token)
+    return response

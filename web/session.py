@@ -44,6 +44,9 @@ class WebSession:
     # The key of the invitation this browser opened with its code (« Vous avez reçu une
     # invitation ? »): it stands for the code on the screens that follow.
     invitation_key: str | None = None
+    # A sign-in awaiting its second step (SPEC §9): the challenge and how its code comes.
+    challenge_id: str | None = None
+    challenge_method: str | None = None
 
     def renew(self) -> None:
         """A new CSRF token when the browser's privileges change (sign-in, activation, sign-out)."""

@@ -1,7 +1,7 @@
 """invitations (a backend service's view of the enrollments it started)
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-06 08:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0009'
-down_revision: str | None = '0008'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
