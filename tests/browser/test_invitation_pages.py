@@ -99,6 +99,8 @@ async def test_an_invited_person_creates_the_space_in_five_screens(
     number = await page.locator(".subscriber-number strong").inner_text()
     assert re.fullmatch(r"\d{4} \d{4} \d{4}", number)
     await checked_shot(page, "invitation-5-espace-cree")
+    # The browser that proved the address is recognised, as after an activation (SPEC §9).
+    assert "espace_appareil" in {c["name"] for c in await page.context.cookies()}
     link = page.get_by_role("link", name="Visualiser votre formulaire d'inscription")
     href = await link.get_attribute("href")
     assert href
