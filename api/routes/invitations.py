@@ -33,7 +33,10 @@ def _caller(client: EnrollmentsClient) -> Caller:
     "",
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"description": "La même référence : l'invitation déjà faite."},
+        200: {
+            "model": InvitationCreated,
+            "description": "La même référence\u00a0: l'invitation déjà faite.",
+        },
         **problems(401, 403, 409, 429),
     },
 )
