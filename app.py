@@ -24,6 +24,7 @@ from api.routes import (
     codec,
     docs,
     enrollments,
+    invitations,
     ops,
     password_resets,
     reference,
@@ -49,6 +50,7 @@ from services.adhesions import AdhesionService
 from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
+from services.invitations import InvitationService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
 from services.second_step import SecondStepService
@@ -63,6 +65,7 @@ from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.devices import DeviceRepository
 from storage.engine import make_engine
+from storage.invitations import InvitationRepository
 from storage.second_factor import ChallengeRepository, TotpRepository
 from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
@@ -156,6 +159,9 @@ def build_state(
             UrlPolicy(allow_local=settings.webhooks_allow_local),
             clock,
         ),
+        invitations=InvitationService(
+            client, settings, repository, InvitationRepository(engine), hasher, keyed, throttle
+        ),
     )
 
 
@@ -187,6 +193,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     routers = (
         enrollments,
         activations,
+        invitations,
         subscriber,
         account_security,
         account,

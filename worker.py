@@ -15,6 +15,7 @@ from activities.account import AccountActivities
 from activities.adhesions import AdhesionActivities
 from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
+from activities.invitations import InvitationActivities
 from activities.notifications import NotificationActivities
 from activities.retention import RetentionActivities
 from activities.subscribers import SubscriberActivities
@@ -37,6 +38,7 @@ from settings import Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
+from storage.invitations import InvitationRepository
 from storage.retention import RetentionRepository
 from storage.subscribers import SubscriberRepository
 from storage.webhooks import WebhookRepository
@@ -85,6 +87,7 @@ def build_worker(
     adhesion_records = AdhesionActivities(adhesions)
     account = AccountActivities(repository)
     retention = RetentionActivities(RetentionRepository(repository.engine))
+    invitations = InvitationActivities(InvitationRepository(repository.engine))
     webhooks = WebhookActivities(
         WebhookRepository(repository.engine),
         SecretBox.from_settings(settings),
@@ -115,6 +118,7 @@ def build_worker(
             account.apply_password_reset,
             account.apply_email_change,
             retention.purge_table,
+            invitations.record_invitation,
             webhooks.publish_service_event,
             webhooks.send_webhook,
             webhooks.give_up_deliveries,

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from domain.changes import Change
 from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import ChannelKind, CodePurpose
-from domain.models import AdhesionStatus, NewSubscriber
+from domain.models import AdhesionStatus, InvitationStatus, NewSubscriber
 from domain.retention import RetentionTable
 from domain.webhook_delivery import DeliverySchedule
 from domain.webhooks import EventType
@@ -120,6 +120,19 @@ class PurgeTable(BaseModel):
 class PurgeCount(BaseModel):
     table: RetentionTable
     deleted: int
+
+
+class RecordInvitation(BaseModel):
+    """Where an invitation stands, for its service's table and webhooks (no personal data)."""
+
+    invitation_id: str
+    client_id: str
+    external_reference: str
+    status: InvitationStatus
+    at: datetime
+    expires_at: datetime | None = None
+    subscriber_number: str | None = None
+    activated_at: datetime | None = None
 
 
 # Webhooks (activities/webhooks.py).

@@ -353,6 +353,33 @@ class ServiceKey(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class Invitation(SQLModel, table=True):
+    """An invitation as its service sees it (SPEC §8): the service's reference, where the
+    enrollment stands, and its outcome. Nothing of the person: their address, details and
+    secrets live in the enrollment workflow (encrypted payloads), then in the subscriber row.
+
+    The unique (client, reference) pair is the natural idempotency of `POST /invitations`.
+    The row is written by the API when the invitation starts and kept up to date by the
+    enrollment workflow's `record_invitation` activity.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("client_id", "external_reference"),)
+
+    id: str = Field(primary_key=True, max_length=32)  # random, opaque: the API's invitation_id
+    client_id: str = Field(
+        foreign_key="service_clients.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    external_reference: str = Field(max_length=100)
+    workflow_id: str = Field(max_length=100)  # enrollment-<keyed hash>: no address in clear
+    status: str = Field(max_length=12)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    activated_at: datetime | None = None
+    ended_at: datetime | None = None  # expired or withdrawn
+    subscriber_number: str | None = Field(default=None, max_length=12)
+
+
 class WebhookEndpoint(SQLModel, table=True):
     """A service client's webhook endpoint; its signing secret sealed (security/secret_box.py)."""
 

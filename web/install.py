@@ -16,6 +16,7 @@ from web import (
     adhesion_pages,
     codec_pages,
     enrollment_pages,
+    invitation_pages,
     password_reset_pages,
     security_pages,
 )
@@ -36,6 +37,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(activity_pages.router)
     app.include_router(password_reset_pages.router)
     app.include_router(enrollment_pages.router)
+    app.include_router(invitation_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
     app.include_router(security_pages.router)

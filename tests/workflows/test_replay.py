@@ -60,6 +60,13 @@ def test_histories_are_recorded() -> None:
     }
     # The retention purge (tests/histories/record_retention.py).
     assert "retention_purge" in RECORDED
+    # The invited path of the enrollment (tests/histories/record_invitation.py).
+    assert set(RECORDED) >= {
+        "invitation_accepted",
+        "invitation_opened",
+        "invitation_expired",
+        "invitation_withdrawn",
+    }
     # The second step at sign-in (tests/histories/record_sign_in.py).
     assert set(RECORDED) >= {"sign_in_code_passed", "sign_in_code_expired"}
     # The webhook deliveries of SPEC §8 (tests/histories/record_webhooks.py).
