@@ -1,9 +1,10 @@
 """The authenticator app (SPEC §9): enrolment, confirmation with a first code and 10 recovery
 codes, turning it off, and judging its codes at sign-in. The API and the pages both call these.
 
-The app's key is sealed at rest (security/secret_box.py); each accepted code's time-step is recorded,
-so a code is good once. Recovery codes are random and stored as keyed digests: checking one costs
-no argon2id work. Turning the app on or off is told by e-mail, the notice started first."""
+The app's key is sealed at rest (security/secret_box.py); each accepted code's time-step is
+recorded, so a code is good once. Recovery codes are random and stored as keyed digests:
+checking one costs no argon2id work. Turning the app on or off is told by e-mail, the notice
+started first."""
 
 from __future__ import annotations
 
