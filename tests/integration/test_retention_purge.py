@@ -30,6 +30,7 @@ from storage.tables import (
     IdempotentRequest,
     SecurityEvent,
     SessionToken,
+    SignInChallenge,
 )
 from tests.accounts import make_subscriber
 from tests.support import unique_email
@@ -61,8 +62,11 @@ def fill(
     owner = subscriber.id
     assert owner is not None
     just_out, just_in = -margin, margin  # past the limit by the margin; short of it by as much
+    # One sign-in challenge per subscriber: the second waits on another subscriber.
+    other = make_subscriber(engine, settings, unique_email("retention")).id
+    assert other is not None
     rows: list[object] = []
-    for name, shift in (("out", just_out), ("in", just_in)):
+    for name, shift, waiting in (("out", just_out, owner), ("in", just_in, other)):
         rows += [
             CodeDelivery(
                 process_id=f"sent-{name}",
@@ -110,6 +114,13 @@ def fill(
                 last_seen=now - DAYS_30 - DEVICE_LIFE + shift,
             ),
             SecurityEvent(subscriber_id=owner, type=EventType.SIGN_IN, at=now - MONTHS_12 + shift),
+            SignInChallenge(
+                subscriber_id=waiting,
+                challenge_digest=f"challenge-{name}",
+                method="email",
+                created_at=now - DAYS_30 + shift - 10 * MINUTE,
+                expires_at=now - DAYS_30 + shift,
+            ),
         ]
     # A sending delivery only 31 days old: its code may still be valid, it stays.
     rows.append(
@@ -153,6 +164,7 @@ def test_each_limit_deletes_just_past_it_and_keeps_just_short_of_it(
         RetentionTable.SESSION_TOKENS: DAYS_30,
         RetentionTable.DEVICES: DAYS_30,
         RetentionTable.SECURITY_EVENTS: MONTHS_12,
+        RetentionTable.SIGN_IN_CHALLENGES: DAYS_30,
     }
     expected = {
         RetentionTable.CODE_DELIVERIES: 2,
@@ -160,6 +172,7 @@ def test_each_limit_deletes_just_past_it_and_keeps_just_short_of_it(
         RetentionTable.SESSION_TOKENS: 1,
         RetentionTable.DEVICES: 2,
         RetentionTable.SECURITY_EVENTS: 1,
+        RetentionTable.SIGN_IN_CHALLENGES: 1,
     }
     counted = {t: repository.count(t, NOW, keep, DEVICE_LIFE) for t, keep in limits.items()}
     assert counted == expected
@@ -170,6 +183,7 @@ def test_each_limit_deletes_just_past_it_and_keeps_just_short_of_it(
     assert left(fresh, IdempotentRequest.key_digest) == ["key-in"]
     assert left(fresh, SessionToken.token_digest) == ["session-in"]
     assert left(fresh, Device.token_digest) == ["forgotten-in", "unseen-in"]
+    assert left(fresh, SignInChallenge.challenge_digest) == ["challenge-in"]
     with Session(fresh) as session:
         ages = session.execute(select(col(SecurityEvent.at))).scalars().all()
     assert [NOW - at for at in ages] == [MONTHS_12 - MINUTE]
@@ -208,6 +222,7 @@ async def test_admin_dry_run_counts_what_the_purge_would_delete(
         "session_tokens": 1,
         "devices": 2,
         "security_events": 1,
+        "sign_in_challenges": 1,
     }
     with Session(fresh) as session:  # nothing was deleted
         assert session.execute(select(func.count()).select_from(Device)).scalar_one() == 4
