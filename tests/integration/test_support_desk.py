@@ -118,7 +118,7 @@ async def test_show_tells_the_desk_what_it_needs_and_nothing_secret(
 
     assert code == 0
     assert shown["subscriber_number"] == space.subscriber_number
-    assert shown["status"] == "active"
+    assert shown["status"] == "active"  # locked, yet open: the lock is `lockout`, apart
     assert shown["lockout"]["locked"] is True and shown["lockout"]["failures"] == 5
     assert datetime.fromisoformat(shown["lockout"]["locked_until"]) > datetime.now(UTC)
     assert shown["second_factor"]["totp"] == "on"
