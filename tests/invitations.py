@@ -13,10 +13,13 @@ from sqlalchemy import Engine
 from devstack.mail_sink import MailSink
 from domain.models import AcceptanceForm, InvitationForm
 from security.keyed_hash import KeyedHasher
+from security.passwords import SecretHasher
 from services.invitations import Caller, InvitationService
 from services.service_clients import Scope, ServiceClients
 from settings import Settings
+from storage.invitations import InvitationRepository
 from storage.service_clients import ServiceClientRepository
+from tests.accounts import AccountServices
 from tests.support import code_from, details
 
 PERSON_PASSWORD = "Invite2026ab"  # chosen by the person; no service ever sends it
@@ -104,3 +107,17 @@ async def invited(
     )
     assert made.created
     return made.info.invitation_id, await invitation_code(sink, email)
+
+
+def invitation_service(
+    services: AccountServices, settings: Settings, engine: Engine
+) -> InvitationService:
+    """The invitation service over the test's Temporal environment and database."""
+    return InvitationService(
+        services.env.client,
+        settings,
+        services.repository,
+        InvitationRepository(engine),
+        SecretHasher(settings),
+        services.keyed,
+    )
