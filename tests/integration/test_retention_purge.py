@@ -53,6 +53,23 @@ def fresh(empty_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def delivery(
+    process_id: str, created_at: datetime, sent_at: datetime | None = None
+) -> CodeDelivery:
+    """A code's delivery: sent by e-mail when `sent_at` is given, else a letter still sending."""
+    return CodeDelivery(
+        process_id=process_id,
+        run_id="r",
+        generation=1,
+        purpose="p",
+        channel="email" if sent_at else "letter",
+        state="sent" if sent_at else "sending",
+        message_id="m",
+        created_at=created_at,
+        sent_at=sent_at,
+    )
+
+
 def fill(
     engine: Engine, settings: Settings, now: datetime = NOW, margin: timedelta = MINUTE
 ) -> int:
@@ -68,27 +85,8 @@ def fill(
     rows: list[object] = []
     for name, shift, waiting in (("out", just_out, owner), ("in", just_in, other)):
         rows += [
-            CodeDelivery(
-                process_id=f"sent-{name}",
-                run_id="r",
-                generation=1,
-                purpose="p",
-                channel="email",
-                state="sent",
-                message_id="m",
-                created_at=now - DAYS_30 + shift - DAY,
-                sent_at=now - DAYS_30 + shift,
-            ),
-            CodeDelivery(
-                process_id=f"sending-{name}",
-                run_id="r",
-                generation=1,
-                purpose="p",
-                channel="letter",
-                state="sending",
-                message_id="m",
-                created_at=now - DAYS_30 - LONGEST_CODE + shift,
-            ),
+            delivery(f"sent-{name}", now - DAYS_30 + shift - DAY, sent_at=now - DAYS_30 + shift),
+            delivery(f"sending-{name}", now - DAYS_30 - LONGEST_CODE + shift),
             IdempotentRequest(
                 key_digest=f"key-{name}",
                 fingerprint="f",
@@ -123,18 +121,7 @@ def fill(
             ),
         ]
     # A sending delivery only 31 days old: its code may still be valid, it stays.
-    rows.append(
-        CodeDelivery(
-            process_id="sending-young",
-            run_id="r",
-            generation=1,
-            purpose="p",
-            channel="letter",
-            state="sending",
-            message_id="m",
-            created_at=now - DAYS_30 - DAY,
-        )
-    )
+    rows.append(delivery("sending-young", now - DAYS_30 - DAY))
     with session_scope(engine) as session:
         session.add_all(rows)
     return owner
