@@ -12,7 +12,8 @@ process, which does nothing else meanwhile):
   enrolls (`bench.sample`), after a warm-up that pays the fonts' once-per-process cut, as the
   worker has paid it.
 
-It prints one JSON line: for each, the number of calls and the median and mean milliseconds.
+It prints one JSON line: for each, the number of calls and the median and mean milliseconds,
+and the argon2id parameters it hashed with.
 """
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ def sample_view() -> SubscriberView:
     return SubscriberView("bench.0123456789abcdef@exemple.fr", checked.details, company, account)
 
 
-def measure(repetitions: int) -> dict[str, dict[str, float]]:
-    hasher = SecretHasher(get_settings())
+def measure(repetitions: int) -> dict[str, Any]:
+    settings = get_settings()
+    hasher = SecretHasher(settings)
     stored = hasher.hash_sync(SAMPLE_PASSWORD)
     view = sample_view()
 
@@ -84,6 +86,8 @@ def measure(repetitions: int) -> dict[str, dict[str, float]]:
         "hash": summary(cpu_ms(lambda: hasher.hash_sync(SAMPLE_PASSWORD), repetitions)),
         "verify": summary(cpu_ms(verify, repetitions)),
         "pdf": summary(cpu_ms(lambda: render_recap_pdf(view, datetime.now(UTC)), repetitions)),
+        "argon2id": f"{settings.argon2_memory_kib / 1024:g} MiB, t={settings.argon2_time_cost},"
+        f" p={settings.argon2_parallelism}",
     }
 
 
