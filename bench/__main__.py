@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Harness, running
-from bench.history import count_phase
 from bench.machine import cores, describe
 from bench.procstat import memory_kib
 from bench.report import (
@@ -80,11 +79,16 @@ def say(text: str) -> None:
 async def _counted(
     harness: Harness, command: dict[str, Any], anchor: str, histories: dict[str, Any], name: str
 ) -> dict[str, Any]:
-    """A phase, then the history events of the workflows started during it (bench/history.py)."""
+    """A phase, then the history events of the workflows started during it (bench/history.py),
+    counted by the driver (the Temporal client lives there) once the phase is over."""
     since = datetime.now(UTC)
     result = await harness.phase(command)
-    client = await harness.temporal()
-    histories[name] = await count_phase(client, since, datetime.now(UTC), anchor)
+    settings = harness.stack.settings
+    histories[name] = await harness.phase(
+        {"cmd": "histories", "address": settings.temporal_address,
+         "namespace": settings.temporal_namespace, "anchor": anchor,
+         "since": since.isoformat(), "until": datetime.now(UTC).isoformat()}
+    )  # fmt: skip
     return result
 
 

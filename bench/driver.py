@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -30,6 +31,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.capture import CodeCapture
 from bench.floor import FLOOR_TASK_QUEUE, FloorWorkflow, Step
+from bench.history import count_phase
 from bench.receiver import WebhookReceiver
 from bench.sample import DETAILS, invitation_body
 from bench.stats import Recorder
@@ -380,6 +382,10 @@ async def run_phase(
 async def run(command: dict[str, Any], driver: Driver) -> dict[str, Any]:
     load = {k: command[k] for k in ("users", "rate", "count", "duration", "warmup") if k in command}
     kind = command["cmd"]
+    if kind == "histories":
+        client = await Client.connect(command["address"], namespace=command["namespace"])
+        since, until = (datetime.fromisoformat(command[k]) for k in ("since", "until"))
+        return await count_phase(client, since, until, command["anchor"])
     if kind == "floor":
         client = await Client.connect(command["address"], data_converter=pydantic_data_converter)
         return await run_phase(lambda rec: driver.floor(client, rec), **load)

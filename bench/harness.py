@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from temporalio.client import Client
 
 from bench.procstat import RssSampler, snapshot
 from devstack.secrets_file import load_or_create
@@ -104,12 +103,6 @@ class Harness:
             "--scopes", "enrollments,events", "--quota-per-minute", str(SERVICE_QUOTA),
         )  # fmt: skip
         return str(json.loads(made)["key"])
-
-    async def temporal(self) -> Client:
-        settings = self.stack.settings
-        return await Client.connect(
-            settings.temporal_address, namespace=settings.temporal_namespace
-        )
 
     async def phase(self, command: dict[str, Any]) -> dict[str, Any]:
         """Run one driver command; add each process's CPU seconds and peak RSS in its window."""

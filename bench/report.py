@@ -270,8 +270,8 @@ def flow_rows(run: dict[str, Any]) -> list[str]:
     for name, (label, steps) in FLOWS.items():
         phase = run.get(name)
         if phase is None:
-            reason = run.get("not_run", {}).get(name, "not run")
-            lines.append(f"| {label} | not run: {reason} | | | |")
+            reason = run.get("not_run", {}).get(name)
+            lines.append(f"| {label} | {f'not run: {reason}' if reason else 'not run'} | | | |")
             continue
         whole = phase.get("latency", {}).get(steps[-1], {})
         cpu = cpu_ms_per(phase, PRODUCT_PROCESSES)
