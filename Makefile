@@ -29,7 +29,7 @@ typecheck: sync
 migrate: sync  ## apply database migrations to DATABASE_URL
 	@"$(UV)" run --frozen python -m storage.migrate upgrade
 
-bench: sync  ## measure one node: throughput, latency, CPU and memory per enrollment, floor, sign-ins
+bench: sync  ## measure one node: throughput, latency, CPU per enrollment against the limit, history events, sign-ins, the newer flows
 	@"$(UV)" run --frozen python -m bench
 
 bench-scale: sync  ## hold BENCH_PENDING (10,000) enrollments awaiting activation; memory, disk, latency
