@@ -163,9 +163,8 @@ class Driver:
                 rec, "password", 202,
                 http.post("/api/v1/sessions", json={"email": email, "password": password}),
             )  # fmt: skip
-            sent = time.perf_counter()
             code, arrived = await asyncio.wait_for(mail, MAIL_TIMEOUT)
-            rec.add("mail", sent, arrived - sent)
+            rec.add("mail", started, arrived - started)  # the code may come before the 202
             answer = {"challenge_id": asked.json()["challenge_id"], "code": code}
             await _call(rec, "code", 201, http.post("/api/v1/sessions/challenge", json=answer))
             rec.add("whole", started, time.perf_counter() - started)
@@ -213,9 +212,8 @@ class Driver:
             )  # fmt: skip
             invitation_id = invited.json()["invitation_id"]
             hook = self.receiver.expect_invitation(invitation_id)
-            sent = time.perf_counter()
             code, arrived = await asyncio.wait_for(mail, MAIL_TIMEOUT)
-            rec.add("mail", sent, arrived - sent)
+            rec.add("mail", started, arrived - started)  # the code may come before the 201
             acceptance = {
                 "email": email,
                 "code": code,

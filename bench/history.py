@@ -2,8 +2,9 @@
 
 At the end of a phase the bench lists, through the Temporal client, every workflow started in
 the phase's time span (an enrollment may start others: e-mail delivery, notifications,
-webhooks), fetches the histories of a sample of the completed ones of each type, and counts
-their events by kind. Per enrollment, each type counts for its mean events times how many of
+webhooks), fetches the histories of a sample of the completed ones of each type (of the running
+ones, their history so far, for a type none of whose runs is over), and counts their events by
+kind. Per enrollment, each type counts for its mean events times how many of
 it were started per anchor workflow (the enrollment, or the floor's workflow). Queries leave no
 event in a history and do not show here.
 """
@@ -91,13 +92,19 @@ async def count_phase(
     workflow by kind, from up to `sample` completed histories of each type."""
     started: Counter[str] = Counter()
     completed: dict[str, list[tuple[str, str]]] = {}
+    running: dict[str, list[tuple[str, str]]] = {}
     async for execution in client.list_workflows(_query(since, until)):
         started[execution.workflow_type] += 1
+        run = (execution.id, execution.run_id)
         if execution.status == WorkflowExecutionStatus.COMPLETED:
-            run = (execution.id, execution.run_id)
             completed.setdefault(execution.workflow_type, []).append(run)
+        elif execution.status == WorkflowExecutionStatus.RUNNING:
+            running.setdefault(execution.workflow_type, []).append(run)
+    # A type none of whose runs is over yet (a webhook delivery process lingers for the next
+    # event) is counted from its history so far: the work it did in the phase.
+    sampled = completed | {t: runs for t, runs in running.items() if t not in completed}
     means: dict[str, dict[str, float]] = {}
-    for workflow_type, runs in completed.items():
+    for workflow_type, runs in sampled.items():
         histories = [
             (await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()).events
             for workflow_id, run_id in runs[:sample]
@@ -106,6 +113,7 @@ async def count_phase(
     return {
         "anchor": anchor,
         "started": dict(started),
-        "sampled": {t: min(len(runs), sample) for t, runs in completed.items()},
+        "sampled": {t: min(len(runs), sample) for t, runs in sampled.items()},
+        "still_running": sorted(set(sampled) - set(completed)),
         "events": per_anchor(dict(started), means, anchor),
     }

@@ -240,11 +240,14 @@ def history_table(histories: dict[str, Any]) -> list[str]:
     lines += ["", "Workflows started per anchor workflow in each phase (histories sampled):", ""]
     for name, label in columns:
         found = histories[name]
-        anchors = found["started"].get(found["anchor"], 0)
+        anchors = found["started"].get(found["anchor"], 0) or 1
+        running = set(found.get("still_running", []))
         lines.append(
             f"- {label.partition(',')[0]}: "
             + ", ".join(
-                f"{workflow_type} {count / anchors:.2f} ({found['sampled'].get(workflow_type, 0)})"
+                f"{workflow_type} {count / anchors:.2f} ({found['sampled'].get(workflow_type, 0)}"
+                + (", still running: history so far" if workflow_type in running else "")
+                + ")"
                 for workflow_type, count in sorted(found["started"].items())
             )
         )

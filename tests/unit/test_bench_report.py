@@ -227,3 +227,30 @@ def test_a_flow_row_gives_throughput_the_whole_p99_and_cpu_per_flow() -> None:
         " 60.0 / 120 | 2.0 / 5.0 / 8.0 | 0 |" in report
     )
     assert "Webhook deliveries per worker CPU-second: 200 (5.0 ms of worker CPU each" in report
+
+
+def test_the_history_table_sets_the_product_beside_the_floor() -> None:
+    histories = {
+        "product": {
+            "anchor": "EnrollmentWorkflow",
+            "started": {"EnrollmentWorkflow": 40, "WebhookDeliveryWorkflow": 20},
+            "sampled": {"EnrollmentWorkflow": 20, "WebhookDeliveryWorkflow": 20},
+            "still_running": ["WebhookDeliveryWorkflow"],
+            "events": {"upsert workflow search attributes": 8.0, "timer started": 5.5},
+        },
+        "floor": {
+            "anchor": "FloorWorkflow",
+            "started": {"FloorWorkflow": 90},
+            "sampled": {"FloorWorkflow": 20},
+            "events": {"workflow task completed": 8.0},
+        },
+    }
+    report = main_report(_run(histories=histories))
+    assert "| event | product, per enrollment | floor, per workflow |" in report
+    assert "| workflow task completed | 0.0 | 8.0 |" in report
+    assert "| upsert workflow search attributes | 8.0 | 0.0 |" in report
+    assert "| **all events** | **13.5** | **8.0** |" in report
+    assert (
+        "- product: EnrollmentWorkflow 1.00 (20), WebhookDeliveryWorkflow 0.50"
+        " (20, still running: history so far)" in report
+    )
