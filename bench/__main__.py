@@ -240,6 +240,7 @@ async def main_scale(args: argparse.Namespace, harness: Harness) -> dict[str, An
 
 async def main() -> None:
     args = parse()
+    verdict = ""  # a scale run's one line, kept on the page: the target asks for three runs
     with tempfile.TemporaryDirectory(prefix="bench-") as data_dir:
         say(f"starting the stack in {data_dir}")
         async with running(
@@ -247,15 +248,14 @@ async def main() -> None:
         ) as harness:
             if args.mode == "scale":
                 scale = await main_scale(args, harness)
-                report = scale_report(scale)
+                report, verdict = scale_report(scale), scale_run_line(scale)
             else:
                 report = main_report(await main_run(args, harness))
-    say("\n" + report)
+    say("\n" + report + (f"\n\n{verdict}" if verdict else ""))
     if not args.no_write:
         write_section("scale" if args.mode == "scale" else "latest", report)
-        if args.mode == "scale":  # each run's verdict is kept: the target asks for three
-            runs = [*recorded_scale_runs(), scale_run_line(scale)]
-            write_section("scale-runs", "\n".join(runs))
+        if verdict:
+            write_section("scale-runs", "\n".join([*recorded_scale_runs(), verdict]))
         say(f"\nwritten to {PAGE}")
 
 
