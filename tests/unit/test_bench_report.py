@@ -165,6 +165,11 @@ def test_the_targets_read_against_the_limit_and_the_floor() -> None:
     assert "| worker | 109 | 71 (floor's worker 33 + 1 PDF) | 1.54 | +38 |" in report
     assert "| Temporal server | 92 | 57 (the floor's server) | 1.61 | +35 |" in report
     assert "| **total** | 275 | 181 (the floor + 2 hashes + 1 PDF) | 1.52 | +94 |" in report
+    # 27 s of API CPU for 1,000 sign-ins: 27 ms each, 25 of them the verification.
+    assert (
+        "27.0 ms of API CPU each, 25.0 ms the argon2id verification alone, 2.0 ms the request"
+        " around it." in report
+    )
 
 
 def test_a_product_within_a_quarter_of_the_limit_meets_it() -> None:
