@@ -6,6 +6,7 @@ history, kept by hand) stays as it is.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -86,26 +87,33 @@ def _ratio(part: float, whole: float) -> float:
 
 
 _SCALE_LINE = re.compile(
-    r"^- (?P<date>.+?): largest p99 change (?P<change>[+-]?\d+)%, (?P<verdict>met|not met)$"
+    r"^- (?P<date>.+?): largest p99 change (?P<change>[+-]?\d+%|unknown .*),"
+    r" (?P<verdict>met|not met)$"
 )
 
 
 def worst_scale_change(run: dict[str, Any]) -> float:
-    """The largest relative p99 change of a step, empty system → with the pending enrollments."""
+    """The largest relative p99 change of a step, empty system → with the pending enrollments;
+    infinite when a step has no sample on either side (the target cannot be judged then)."""
     worst = -1.0
     for step in STEPS:
         a = run["empty"]["latency"].get(step, {})
         b = run["full"]["latency"].get(step, {})
-        if a and b and a["p99_ms"]:
-            worst = max(worst, b["p99_ms"] / a["p99_ms"] - 1)
+        if not (a.get("n") and b.get("n") and a["p99_ms"]):
+            return math.inf
+        worst = max(worst, b["p99_ms"] / a["p99_ms"] - 1)
     return worst
+
+
+def _change(worst: float) -> str:
+    return f"{worst:+.0%}" if math.isfinite(worst) else "unknown (a step without samples)"
 
 
 def scale_run_line(run: dict[str, Any]) -> str:
     """One `make bench-scale` run's verdict, as the page keeps it between runs."""
     worst = worst_scale_change(run)
     verdict = "met" if worst <= SCALE_CHANGE else "not met"
-    return f"- {run['machine']['date']}: largest p99 change {worst:+.0%}, {verdict}"
+    return f"- {run['machine']['date']}: largest p99 change {_change(worst)}, {verdict}"
 
 
 def recorded_scale_runs(page: Path = PAGE) -> list[str]:
@@ -416,9 +424,10 @@ def scale_report(run: dict[str, Any]) -> str:
     for step in STEPS:
         a = empty["latency"].get(step, {})
         b = full["latency"].get(step, {})
-        if not a or not b:
+        if not (a.get("n") and b.get("n") and a["p99_ms"]):
+            rows.append(f"| {step} | {a.get('n', 0)} samples | {b.get('n', 0)} samples | — |")
             continue
-        change = b["p99_ms"] / a["p99_ms"] - 1 if a["p99_ms"] else 0.0
+        change = b["p99_ms"] / a["p99_ms"] - 1
         rows.append(
             f"| {step} | {_ms(a['p50_ms'])} / {_ms(a['p99_ms'])} |"
             f" {_ms(b['p50_ms'])} / {_ms(b['p99_ms'])} | {change:+.0%} |"
@@ -437,7 +446,7 @@ def scale_report(run: dict[str, Any]) -> str:
         f"| worker RSS < 500 MB with them pending | {worker_mib:.0f} MiB"
         f" (peak {run['worker_peak_kib'] / 1024:.0f} MiB while filling)"
         f" | {_met(worker_mib * 1.048576 < 500)} |",
-        f"| new-enrollment p99 within 20 % of the empty system's | largest change {worst:+.0%}"
+        f"| new-enrollment p99 within 20 % of the empty system's | largest change {_change(worst)}"
         f" | {_met(worst <= SCALE_CHANGE)} |",
         "",
         f"Temporal database: {run['db_growth_bytes'] / 2**20:.0f} MiB more,"

@@ -209,6 +209,23 @@ def test_a_scale_run_line_records_its_largest_change() -> None:
     assert scale_run_line(run) == "- 2026-12-06 11:00 UTC: largest p99 change +19%, met"
 
 
+def test_a_scale_run_with_a_step_never_sampled_is_not_met() -> None:
+    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    empty = {"latency": {s: _latency(100.0) for s in steps}}
+    empty["latency"]["pdf"] = {"n": 0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
+    run = {
+        "empty": empty,
+        "full": {"latency": {s: _latency(90.0) for s in steps}},
+        "machine": {"date": "2026-12-06 11:00 UTC"},
+    }
+    line = scale_run_line(run)
+    assert line == (
+        "- 2026-12-06 11:00 UTC: largest p99 change unknown (a step without samples), not met"
+    )
+    page_lines = [line]
+    assert scale_target(page_lines * 3) == (0, 3, False)
+
+
 def test_a_flow_that_could_not_run_says_why() -> None:
     reason = "the API serves no /api/v1/sessions/challenge"
     report = main_report(_run(not_run={"second_step": reason}))
