@@ -58,9 +58,10 @@ class RequestFailed(Exception):
 class Driver:
     capture: CodeCapture
     receiver: WebhookReceiver
-    # Activated subscribers (identifier, password, the activating client's device token if the
-    # API gives one), signed in with during the sign-in phases.
-    credentials: list[tuple[str, str, str | None]] = field(default_factory=list)
+    # Activated subscribers (identifier, password, the activating client's device token), signed
+    # in with during the sign-in phases: as a recognised client, so no second step (SPEC §9),
+    # except in the second step's own phase, which leaves the token out.
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)
     # The service key and webhook endpoint of the services phases, and the deliveries received.
     service_key: str = ""
     endpoint_id: str = ""
@@ -116,7 +117,7 @@ class Driver:
             rec, "activate", 201, http.post("/api/v1/activations", json=activation)
         )
         token = activated.json()["access_token"]
-        device_token = activated.json().get("device_token")
+        device_token = activated.json()["device_token"]
         pdf = await _call(
             rec, "pdf", 200,
             http.get("/api/v1/me/recap.pdf", headers={"Authorization": f"Bearer {token}"}),
@@ -128,16 +129,11 @@ class Driver:
         self.credentials.append((email, password, device_token))
 
     async def sign_in(
-        self,
-        http: httpx.AsyncClient,
-        rec: Recorder,
-        pick: itertools.cycle[tuple[str, str, str | None]],
+        self, http: httpx.AsyncClient, rec: Recorder, pick: itertools.cycle[tuple[str, str, str]]
     ) -> None:
         """As the client that activated (its device token): one argon2id verification."""
         email, password, device_token = next(pick)
-        body = {"email": email, "password": password}
-        if device_token:
-            body["device_token"] = device_token
+        body = {"email": email, "password": password, "device_token": device_token}
         try:
             await _call(rec, "sign_in", 201, http.post("/api/v1/sessions", json=body))
             rec.complete()
