@@ -15,7 +15,9 @@ from web import (
     adhesion_pages,
     codec_pages,
     enrollment_pages,
+    legal_pages,
     password_reset_pages,
+    rgaa,
 )
 from web.inbox import inbox_router
 from web.letters_page import letters_router
@@ -29,12 +31,15 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.session_cookies = SessionCookies(settings)
     # Every page's footer names the assistance channel.
     TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
+    # …and the accessibility status the audit supports (web/rgaa.py), linking the statement.
+    TEMPLATES.env.globals["accessibility"] = rgaa.result().conformance
     app.include_router(account_pages.router)
     app.include_router(account_settings_pages.router)
     app.include_router(password_reset_pages.router)
     app.include_router(enrollment_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
+    app.include_router(legal_pages.router)
     mail_folder = settings.data_dir / "mail"
     if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():
         app.include_router(inbox_router(mail_folder))
