@@ -45,7 +45,8 @@ _FOCUS_SHOWN = """() => {
   const seen = box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
     && box.top < innerHeight && box.left < innerWidth;
   const label = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim();
-  const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' «' + label.slice(0, 40) + '»';
+  const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + ' «' + label.slice(0, 40) + '»';
   if (!(outline || shadow)) return name + ': focus not drawn';
   if (!seen) return name + ': focused out of sight';
   return '';
@@ -128,7 +129,14 @@ _LOSSES = """() => {
   const losses = [];
   const doc = document.documentElement;
   const wider = doc.scrollWidth - doc.clientWidth;
-  if (wider > 0) losses.push(`page ${wider}px wider than the window`);
+  if (wider > 0) {
+    // The innermost elements that stick out: what to fix.
+    const out = [...document.querySelectorAll('body *')]
+      .filter(el => el.getBoundingClientRect().right > doc.clientWidth + 1);
+    const inner = out.filter(el => !out.some(other => other !== el && el.contains(other)))
+      .slice(0, 3).map(el => `${el.tagName.toLowerCase()}.${el.className}`);
+    losses.push(`page ${wider}px wider than the window (${inner.join(', ')})`);
+  }
   const clips = ['hidden', 'clip'];
   for (const el of document.querySelectorAll('body *')) {
     if (el.closest('.visually-hidden, .skip-link')) continue;

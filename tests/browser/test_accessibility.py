@@ -16,12 +16,12 @@ from dataclasses import field as attribute
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Locator, Page, expect
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from settings import Settings
-from tests.a11y import axe_violations, text_losses
+from tests.a11y import axe_violations, tab_cycle, tab_to, text_losses
 from tests.accounts import own_dev_server
 from tests.browser.conftest import DESKTOP, PHONE, new_context
 from tests.letters import code_in, letter, letter_folder
@@ -334,3 +334,128 @@ async def test_every_page_state_passes_axe_core(
     finally:
         await context.close()
     assert not found, f"{len(found)} problems:\n" + "\n".join(found)
+
+
+# -- The keyboard only ----------------------------------------------------------------------------
+
+
+async def key_to(page: Page, target: Locator, key: str = "Enter") -> None:
+    """Tab to `target` (focus visible all the way), then press `key` on it."""
+    await tab_to(page, target)
+    await page.keyboard.press(key)
+
+
+async def type_in(page: Page, label: str, text: str) -> None:
+    await tab_to(page, field(page, label))
+    await page.keyboard.type(text)
+
+
+async def walked(page: Page, title: str) -> list[str]:
+    """The page headed `title`, every focusable element of it reached with Tab and back with
+    Shift+Tab (tests.a11y.tab_cycle), the skip link first."""
+    await heading(page, title)
+    path = await tab_cycle(page)
+    assert path[0] == "a:Aller au contenu", path[:3]
+    return path
+
+
+async def test_the_whole_enrollment_and_the_account_pages_with_the_keyboard_only(
+    page: Page, mail_sink: MailSink
+) -> None:
+    email = unique_email("clavier")
+    await page.goto("/")
+    await walked(page, "Espace abonné")
+    await key_to(page, page.get_by_role("link", name="cliquez sur ce lien pour vous inscrire"))
+    await walked(page, "Abonnement à votre espace")
+    box = page.get_by_label(TERMS_LABEL)
+    await key_to(page, box, "Space")
+    await expect(box).to_be_checked()
+    await key_to(page, page.get_by_role("button", name="Saisir vos identifiants"))
+
+    await walked(page, "Créer vos identifiants")
+    await type_in(page, "Votre identifiant (adresse e-mail)", email)
+    await type_in(page, "Confirmer votre nouvelle adresse mail", email)
+    await type_in(page, "Votre mot de passe", PASSWORD)
+    await type_in(page, "Confirmer votre nouveau mot de passe", PASSWORD)
+    await key_to(page, page.get_by_role("button", name="Valider"))
+
+    await walked(page, "Votre inscription")
+    # A closed list takes the option whose words are typed on it.
+    await type_in(page, "Civilité", "Madame")
+    await type_in(page, "Nom", "Rosemonde")
+    await type_in(page, "Prénom", "Lila")
+    await type_in(page, "SIREN ou équivalent", SIREN)
+    await type_in(page, "Numéro de téléphone professionnel", "01 23 45 67 89")
+    await type_in(page, "Numéro de la voie", "12")
+    await type_in(page, "Nature de la voie", "Rue")
+    await type_in(page, "Libellé de la voie", "de la Paix")
+    await type_in(page, "Code postal", "75002")
+    await type_in(page, "Ville", "Paris")
+    await type_in(page, "Question", "Quel est votre surnom")
+    await type_in(page, "Réponse", ANSWER)
+    await expect(field(page, "Civilité")).to_have_value("madame")
+    await expect(field(page, "Question")).to_have_value("nickname")
+    await key_to(page, page.get_by_role("button", name="Valider"))
+
+    await walked(page, "Votre inscription")  # the recap
+    await key_to(page, page.get_by_role("button", name="Confirmer"))
+    await walked(page, "Vos identifiants d'authentification")
+    await key_to(page, page.get_by_role("link", name="OK"))
+
+    code = code_from(await mail_sink.message_to(email))
+    await heading(page, "Espace abonné")
+    await key_to(page, page.get_by_role("link", name="cliquez sur ce lien pour l'activer"))
+    await walked(page, "Activer votre compte fiscal")
+    await type_in(page, "Saisissez votre identifiant", email)
+    await type_in(page, "Entrez le code (à 12 caractères)", code)
+    await key_to(page, page.get_by_role("button", name="Valider"))
+    await walked(page, "Votre espace abonné est créé")
+    await key_to(page, page.get_by_role("link", name="Accéder à votre espace"))
+
+    # « Mon espace »: each page reached from it, walked, then left by its own way back; each
+    # form sent empty, and its errors walked too.
+    await walked(page, "Mon espace")
+    main = page.get_by_role("main")
+    for link, title, button in (
+        ("Modifier mon mot de passe", "Modifier mon mot de passe", "Valider"),
+        ("Modifier mon adresse électronique", "Modifier mon adresse électronique", "Valider"),
+        ("Mes coordonnées", "Mes coordonnées", None),
+        ("Mes sessions", "Mes sessions", None),
+        ("Fermer mon espace", "Fermer mon espace", "Fermer mon espace"),
+    ):
+        await key_to(page, main.get_by_role("link", name=link, exact=True))
+        await walked(page, title)
+        if button:
+            await key_to(page, main.get_by_role("button", name=button, exact=True))
+            await walked(page, title)
+        await key_to(page, main.get_by_role("link", name="Retour à mon espace"))
+        await heading(page, "Mon espace")
+
+    await key_to(page, main.get_by_role("link", name="Mes adhésions", exact=True))
+    await walked(page, "Mes adhésions")
+    await key_to(page, main.get_by_role("link", name="Demander une adhésion"))
+    await walked(page, "Demander une adhésion")
+    await key_to(page, main.get_by_role("button", name="Valider"))
+    await walked(page, "Demander une adhésion")
+    await type_in(page, "Numéro SIREN de l'entreprise", SIREN)
+    await key_to(page, main.get_by_role("button", name="Valider"))
+    await walked(page, "Mes adhésions")
+    await key_to(page, main.get_by_role("link", name="Activer une adhésion"))
+    await walked(page, "Activer une adhésion")
+    await key_to(page, main.get_by_role("link", name="Quitter"))
+    await heading(page, "Mes adhésions")
+
+    # The footer's pages, then out.
+    for link, title in (
+        ("Accessibilité\u00a0: partiellement conforme", "Déclaration d'accessibilité"),
+        ("Mentions légales", "Mentions légales"),
+        ("Données personnelles", "Données personnelles"),
+        ("Cookies", "Cookies"),
+        ("Plan du site", "Plan du site"),
+    ):
+        footer = page.get_by_role("contentinfo")
+        await key_to(page, footer.get_by_role("link", name=link, exact=True))
+        await walked(page, title)
+    await key_to(page, page.get_by_role("link", name="Mon espace", exact=True).first)
+    await key_to(page, page.get_by_role("button", name="Se déconnecter"))
+    await heading(page, "Espace abonné")
