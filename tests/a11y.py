@@ -67,8 +67,13 @@ async def is_focused(locator: Locator) -> bool:
 async def tab_to(page: Page, target: Locator, key: str = "Tab") -> int:
     """Press Tab (or Shift+Tab) until `target` has the focus, the focus visible at each step;
     the number of presses it took."""
+    left = 0
     for presses in range(1, MAX_TABS + 1):
         await page.keyboard.press(key)
+        if await page.evaluate(_WHERE) == "":
+            left += 1  # out of the page, past its last element: the next press comes back in
+            assert left < 2, f"{target} not in the page's tab order"
+            continue
         problem = await focus_problem(page)
         assert not problem, f"after {presses} × {key}: {problem}"
         if await is_focused(target):
@@ -77,22 +82,29 @@ async def tab_to(page: Page, target: Locator, key: str = "Tab") -> int:
 
 
 async def tab_cycle(page: Page) -> list[str]:
-    """From the top of the page, Tab through every focusable element until the focus leaves the
-    page: each must show its focus; then Shift+Tab goes back the same way. Their names, in
-    order. A trap would stop the cycle short of leaving the page."""
-    await page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+    """Every focusable element of the page, in the order Tab reaches them from the top, each
+    showing its focus; then Shift+Tab must go back the same way, to the first. Wherever the focus
+    starts (a page may put it on its first error), Tab first takes it out of the page, and the
+    next Tab brings it back in at the top. A trap would keep it in the page for good."""
+    for presses in range(1, MAX_TABS + 1):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(_WHERE) == "":
+            break
+        problem = await focus_problem(page)
+        assert not problem, f"after {presses} × Tab: {problem}"
+    else:
+        raise AssertionError(f"the focus never left the page in {MAX_TABS} × Tab: trapped")
     path: list[str] = []
     for _ in range(MAX_TABS):
         await page.keyboard.press("Tab")
         where = await page.evaluate(_WHERE)
         if where == "" and path:
-            break  # past the last element: the focus has left the document
+            break  # past the last element: the focus has left the page again
         problem = await focus_problem(page)
         assert not problem, f"after {path[-3:]}: {problem}"
         path.append(where)
     else:
         raise AssertionError(f"the focus never left the page: {path[-5:]}")
-    assert path, "nothing focusable"
     back: list[str] = []
     for _ in path:
         await page.keyboard.press("Shift+Tab")

@@ -400,7 +400,7 @@ async def test_the_whole_enrollment_and_the_account_pages_with_the_keyboard_only
     await walked(page, "Votre inscription")  # the recap
     await key_to(page, page.get_by_role("button", name="Confirmer"))
     await walked(page, "Vos identifiants d'authentification")
-    await key_to(page, page.get_by_role("link", name="OK"))
+    await key_to(page, page.get_by_role("link", name="OK", exact=True))
 
     code = code_from(await mail_sink.message_to(email))
     await heading(page, "Espace abonné")
@@ -457,5 +457,6 @@ async def test_the_whole_enrollment_and_the_account_pages_with_the_keyboard_only
         await key_to(page, footer.get_by_role("link", name=link, exact=True))
         await walked(page, title)
     await key_to(page, page.get_by_role("link", name="Mon espace", exact=True).first)
+    await heading(page, "Mon espace")
     await key_to(page, page.get_by_role("button", name="Se déconnecter"))
     await heading(page, "Espace abonné")
