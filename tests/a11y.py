@@ -4,12 +4,14 @@ page (the browser context bypasses the pages' CSP for it: the product itself run
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
-import axe_playwright_python
 from playwright.async_api import Locator, Page
 
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+_PACKAGE = find_spec("axe_playwright_python")
+assert _PACKAGE is not None and _PACKAGE.origin, "axe-playwright-python is missing: uv sync"
+AXE = Path(_PACKAGE.origin).parent / "axe.min.js"
 # WCAG 2.1 levels A and AA, the level the RGAA's criteria carry.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # More presses than any page has focusable elements: beyond that, focus is trapped or lost.

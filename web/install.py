@@ -29,6 +29,7 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.session_cookies = SessionCookies(settings)
+    app.state.page_settings = settings  # for the pages that need no service (web.legal_pages)
     # Every page's footer names the assistance channel.
     TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
     # …and the accessibility status the audit supports (web/rgaa.py), linking the statement.

@@ -5,9 +5,9 @@ deployment (settings `LEGAL_*`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from domain import retention
@@ -15,8 +15,9 @@ from domain.formatting import french_date, french_duration
 from security.codec_pass import COOKIE_NAME as CODEC_COOKIE
 from settings import Settings
 from web import rgaa
-from web.page import PageDep, PageRoute
+from web.page import Page, PageRoute
 from web.session import COOKIE_NAME as SESSION_COOKIE
+from web.session import SessionCookies
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -46,7 +47,18 @@ def durations(settings: Settings) -> dict[str, str]:
     }
 
 
-def _facts(page: PageDep) -> dict[str, Any]:
+def information_page(request: Request) -> Page:
+    """The browser's page without the services: these pages need none, so they stay readable
+    while the database or Temporal is down."""
+    cookies: SessionCookies = request.app.state.session_cookies
+    settings: Settings = request.app.state.page_settings
+    return Page(request, cookies.load(request), cookies, settings)
+
+
+InformationPage = Annotated[Page, Depends(information_page)]
+
+
+def _facts(page: Page) -> dict[str, Any]:
     settings = page.settings
     audit = rgaa.result()
     return {
@@ -66,7 +78,7 @@ def _facts(page: PageDep) -> dict[str, Any]:
 
 
 def _page(path: str, template: str) -> None:
-    async def show(page: PageDep) -> Response:
+    async def show(page: InformationPage) -> Response:
         return page.render(template, **_facts(page))
 
     router.add_api_route(path, show, methods=["GET"], name=template.removesuffix(".html"))
