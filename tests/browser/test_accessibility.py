@@ -27,7 +27,7 @@ from tests.browser.conftest import DESKTOP, PHONE, new_context
 from tests.letters import code_in, letter, letter_folder
 from tests.live import LiveApp
 from tests.support import code_from, unique_email
-from tests.web import TERMS_LABEL, field, fill_details, fill_identifiers, heading, shot
+from tests.web import BREAKABLE, TERMS_LABEL, field, fill_details, fill_identifiers, heading, shot
 
 pytestmark = pytest.mark.browser
 
@@ -304,6 +304,8 @@ async def audit(walk: Walk, phone: bool) -> list[str]:
         await state.reach(walk)
         await heading(page, state.heading)
         found += [f"{state.name}: {problem}" for problem in await axe_violations(page)]
+        text = await page.locator("body").inner_text()
+        found += [f"{state.name}: breakable « {bad.group()} »" for bad in BREAKABLE.finditer(text)]
         if phone:
             overflow = await page.evaluate(
                 "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
