@@ -55,9 +55,9 @@ NOT_APPLICABLE: frozenset[str] = frozenset(
 # The criteria not met, and why (the statement's « Non-conformités »).
 NOT_MET: dict[str, str] = {
     "13.1": (
-        "Une inscription commencée est effacée après {draft_idle} sans action, et une session de "
-        "«\u00a0Mon espace\u00a0» prend fin {session} après la connexion, sans avertissement préalable ni "
-        "moyen de prolonger le délai (les pages n'utilisent pas de script)."
+        "Une inscription commencée est effacée après {draft_idle} sans action, et une session "
+        "de «\u00a0Mon espace\u00a0» prend fin {session} après la connexion, sans avertissement "
+        "préalable ni moyen de prolonger le délai (les pages n'utilisent pas de script)."
     ),
 }
 
