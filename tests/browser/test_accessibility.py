@@ -35,6 +35,7 @@ PASSWORD = "Secret2026"  # tests.web.fill_identifiers's
 NEW_PASSWORD = "Nouveau2027"
 ANSWER = "Tâta"  # tests.web.fill_details's
 SIREN = "732 829 320"  # in the embedded company registry
+NARROWEST = 320  # CSS pixels: the RGAA's reflow width (10.11)
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "accessibilite"
 
 
@@ -307,11 +308,16 @@ async def audit(walk: Walk, phone: bool) -> list[str]:
         text = await page.locator("body").inner_text()
         found += [f"{state.name}: breakable « {bad.group()} »" for bad in BREAKABLE.finditer(text)]
         if phone:
-            overflow = await page.evaluate(
-                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 0:
-                found.append(f"{state.name}: {overflow}px of horizontal scroll")
+            # At the phone's width, then at 320 px, the narrowest the RGAA asks for (10.11).
+            for width in (PHONE["width"], NARROWEST):
+                await page.set_viewport_size({"width": width, "height": PHONE["height"]})
+                overflow = await page.evaluate(
+                    "() => document.documentElement.scrollWidth"
+                    " - document.documentElement.clientWidth"
+                )
+                if overflow > 0:
+                    found.append(f"{state.name}: {overflow}px of horizontal scroll at {width}px")
+            await page.set_viewport_size(PHONE)
         else:
             found += [f"{state.name}: {loss}" for loss in await text_losses(page)]
         await shot(page, ("telephone-" if phone else "ordinateur-") + state.name, SHOTS)
