@@ -34,6 +34,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
     # …and the accessibility status the audit supports (web/rgaa.py), linking the statement.
     TEMPLATES.env.globals["accessibility"] = rgaa.result().conformance
+    # The time limits the pages announce (RGAA 13.1), as the notices write them.
+    TEMPLATES.env.globals["durations"] = legal_pages.durations(settings)
     app.include_router(account_pages.router)
     app.include_router(account_settings_pages.router)
     app.include_router(password_reset_pages.router)
