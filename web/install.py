@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from mail.support import SupportChannel
+from domain.support import SupportChannel
 from settings import Environment, Settings
 from web import (
     account_pages,
@@ -19,8 +19,8 @@ from web import (
     password_reset_pages,
     rgaa,
 )
-from web.inbox import inbox_router
-from web.letters_page import letters_router
+from web.dev.inbox import inbox_router
+from web.dev.letters import letters_router
 from web.page import TEMPLATES
 from web.session import SessionCookies
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.formatting import french_duration
-from mail.support import DEFAULT_SUPPORT, SupportChannel
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from settings import Settings
 from web.page import in_page_order
 from web.typography import french_spacing
