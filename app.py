@@ -12,10 +12,12 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from activities.webhook_dispatch import WebhookDispatch
 from api import openapi, problems
 from api.idempotency import IdempotencyKeys
 from api.routes import (
     account,
+    account_security,
     activations,
     adhesions,
     codec,
@@ -25,8 +27,11 @@ from api.routes import (
     password_resets,
     reference,
     subscriber,
+    webhooks,
 )
 from companies.registry import registry_from_settings
+from domain.webhooks import UrlPolicy
+from http_common.client_address import ClientAddressResolver
 from http_common.middleware import BodySizeLimit, RequestContext
 from http_common.security_headers import SecurityHeaders
 from http_common.state import AppState
@@ -36,19 +41,31 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from security.sealed import SealedBox
+from security.secret_box import SecretBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
+from services.second_step import SecondStepService
+from services.security_events import EventRecorder
+from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
-from settings import Environment, Settings, get_settings
+from services.totp import TotpService
+from services.webhook_endpoints import WebhookEndpoints
+from settings import Environment, Settings, get_settings, parse_codec_keys
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
+from storage.devices import DeviceRepository
 from storage.engine import make_engine
+from storage.second_factor import ChallengeRepository, TotpRepository
+from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
+from storage.webhooks import WebhookRepository
 from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
 
@@ -70,6 +87,7 @@ def build_state(
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     sessions = SessionRepository(engine)
+    events = EventRecorder(engine)
     notifier = Notifier(client, settings.temporal_task_queue)
     adhesions = AdhesionService(
         client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
@@ -86,6 +104,27 @@ def build_state(
         before_closing=adhesions.withdraw_all,
     )
     resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
+    devices = DeviceRepository(engine)
+    subscribers = SubscriberService(
+        settings, repository, sessions, hasher, throttle, client, devices=devices
+    )
+    box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
+    totp = TotpService(
+        TotpRepository(engine), box, keyed, hasher, throttle, notifier, events, clock
+    )
+    second_step = SecondStepService(
+        client,
+        settings,
+        subscribers,
+        repository,
+        ChallengeRepository(engine),
+        totp,
+        keyed,
+        throttle,
+        notifier,
+        events,
+        clock,
+    )
     return AppState(
         settings=settings,
         engine=engine,
@@ -94,13 +133,26 @@ def build_state(
         codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
-        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle, client),
+        subscribers=subscribers,
         throttle=throttle,
         adhesions=adhesions,
         account=account,
         password_resets=resets,
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
+        ),
+        second_step=second_step,
+        totp=totp,
+        devices=DeviceService(settings, devices, events),
+        events=events,
+        service_clients=ServiceClients(ServiceClientRepository(engine), keyed, clock),
+        addresses=ClientAddressResolver.from_settings(settings),
+        webhooks=WebhookEndpoints(
+            WebhookRepository(engine),
+            SecretBox.from_settings(settings),
+            WebhookDispatch(client, settings, keyed),
+            UrlPolicy(allow_local=settings.webhooks_allow_local),
+            clock,
         ),
     )
 
@@ -130,7 +182,16 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         redoc_url=None,
     )
     problems.install(app)
-    routers = (enrollments, activations, subscriber, account, password_resets, adhesions)
+    routers = (
+        enrollments,
+        activations,
+        subscriber,
+        account_security,
+        account,
+        password_resets,
+        adhesions,
+        webhooks,
+    )
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.models import EnrollmentStatus, IdentifiersForm
 from domain.reference import Civility
@@ -117,17 +117,28 @@ class ActivationOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime
+    # This client proved the address: it is recognised at sign-in (SPEC §9).
+    device_token: str | None = None
+
+
+# A token from security.tokens.new_token (32 random bytes, URL-safe base64, no padding).
+TOKEN_SHAPE = r"^[A-Za-z0-9_-]{43}$"  # noqa: S105 - a shape, not a token
 
 
 class SessionIn(BaseModel):
     email: str = ""
     password: str = ""
+    # The device token a previous second step (or the activation) gave: a recognised client
+    # skips the second step (SPEC §9).
+    device_token: str | None = Field(default=None, pattern=TOKEN_SHAPE, repr=False)
 
 
 class SessionOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime
+    # The recognised device's token; null only when SECOND_FACTOR=off and none was given.
+    device_token: str | None = None
 
 
 class ProfileOut(BaseModel):

@@ -18,6 +18,7 @@ from web import (
     legal_pages,
     password_reset_pages,
     rgaa,
+    security_pages,
 )
 from web.dev.inbox import inbox_router
 from web.dev.letters import letters_router
@@ -43,6 +44,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
     app.include_router(legal_pages.router)
+    app.include_router(security_pages.router)
     mail_folder = settings.data_dir / "mail"
     if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():
         app.include_router(inbox_router(mail_folder))
