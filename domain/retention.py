@@ -1,5 +1,6 @@
-"""How long what has served its purpose is kept (SPEC §9), stated once: the personal-data and
-cookie pages read these, as the purge schedule and the device cookie do."""
+"""How long what has served its purpose is kept (SPEC §9), stated once: the personal-data page
+reads these, as the purge schedule is to. (The device cookie's lifetime is the setting
+`DEVICE_LIFETIME`.)"""
 
 from __future__ import annotations
 
@@ -9,5 +10,3 @@ from datetime import timedelta
 SPENT_ROWS = timedelta(days=30)
 # The security events of « Activité de mon espace ».
 EVENT_MONTHS = 12
-# The cookie of a browser recognised after a sign-in's second step.
-DEVICE_COOKIE = timedelta(days=30)

@@ -15,6 +15,7 @@ from domain.formatting import french_date, french_duration
 from security.codec_pass import COOKIE_NAME as CODEC_COOKIE
 from settings import Settings
 from web import rgaa
+from web.device_cookie import DEVICE_COOKIE
 from web.page import Page, PageRoute
 from web.session import COOKIE_NAME as SESSION_COOKIE
 from web.session import SessionCookies
@@ -42,7 +43,7 @@ def durations(settings: Settings) -> dict[str, str]:
         "lockout_max": french_duration(settings.sign_in_lockout_max),
         "codec_session": french_duration(settings.codec_session_lifetime),
         "spent_rows": french_duration(retention.SPENT_ROWS),
-        "device_cookie": french_duration(retention.DEVICE_COOKIE),
+        "device_cookie": french_duration(settings.device_lifetime),
         "events": f"{retention.EVENT_MONTHS}\u00a0mois",
     }
 
@@ -72,6 +73,7 @@ def _facts(page: Page) -> dict[str, Any]:
             for criterion, reason in rgaa.NOT_MET.items()
         },
         "session_cookie": SESSION_COOKIE,
+        "device_cookie": DEVICE_COOKIE,
         "codec_cookie": CODEC_COOKIE,
         "base_url": settings.base_url,
     }

@@ -262,6 +262,17 @@ STATES: tuple[State, ...] = (
         ),
     ),
     State("sessions", "Mes sessions", goto("/espace/sessions")),
+    State("securite", "Sécurité de mon espace", goto("/espace/securite")),
+    State(
+        "securite-application",
+        "Activer une application d'authentification",
+        press("Activer une application d'authentification"),
+    ),
+    State(
+        "securite-application-erreur",
+        "Activer une application d'authentification",
+        press("Activer"),
+    ),
     State("fermer", "Fermer mon espace", goto("/espace/fermer")),
     State("fermer-erreurs", "Fermer mon espace", press("Fermer mon espace")),
     # Adhésions

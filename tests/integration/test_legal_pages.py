@@ -110,7 +110,7 @@ async def test_the_accessibility_statement_follows_the_rgaa_model(tmp_path: Path
 
 async def test_the_cookies_page_names_the_cookies_the_product_sets(tmp_path: Path) -> None:
     text = text_of(await _get(tmp_path, "/cookies"))
-    for name in ("espace_session", "codec_pass", "Appareil reconnu"):
+    for name in ("espace_session", "espace_appareil", "codec_pass"):
         assert name in text, name
     assert "votre consentement n'est pas demandé" in text
 
