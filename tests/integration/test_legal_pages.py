@@ -102,7 +102,7 @@ async def test_the_accessibility_statement_follows_the_rgaa_model(tmp_path: Path
         assert section in text, section
     assert "est partiellement conforme avec le référentiel général" in text
     assert "révèle que 98 % des critères" in text
-    assert "soit 57 sur 58" in text
+    assert "soit 61 sur 62" in text
     assert "n'est pas un PDF balisé" in text
     assert "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07" in text
     assert "0 810 006 882" in text  # the feedback channel: the assistance
