@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from domain.security_events import EventType
+
 
 class SessionItem(BaseModel):
     session_id: str
@@ -18,3 +20,12 @@ class SessionItem(BaseModel):
 class EmailChangeOut(BaseModel):
     new_email: str
     expires_at: datetime
+
+
+class ActivityItem(BaseModel):
+    """One security event of the space (API.md, « Account security »)."""
+
+    type: EventType
+    at: datetime
+    browser: str  # a short description of the browser, never the raw User-Agent
+    network: str  # the client address cut to its network (/24, /48); "" when none

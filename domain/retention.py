@@ -1,12 +1,20 @@
-"""How long what has served its purpose is kept (SPEC §9), stated once: the personal-data page
-reads these, as the purge schedule is to. (The device cookie's lifetime is the setting
-`DEVICE_LIFETIME`.)"""
+"""The tables the retention purge keeps short (SPEC §9), named as in the database."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 
-# Spent code deliveries, idempotent answers, ended sessions and device cookies.
-SPENT_ROWS = timedelta(days=30)
-# The security events of « Activité de mon espace ».
-EVENT_MONTHS = 12
+# How long a security event is kept and shown to its subscriber (« 12 months », SPEC §9).
+EVENTS_KEPT = timedelta(days=365)
+# How long the other spent rows are kept (spent codes, idempotent answers, ended sessions and
+# forgotten devices).
+SPENT_KEPT = timedelta(days=30)
+
+
+class RetentionTable(StrEnum):
+    CODE_DELIVERIES = "code_deliveries"
+    IDEMPOTENT_REQUESTS = "idempotent_requests"
+    SESSION_TOKENS = "session_tokens"
+    DEVICES = "devices"
+    SECURITY_EVENTS = "security_events"

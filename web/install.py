@@ -12,9 +12,11 @@ from settings import Environment, Settings
 from web import (
     account_pages,
     account_settings_pages,
+    activity_pages,
     adhesion_pages,
     codec_pages,
     enrollment_pages,
+    invitation_pages,
     legal_pages,
     password_reset_pages,
     rgaa,
@@ -39,8 +41,10 @@ def install(app: FastAPI, settings: Settings) -> None:
     TEMPLATES.env.globals["durations"] = legal_pages.durations(settings)
     app.include_router(account_pages.router)
     app.include_router(account_settings_pages.router)
+    app.include_router(activity_pages.router)
     app.include_router(password_reset_pages.router)
     app.include_router(enrollment_pages.router)
+    app.include_router(invitation_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
     app.include_router(legal_pages.router)

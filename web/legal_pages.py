@@ -42,9 +42,10 @@ def durations(settings: Settings) -> dict[str, str]:
         "failure_memory": french_duration(settings.sign_in_failure_memory),
         "lockout_max": french_duration(settings.sign_in_lockout_max),
         "codec_session": french_duration(settings.codec_session_lifetime),
-        "spent_rows": french_duration(retention.SPENT_ROWS),
+        "spent_rows": french_duration(retention.SPENT_KEPT),
         "device_cookie": french_duration(settings.device_lifetime),
-        "events": f"{retention.EVENT_MONTHS}\u00a0mois",
+        # 365 days, said as SPEC §9 says it: « 12 mois ».
+        "events": f"{round(retention.EVENTS_KEPT.days * 12 / 365)}\u00a0mois",
     }
 
 

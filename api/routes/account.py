@@ -16,7 +16,13 @@ from domain.account_forms import (
 )
 from domain.errors import FieldError, InvalidFields
 from domain.models import ContactForm
-from http_common.deps import AccountDep, EmailChangesDep, SignedInDep, client_address
+from http_common.deps import (
+    AccountDep,
+    EmailChangesDep,
+    SignedInDep,
+    client_address,
+    client_description,
+)
 
 router = APIRouter(prefix="/api/v1/me", tags=["account"])
 
@@ -25,9 +31,9 @@ CONTACT_PREFIX = "contact."
 
 @router.put("/password", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 429))
 async def change_password(
-    form: PasswordChangeForm, signed_in: SignedInDep, account: AccountDep
+    form: PasswordChangeForm, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> Response:
-    await account.change_password(signed_in, form)
+    await account.change_password(signed_in, form, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -43,17 +49,23 @@ async def request_email_change(
 
 @router.post("/email-change/confirm", responses=problems(404, 409, 410, 429))
 async def confirm_email_change(
-    form: EmailChangeCodeForm, signed_in: SignedInDep, changes: EmailChangesDep
+    form: EmailChangeCodeForm, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
 ) -> ProfileOut:
-    return ProfileOut.from_subscriber(await changes.confirm(signed_in, form))
+    confirmed = await changes.confirm(signed_in, form, client_description(request))
+    return ProfileOut.from_subscriber(confirmed)
 
 
 @router.patch("/contact")
 async def change_contact(
-    form: ContactForm, signed_in: SignedInDep, account: AccountDep
+    form: ContactForm, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> ProfileOut:
     try:
-        updated = await account.change_contact(signed_in, form, given=set(form.model_fields_set))
+        updated = await account.change_contact(
+            signed_in,
+            form,
+            given=set(form.model_fields_set),
+            client=client_description(request),
+        )
     except InvalidFields as error:
         # The body is the contact object itself: its fields are named from there.
         raise InvalidFields(
@@ -81,14 +93,18 @@ async def list_sessions(signed_in: SignedInDep, account: AccountDep) -> list[Ses
 
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def end_session(session_id: str, signed_in: SignedInDep, account: AccountDep) -> Response:
-    await run_in_threadpool(account.end_session, signed_in, session_id)
+async def end_session(
+    session_id: str, request: Request, signed_in: SignedInDep, account: AccountDep
+) -> Response:
+    await run_in_threadpool(account.end_session, signed_in, session_id, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/sessions", status_code=status.HTTP_204_NO_CONTENT)
-async def end_other_sessions(signed_in: SignedInDep, account: AccountDep) -> Response:
-    await run_in_threadpool(account.end_other_sessions, signed_in)
+async def end_other_sessions(
+    request: Request, signed_in: SignedInDep, account: AccountDep
+) -> Response:
+    await run_in_threadpool(account.end_other_sessions, signed_in, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
