@@ -207,6 +207,9 @@ STATES: tuple[State, ...] = (
     State("informations-erreurs", "Votre inscription", details_with_errors),
     State("recapitulatif", "Votre inscription", details),
     State("courriel-envoye", "Vos identifiants d'authentification", press("Confirmer")),
+    # An invitation's first screen (tests/browser/test_invitation_pages.py walks the rest)
+    State("invitation", "Vous avez reçu une invitation\u202f?", goto("/invitation")),
+    State("invitation-erreurs", "Vous avez reçu une invitation\u202f?", press("Valider")),
     # Activation
     State("activation", "Activer votre compte fiscal", goto("/activation")),
     State("activation-erreurs", "Activer votre compte fiscal", press("Valider")),
@@ -262,6 +265,7 @@ STATES: tuple[State, ...] = (
         ),
     ),
     State("sessions", "Mes sessions", goto("/espace/sessions")),
+    State("activite", "Activité de mon espace", goto("/espace/activite")),
     State("securite", "Sécurité de mon espace", goto("/espace/securite")),
     State(
         "securite-application",
