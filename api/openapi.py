@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from domain.problems import ProblemCode
@@ -73,6 +74,12 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def operation_id(route: APIRoute) -> str:
+    """The route function's name (`create_enrollment`): the generated client's function names.
+    `install` refuses a document where two operations share one."""
+    return route.name
+
+
 def install(app: FastAPI) -> None:
     """Complete the generated document with the answers every operation of a kind can give."""
     generate = app.openapi
@@ -81,6 +88,7 @@ def install(app: FastAPI) -> None:
         if app.openapi_schema is not None:
             return app.openapi_schema
         document = generate()
+        _check_operation_ids(document)
         for path, operations in document.get("paths", {}).items():
             if path.startswith("/api/"):
                 for method, operation in operations.items():
@@ -114,3 +122,13 @@ def _complete(method: str, operation: dict[str, Any]) -> None:
         # 422 is FastAPI's default answer (application/json): it is problem+json here.
         if key not in responses or "HTTPValidationError" in str(responses[key]):
             responses[key] = answer
+
+
+def _check_operation_ids(document: dict[str, Any]) -> None:
+    seen: set[str] = set()
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            name = operation.get("operationId")
+            if name in seen:
+                raise ValueError(f"two API operations are named {name!r}: rename a route function")
+            seen.add(name)

@@ -9,7 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.openapi import problems
-from api.schemas import ProfileOut, SessionIn, SessionOut
+from api.schemas.common import ProfileOut
+from api.schemas.subscriber import SessionIn, SessionOut
 from http_common.deps import SubscriberDep, SubscribersDep, client_address, user_agent
 from http_common.responses import recap_pdf_response
 
@@ -38,7 +39,7 @@ async def sign_out(
 
 
 @router.get("/me")
-async def me(subscriber: SubscriberDep) -> ProfileOut:
+async def get_profile(subscriber: SubscriberDep) -> ProfileOut:
     return ProfileOut.from_subscriber(subscriber)
 
 
@@ -48,7 +49,7 @@ async def me(subscriber: SubscriberDep) -> ProfileOut:
     responses={
         200: {
             "description": "Le formulaire d'inscription (PDF).",
-            "content": {"application/pdf": {}},
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         }
     },
 )

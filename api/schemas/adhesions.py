@@ -1,26 +1,33 @@
-"""Request and response bodies of the adhésions API (API.md « Adhésions »)."""
+"""Bodies of the adhésions (API.md « Adhésions »)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
 
+from api.schemas.declared import Body, Code, Siren, path_id
 from domain.models import AdhesionStatus
 from domain.rules import format_siren
+from storage.adhesions import ADHESION_ID_PATTERN
 from storage.tables import Adhesion
 
+AdhesionId = Annotated[
+    str, path_id(ADHESION_ID_PATTERN, "L'`adhesion_id` rendu par la demande d'adhésion.")
+]
 
-class AdhesionIn(BaseModel):
+
+class AdhesionIn(Body):
     model_config = ConfigDict(extra="ignore", str_max_length=1000)
 
-    company_identifier: str = ""
+    company_identifier: Siren = ""
 
 
-class AdhesionCodeIn(BaseModel):
+class AdhesionCodeIn(Body):
     model_config = ConfigDict(extra="ignore", str_max_length=1000)
 
-    code: str = ""
+    code: Code = ""
 
 
 class AdhesionOut(BaseModel):

@@ -1,0 +1,97 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .activation_in import ActivationIn
+from .activation_out import ActivationOut
+from .adhesion_code_in import AdhesionCodeIn
+from .adhesion_in import AdhesionIn
+from .adhesion_out import AdhesionOut
+from .adhesion_status import AdhesionStatus
+from .choice_out import ChoiceOut
+from .civility import Civility
+from .company_in import CompanyIn
+from .company_out import CompanyOut
+from .confirm_out import ConfirmOut
+from .contact_change_in import ContactChangeIn
+from .contact_change_in_country import ContactChangeInCountry
+from .contact_change_in_street_type import ContactChangeInStreetType
+from .contact_in import ContactIn
+from .contact_in_country import ContactInCountry
+from .contact_in_street_type import ContactInStreetType
+from .contact_out import ContactOut
+from .details_in import DetailsIn
+from .details_in_civility import DetailsInCivility
+from .email_change_code_in import EmailChangeCodeIn
+from .email_change_in import EmailChangeIn
+from .email_change_out import EmailChangeOut
+from .email_delivery import EmailDelivery
+from .enrollment_created_out import EnrollmentCreatedOut
+from .enrollment_out import EnrollmentOut
+from .enrollment_start_in import EnrollmentStartIn
+from .enrollment_status import EnrollmentStatus
+from .field_problem import FieldProblem
+from .healthz_response_healthz import HealthzResponseHealthz
+from .password_change_in import PasswordChangeIn
+from .password_reset_in import PasswordResetIn
+from .password_reset_request_in import PasswordResetRequestIn
+from .problem import Problem
+from .problem_code import ProblemCode
+from .profile_out import ProfileOut
+from .request_reset_response_request_reset import RequestResetResponseRequestReset
+from .resend_code_response_resend_code import ResendCodeResponseResendCode
+from .resend_in import ResendIn
+from .secrets_in import SecretsIn
+from .session_in import SessionIn
+from .session_item_out import SessionItemOut
+from .session_out import SessionOut
+from .trust_in import TrustIn
+from .trust_in_question import TrustInQuestion
+from .trust_out import TrustOut
+
+__all__ = (
+    "ActivationIn",
+    "ActivationOut",
+    "AdhesionCodeIn",
+    "AdhesionIn",
+    "AdhesionOut",
+    "AdhesionStatus",
+    "ChoiceOut",
+    "Civility",
+    "CompanyIn",
+    "CompanyOut",
+    "ConfirmOut",
+    "ContactChangeIn",
+    "ContactChangeInCountry",
+    "ContactChangeInStreetType",
+    "ContactIn",
+    "ContactInCountry",
+    "ContactInStreetType",
+    "ContactOut",
+    "DetailsIn",
+    "DetailsInCivility",
+    "EmailChangeCodeIn",
+    "EmailChangeIn",
+    "EmailChangeOut",
+    "EmailDelivery",
+    "EnrollmentCreatedOut",
+    "EnrollmentOut",
+    "EnrollmentStartIn",
+    "EnrollmentStatus",
+    "FieldProblem",
+    "HealthzResponseHealthz",
+    "PasswordChangeIn",
+    "PasswordResetIn",
+    "PasswordResetRequestIn",
+    "Problem",
+    "ProblemCode",
+    "ProfileOut",
+    "RequestResetResponseRequestReset",
+    "ResendCodeResponseResendCode",
+    "ResendIn",
+    "SecretsIn",
+    "SessionIn",
+    "SessionItemOut",
+    "SessionOut",
+    "TrustIn",
+    "TrustInQuestion",
+    "TrustOut",
+)
