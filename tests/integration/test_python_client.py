@@ -21,6 +21,7 @@ from espace_abonne_client.models import (
     TrustIn,
     TrustInQuestion,
 )
+
 from tests.live import LiveApp
 from tests.support import unique_email
 
