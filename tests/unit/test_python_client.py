@@ -9,11 +9,15 @@ from pathlib import Path
 from clients.generate import CLIENTS, DOCUMENT, PACKAGE, generate
 
 
+# What tools leave beside the sources (ruff caches where the client's own pyproject.toml is).
+CACHES = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"}
+
+
 def _files(root: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(root)): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file() and not CACHES.intersection(path.relative_to(root).parts)
     }
 
 
