@@ -8,7 +8,6 @@ from pathlib import Path
 
 from clients.generate import CLIENTS, DOCUMENT, PACKAGE, generate
 
-
 # What tools leave beside the sources (ruff caches where the client's own pyproject.toml is).
 CACHES = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"}
 
