@@ -8,9 +8,11 @@ from espace_abonne_client import Client
 from espace_abonne_client.api.enrollment import create_enrollment, get_enrollment, submit_details
 from espace_abonne_client.models import (
     CompanyIn,
+    CompanyOut,
     ContactIn,
     ContactInCountry,
     ContactInStreetType,
+    ContactOut,
     DetailsIn,
     DetailsInCivility,
     EnrollmentCreatedOut,
@@ -20,6 +22,7 @@ from espace_abonne_client.models import (
     Problem,
     TrustIn,
     TrustInQuestion,
+    TrustOut,
 )
 
 from tests.live import LiveApp
@@ -71,9 +74,9 @@ async def test_the_generated_client_starts_an_enrollment_and_reads_it_back(app: 
     assert recap.status is EnrollmentStatus.AWAITING_CONFIRMATION
     assert recap.email == email
     assert recap.last_name == "Rosemonde"
-    assert recap.company is not None and recap.company.identifier == "732 829 320"
-    assert recap.contact is not None and recap.contact.phone == "+33123456789"
-    assert recap.trust is not None
+    assert isinstance(recap.company, CompanyOut) and recap.company.identifier == "732 829 320"
+    assert isinstance(recap.contact, ContactOut) and recap.contact.phone == "+33123456789"
+    assert isinstance(recap.trust, TrustOut)
     assert recap.trust.question_label == "Quel est votre surnom ?"
 
 
