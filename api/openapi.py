@@ -4,7 +4,9 @@ from it, so every problem answer an operation can give is in it, as application/
 Each route names the answers particular to it (`responses=problems(409, 429)`); the ones every
 operation of a kind can give are added to the generated document here: 503 for all (a
 dependency is down), 400/413/422 where there is a body, 404 where the path names a resource, 401
-where a session is required.
+where a session is required. Each operation's `operationId` is its route function's name.
+
+What the request bodies enforce is declared on them (`api/schemas/declared.py`).
 """
 
 from __future__ import annotations

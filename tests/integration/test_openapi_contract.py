@@ -12,6 +12,7 @@ from pathlib import Path
 
 from devstack.mail_sink import MailSink
 from tests.accounts import PASSWORD, enroll
+from tests.integration.schemathesis_hooks import RAN
 from tests.live import LiveFactory
 from tests.support import binary, unique_email
 
@@ -84,3 +85,4 @@ async def test_schemathesis_finds_no_failure(
         output, _ = await process.communicate()
     report = output.decode(errors="replace")
     assert process.returncode == 0, report
+    assert (tmp_path / RAN).exists(), "the positive-data check did not run: " + report
