@@ -2,7 +2,8 @@
 no server error, every status code and content type documented, responses matching their
 schemas, schema-invalid requests refused, and schema-valid requests accepted but for the
 documented exceptions of tests/integration/schemathesis_hooks.py) against the real API on the
-dev server, signed in as a real subscriber so that « Mon espace » is reached too."""
+dev server, signed in as a real subscriber so that « Mon espace » is reached too, step 2 sent to
+a real draft (schemathesis.toml)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from pathlib import Path
 from devstack.mail_sink import MailSink
 from tests.accounts import PASSWORD, enroll
 from tests.integration.schemathesis_hooks import RAN
-from tests.live import LiveFactory
-from tests.support import binary, unique_email
+from tests.live import LiveFactory, pre_register
+from tests.support import binary, details, unique_email
 
 # Bounded: a few examples per operation keep the run near a minute on two shared cores.
 EXAMPLES_PER_OPERATION = 12
@@ -50,8 +51,11 @@ async def test_schemathesis_finds_no_failure(
 ) -> None:
     async with app_with(**LIMITS) as app:
         subscriber = await enroll(app.http, mail_sink, unique_email("fuzz"))
+        draft = await pre_register(app.http, unique_email("brouillon"), PASSWORD, details())
         process = await asyncio.create_subprocess_exec(
             binary("schemathesis"),
+            "--config-file",
+            str(Path(__file__).with_name("schemathesis.toml")),
             "run",
             f"{app.base_url}/openapi.json",
             "--checks",
@@ -80,6 +84,7 @@ async def test_schemathesis_finds_no_failure(
                 "FUZZ_BASE_URL": app.base_url,
                 "FUZZ_EMAIL": subscriber.email,
                 "FUZZ_PASSWORD": PASSWORD,
+                "FUZZ_ENROLLMENT_ID": draft,
             },
         )
         output, _ = await process.communicate()
