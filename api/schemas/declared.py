@@ -164,10 +164,18 @@ _FOREIGN_POSTAL_CODE = r"[A-Za-z0-9][A-Za-z0-9 -]{0,10}[A-Za-z0-9-]"
 PostalCode = Annotated[str, declared(pattern=f"^(?:{_FOREIGN_POSTAL_CODE})?$", maxLength=12)]
 Country = Annotated[str, declared(enum=["", *sorted(country_codes())])]  # "": France
 TrustQuestion = Annotated[str, declared(required=True, enum=list(TRUST_QUESTIONS))]
+# Required at the first answer; when the details are edited, left empty it keeps the answer
+# already given to the same question, which only the server knows.
 TrustAnswer = Annotated[
     str,
     Field(repr=False),
-    declared(required=True, minLength=1, maxLength=TRUST_ANSWER_MAX, pattern=_NOT_BLANK),
+    declared(
+        maxLength=TRUST_ANSWER_MAX,
+        description=(
+            "Obligatoire à la première saisie et quand la question change ; laissée vide, "
+            "la réponse déjà donnée à la même question est gardée."
+        ),
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.trust_in_question import TrustInQuestion
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TrustIn")
 
@@ -16,11 +17,12 @@ class TrustIn:
     """
     Attributes:
         question (TrustInQuestion):
-        answer (str):
+        answer (str | Unset): Obligatoire à la première saisie et quand la question change ; laissée vide, la réponse
+            déjà donnée à la même question est gardée. Default: ''.
     """
 
     question: TrustInQuestion
-    answer: str
+    answer: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,9 +35,10 @@ class TrustIn:
         field_dict.update(
             {
                 "question": question,
-                "answer": answer,
             }
         )
+        if answer is not UNSET:
+            field_dict["answer"] = answer
 
         return field_dict
 
@@ -44,7 +47,7 @@ class TrustIn:
         d = dict(src_dict)
         question = TrustInQuestion(d.pop("question"))
 
-        answer = d.pop("answer")
+        answer = d.pop("answer", UNSET)
 
         trust_in = cls(
             question=question,
