@@ -80,11 +80,11 @@ def path_id(pattern: str, description: str) -> Any:
 
 
 # -- The members the rules know (SPEC §2, docs/rules.md) ---------------------------------------
-# Patterns are anchored, use ASCII classes and no lookbehind (one lookahead, for the e-mail), which
-# ECMA-262 (JSON Schema's dialect) and Python's `re` read alike. Where the rules accept more than a pattern can
-# say simply (spaces around a value, lower case for a code list), the pattern states the plain
-# form; where they refuse what a pattern cannot see (a Luhn key, a numbering plan), docs/api.md
-# lists it under « What no schema can say ».
+# Patterns are anchored, use ASCII classes and no lookbehind (one lookahead, for the e-mail),
+# which ECMA-262 (JSON Schema's dialect) and Python's `re` read alike. Where the rules accept more
+# than a pattern can say simply (spaces around a value, lower case for a code list), the pattern
+# states the plain form; where they refuse what a pattern cannot see (a Luhn key, a numbering
+# plan), docs/api.md lists it under « What no schema can say ».
 
 _NOT_BLANK = r"\S"  # unanchored: at least one character that is not a space
 
