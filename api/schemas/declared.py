@@ -10,7 +10,7 @@ So the constraints are declared for the document only, with `declared(...)`: JSO
 that pydantic puts in the schema and never checks. A member the rules require is declared with
 `required=True`; `Body` (the base of every request body) lists those in the schema's `required`
 and drops their meaningless default. Path parameters get the shape of what the product issues
-with `path_id(...)`. How to add a body: docs/api.md « Declaring what the API enforces ».
+with `path_id(...)`. How to add a body: docs/api.md « Declaring what a new body enforces ».
 """
 
 from __future__ import annotations
