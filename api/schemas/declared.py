@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from domain.codes import CODE_LENGTH
 from domain.reference import FRANCE, STREET_TYPES, TRUST_QUESTIONS, Civility, country_codes
@@ -85,6 +85,10 @@ def path_id(pattern: str, description: str) -> Any:
 # than a pattern can say simply (spaces around a value, lower case for a code list), the pattern
 # states the plain form; where they refuse what a pattern cannot see (a Luhn key, a numbering
 # plan), docs/api.md lists it under « What no schema can say ».
+
+# A JSON boolean, as the document says: pydantic's lax mode would also take 0, 1 or "yes". Any
+# other value is answered 422 `invalid_type` (rules.md), like any value of the wrong JSON type.
+Flag = StrictBool
 
 _NOT_BLANK = r"\S"  # unanchored: at least one character that is not a space
 

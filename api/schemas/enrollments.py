@@ -19,6 +19,7 @@ from api.schemas.declared import (
     Civility_,
     Country,
     Email,
+    Flag,
     Name,
     Password,
     Phone,
@@ -53,7 +54,7 @@ EnrollmentId = Annotated[
 class EnrollmentStartIn(Body, IdentifiersForm):
     """Step 1's body; `replaces` names the draft being edited (« Étape précédente »)."""
 
-    terms_accepted: Annotated[bool, declared(required=True, enum=[True])] = False
+    terms_accepted: Annotated[Flag, declared(required=True, enum=[True])] = False
     email: Email = ""
     email_confirmation: Email = ""
     password: Password = ""
@@ -64,6 +65,7 @@ class EnrollmentStartIn(Body, IdentifiersForm):
 class CompanyIn(Body, CompanyForm):
     """A SIREN when `foreign` is false, the foreign « équivalent » otherwise (docs/rules.md)."""
 
+    foreign: Flag = False
     identifier: Annotated[
         str, declared(required=True, minLength=1, pattern=FOREIGN_IDENTIFIER_PATTERN)
     ] = ""
