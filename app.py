@@ -14,7 +14,6 @@ from temporalio.client import Client
 
 from api import openapi, problems
 from api.idempotency import IdempotencyKeys
-from api.middleware import BodySizeLimit, RequestContext
 from api.routes import (
     account,
     activations,
@@ -27,8 +26,9 @@ from api.routes import (
     reference,
     subscriber,
 )
-from api.security_headers import SecurityHeaders
 from companies.registry import registry_from_settings
+from http_common.middleware import BodySizeLimit, RequestContext
+from http_common.security_headers import SecurityHeaders
 from http_common.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     mail_from: str = "ne-pas-repondre@espace-abonne.localhost"
 
     # The assistance channel shown in every page's footer and in every e-mail's security lines
-    # (mail/support.py). The phone number and the hours are the sheet's (§5); the sheet names the
+    # (domain/support.py). The phone number and the hours are the sheet's (§5); the sheet names the
     # contact form without an address, so the default address is the administration's site.
     support_phone: str = "0 810 006 882"
     support_url: str = "https://www.impots.gouv.fr/contacts"

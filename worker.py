@@ -15,16 +15,15 @@ from activities.account import AccountActivities
 from activities.adhesions import AdhesionActivities
 from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
-from activities.mail import MailActivities
 from activities.notifications import NotificationActivities
 from activities.subscribers import SubscriberActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
 from domain.codes import ChannelKind
+from domain.support import SupportChannel
 from letters.outbox import FolderOutbox
 from mail.sender import MailSender
-from mail.support import SupportChannel
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
@@ -56,9 +55,7 @@ def build_worker(
     repository = repository or SubscriberRepository(make_engine(settings.resolved_database_url))
     sender = sender or MailSender.from_settings(settings)
     hasher = KeyedHasher(settings.identifier_hash_key)
-    # Enrollments confirmed before the code challenge still use the old mail activity.
     support = SupportChannel.from_settings(settings)
-    mail = MailActivities(sender, hasher, settings.mail_from, support)
     adhesions = AdhesionRepository(repository.engine)
     letters = LetterCodeChannel(
         FolderOutbox.from_settings(settings), adhesions, repository, support
@@ -88,7 +85,6 @@ def build_worker(
         ],
         activities=[
             codes.deliver_code,
-            mail.send_activation_code,
             companies.lookup_company,
             subscribers.create_subscriber,
             subscribers.render_recap,

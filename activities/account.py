@@ -9,31 +9,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.inputs import ApplyEmailChange, ApplyPasswordReset
 from documents.recap_pdf import render_recap_pdf
 from storage.subscribers import EmailTaken, SubscriberRepository
 
 SUBSCRIBER_GONE = "SubscriberGone"
 EMAIL_TAKEN = "EmailTaken"
-
-
-class ApplyPasswordReset(BaseModel):
-    subscriber_id: int
-    # The identifier the reset was asked for: if it changed since, the reset no longer applies.
-    email: str
-    password_hash: str
-
-
-class ApplyEmailChange(BaseModel):
-    subscriber_id: int
-    old_email: str
-    new_email: str
-    changed_at: datetime
-    # The session that confirmed the change stays open; every other one ends.
-    keep_session: str | None = None
 
 
 class AccountActivities:

@@ -6,9 +6,9 @@ import asyncio
 
 from temporalio import activity
 
+from activities.inputs import RecordAdhesion
 from domain.models import AdhesionStatus
 from storage.adhesions import AdhesionRepository
-from workflows.adhesion_messages import RecordAdhesion
 
 
 class AdhesionActivities:

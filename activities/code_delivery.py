@@ -19,9 +19,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import heartbeating
 from activities.inputs import CodeDelivered, DeliverCode
-from activities.mail_counts import count_email
 from channels import CodeChannel, OutgoingCode
 from domain.codes import ChannelKind
+from observability.mail_counts import count_email
 from security.keyed_hash import KeyedHasher
 from storage.code_deliveries import CodeDeliveryRepository, DeliveryKey, DeliveryState
 
@@ -64,11 +64,14 @@ class CodeDeliveryActivities:
             # clock may run ahead of this machine's, as in the time-skipping test server).
             sent_at = max(datetime.now(UTC), request.not_before)
             outgoing = OutgoingCode(
-                request=request,
+                purpose=request.purpose,
+                recipient=request.recipient,
+                generation=request.generation,
                 code=code,
                 message_id=record.message_id,
                 sent_at=sent_at,
                 deadline=sent_at + request.validity,
+                extra=request.extra,
             )
             await self._deliver(channel, outgoing, request.channel)
             await asyncio.to_thread(self._records.mark_sent, key, sent_at)

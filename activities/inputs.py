@@ -1,4 +1,7 @@
-"""One typed input and result per activity."""
+"""One typed input and result per activity, every activity's in this one module.
+
+The workflows build these and the activities receive them; the channels that deliver a code do
+not see them (channels.OutgoingCode is theirs)."""
 
 from __future__ import annotations
 
@@ -6,18 +9,9 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
+from domain.changes import Change
 from domain.codes import ChannelKind, CodePurpose
-from domain.models import NewSubscriber
-
-
-class SendActivationCode(BaseModel):
-    workflow_id: str
-    email: str
-    deadline: datetime
-
-
-class SentCode(BaseModel):
-    code_digest: str
+from domain.models import AdhesionStatus, NewSubscriber
 
 
 class LookupCompany(BaseModel):
@@ -69,3 +63,36 @@ class CodeDelivered(BaseModel):
     code_digest: str
     sent_at: datetime
     message_id: str
+
+
+class ApplyPasswordReset(BaseModel):
+    subscriber_id: int
+    # The identifier the reset was asked for: if it changed since, the reset no longer applies.
+    email: str
+    password_hash: str
+
+
+class ApplyEmailChange(BaseModel):
+    subscriber_id: int
+    old_email: str
+    new_email: str
+    changed_at: datetime
+    # The session that confirmed the change stays open; every other one ends.
+    keep_session: str | None = None
+
+
+class SendNotification(BaseModel):
+    email: str
+    change: Change
+    changed_at: datetime
+    # Stable across retries (the process that asks for the notice): one Message-ID per notice.
+    message_key: str
+    new_email: str | None = None
+
+
+class RecordAdhesion(BaseModel):
+    """The activity that mirrors the workflow's transitions in the adhésions table."""
+
+    adhesion_id: str
+    status: AdhesionStatus
+    at: datetime

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
 from temporalio import activity
 
-from activities.mail_counts import send_counted
-from mail.notifications import Change, notification_message
+from activities.inputs import SendNotification
+from domain.support import SupportChannel
+from mail.notifications import notification_message
 from mail.sender import MailSender
-from mail.support import SupportChannel
-
-
-class SendNotification(BaseModel):
-    email: str
-    change: Change
-    changed_at: datetime
-    # Stable across retries (the process that asks for the notice): one Message-ID per notice.
-    message_key: str
-    new_email: str | None = None
+from observability.mail_counts import send_counted
 
 
 class NotificationActivities:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TextIO
 
 from pydantic import SecretStr
@@ -17,6 +19,7 @@ from sqlalchemy import Engine
 from temporalio.client import Client
 
 from admin.operations import EnrollmentInfo, Operations
+from admin.patches import unpatched_runs
 from devstack.secrets_file import SECRET_NAMES, SECRETS_FILE, read_stored
 from observability.logs import configure_logging
 from orchestration.client import connect
@@ -46,7 +49,25 @@ def parser() -> argparse.ArgumentParser:
         "erase-subscriber", help="delete a subscriber, sessions, recap and enrollment history"
     ).add_argument("email", help="the identifier, or - to read it from stdin")
     commands.add_parser("counts", help="how many enrollments are in each status")
+    workflows = commands.add_parser("workflows", help="checks on the running workflows")
+    checks = workflows.add_subparsers(dest="check", required=True)
+    unpatched = checks.add_parser(
+        "unpatched",
+        help="running runs of a type without a patch's marker, as JSON (exit 1 if any)",
+    )
+    unpatched.add_argument("workflow_type", help="e.g. EnrollmentWorkflow")
+    unpatched.add_argument("patch", help="the patch ID, e.g. code-challenge")
+    unpatched.add_argument(
+        "--started-before",
+        type=_instant,
+        help="only runs started before this ISO 8601 instant (UTC when no offset is given)",
+    )
     return root
+
+
+def _instant(text: str) -> datetime:
+    instant = datetime.fromisoformat(text)
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 async def run(
@@ -66,6 +87,16 @@ async def run(
         except RuntimeError as error:  # the SDK reports an unreachable server this way
             out.write(f"cannot reach Temporal at {settings.temporal_address}: {error}\n")
             return 2
+    if args.command == "workflows":
+        runs = await unpatched_runs(client, args.workflow_type, args.patch, args.started_before)
+        report = {
+            "workflow_type": args.workflow_type,
+            "patch": args.patch,
+            "started_before": args.started_before.isoformat() if args.started_before else None,
+            "runs": [unpatched.as_json() for unpatched in runs],
+        }
+        out.write(json.dumps(report, indent=2) + "\n")
+        return 1 if runs else 0
     wanted = getattr(args, "email", None) or getattr(args, "target", None)
     target = stdin.readline().strip() if wanted == "-" else wanted
     owns_engine = engine is None and args.command == "erase-subscriber"

@@ -13,6 +13,7 @@ from starlette.routing import Match, Route
 
 from domain.errors import FieldError, InvalidFields
 from domain.problems import ProblemCode
+from http_common.problem_json import problem
 from services.errors import (
     DATABASE_OUTAGES,
     ServiceError,
@@ -22,9 +23,6 @@ from services.errors import (
 )
 
 log = logging.getLogger(__name__)
-
-PROBLEM_JSON = "application/problem+json"
-TYPE_BASE = "/problems/"
 
 _TYPE_MESSAGES = {
     "bool_parsing": "Cette valeur doit être vrai ou faux.",
@@ -48,26 +46,6 @@ _HTTP_TITLES = {
     413: (ProblemCode.PAYLOAD_TOO_LARGE, "Requête trop volumineuse"),
     415: (ProblemCode.UNSUPPORTED_MEDIA_TYPE, "Type de contenu non pris en charge"),
 }
-
-
-def problem(
-    status: int,
-    code: ProblemCode,
-    title: str,
-    detail: str,
-    errors: list[FieldError] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + code.value,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "code": code.value,
-    }
-    if errors is not None:
-        body["errors"] = [{"field": e.field, "code": e.code, "message": e.message} for e in errors]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def invalid_fields(errors: list[FieldError]) -> JSONResponse:

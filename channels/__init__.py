@@ -8,20 +8,29 @@ the first attempt went through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from activities.inputs import DeliverCode
+from domain.codes import CodePurpose
 
 
 @dataclass(frozen=True, slots=True)
 class OutgoingCode:
-    request: DeliverCode
+    """One code to hand over, as the code delivery activity prepared it."""
+
+    purpose: CodePurpose
+    # E-mail: the address; letter: the adhésion's random ID (the channel reads the rest).
+    recipient: str
+    # Which code of the challenge this is (1 for the first, then one more per resend).
+    generation: int
     code: str
     message_id: str
     sent_at: datetime
     deadline: datetime
+    # Purpose-specific wording for the message (e.g. the trust question's label); no secrets.
+    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 class CodeChannel(Protocol):

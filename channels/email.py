@@ -7,11 +7,11 @@ from email.message import EmailMessage
 
 from channels import OutgoingCode
 from domain.codes import CodePurpose
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_code_message
 from mail.code_mail import CodeMail
 from mail.sender import MailSender
-from mail.support import DEFAULT_SUPPORT, SupportChannel
 
 # Each purpose's text. An adhésion code has none: it goes by post (SPEC §7, channels.letter),
 # never by e-mail.
@@ -41,18 +41,17 @@ class EmailCodeChannel:
     def message(self, outgoing: OutgoingCode) -> EmailMessage:
         """The text is chosen by the code's purpose (each purpose adds its own entry to
         MESSAGES)."""
-        request = outgoing.request
-        write = MESSAGES.get(request.purpose)
+        write = MESSAGES.get(outgoing.purpose)
         if write is None:
-            raise ValueError(f"a code for {request.purpose.value} is never e-mailed")
+            raise ValueError(f"a code for {outgoing.purpose.value} is never e-mailed")
         mail = CodeMail(
             sender=self._mail_from,
-            recipient=request.recipient,
+            recipient=outgoing.recipient,
             code=outgoing.code,
             sent_at=outgoing.sent_at,
             deadline=outgoing.deadline,
             message_id=outgoing.message_id,
             support=self._support,
-            extra=request.extra,
+            extra=outgoing.extra,
         )
         return write(mail)

@@ -14,12 +14,12 @@ import asyncio
 from temporalio.exceptions import ApplicationError
 
 from channels import OutgoingCode
-from documents.letter_pdf import AdhesionLetter
 from domain.formatting import full_name
 from domain.reference import Civility
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from letters.adhesion_letter import posted_letter
+from letters.letter_pdf import AdhesionLetter
 from letters.outbox import LetterOutbox
-from mail.support import DEFAULT_SUPPORT, SupportChannel
 from storage.adhesions import AdhesionRepository
 from storage.subscribers import SubscriberRepository
 
@@ -45,8 +45,7 @@ class LetterCodeChannel:
         await asyncio.to_thread(self._post, outgoing)
 
     def _post(self, outgoing: OutgoingCode) -> None:
-        request = outgoing.request
-        adhesion = self._adhesions.get(request.recipient)
+        adhesion = self._adhesions.get(outgoing.recipient)
         subscriber = self._subscribers.get(adhesion.subscriber_id) if adhesion else None
         if adhesion is None or subscriber is None:
             # The space was closed meanwhile: there is nobody to write for any more.
@@ -62,8 +61,8 @@ class LetterCodeChannel:
             code=outgoing.code,
             deadline=outgoing.deadline,
             sent_at=outgoing.sent_at,
-            number=request.generation,
+            number=outgoing.generation,
             assistance=self._support.mail_lines(),
         )
         self._outbox.post(posted_letter(outgoing.message_id, letter, adhesion_id=adhesion.id))
-        self._adhesions.letter_sent(adhesion.id, request.generation, outgoing.deadline)
+        self._adhesions.letter_sent(adhesion.id, outgoing.generation, outgoing.deadline)

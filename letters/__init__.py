@@ -1,1 +1,3 @@
-"""Letters handed to the print-and-post channel: the development folder, the production spool."""
+"""The adhésion letter, from its content to the post: the printed page (`letter_pdf`), the letter
+with its readable copy (`adhesion_letter`), and the print-and-post outbox (`outbox`: the
+development folder or the production spool). `channels.letter` hands a code to this package."""

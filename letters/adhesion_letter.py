@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from documents.letter_pdf import AdhesionLetter, letter_text, render_letter_pdf
 from domain.formatting import french_datetime
 from domain.rules import format_siren
+from letters.letter_pdf import AdhesionLetter, letter_text, render_letter_pdf
 from letters.outbox import PostedLetter
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from email.message import EmailMessage
 
+from domain.activation_steps import ACTIVATION_STEPS
 from domain.formatting import french_datetime
 from mail.code_mail import CodeMail
-from mail.support import DEFAULT_SUPPORT, SupportChannel
 
 SUBJECT = "Espace abonné des professionnels\u00a0: votre code d'activation"
 
@@ -43,56 +42,6 @@ Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messag
 logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
 utiliser ce lien.
 """
-
-# The places the user goes to, named once: the e-mail and the « Courriel envoyé » page both list
-# them (imperative in the e-mail, infinitive on the page, as in the sheet), and the pages show them
-# (« Professionnels » in the breadcrumb, « Espace abonné (création, accès) » in the header, the
-# link on the home page).
-SITE = "le site de l'espace abonné professionnel"
-SECTION = "Professionnels"
-SPACE_LINK = "Espace abonné (création, accès)"
-ACTIVATE_LINK = (
-    "Vous souhaitez activer votre espace abonné\u202f? cliquez sur ce lien pour l'activer"
-)
-
-
-def _quoted(text: str) -> str:
-    return f"«\u00a0{text}\u00a0»"
-
-
-ACTIVATION_STEPS = (
-    f"Connectez-vous sur {SITE}.",
-    f"Cliquez sur {_quoted(SECTION)} puis sur {_quoted(SPACE_LINK)}.",
-    f"Cliquez sur le lien {_quoted(ACTIVATE_LINK)}.",
-    "Saisissez votre identifiant puis le code ci-dessus et validez.",
-)
-PAGE_STEPS = (
-    f"vous connecter sur {SITE}\u00a0;",
-    f"cliquer sur {_quoted(SECTION)} puis sur {_quoted(SPACE_LINK)}\u00a0;",
-    f"cliquer sur le lien {_quoted(ACTIVATE_LINK)}\u00a0;",
-    "puis saisir votre identifiant puis le code que vous avez reçu et valider.",
-)
-
-
-def activation_message(
-    *,
-    sender: str,
-    recipient: str,
-    code: str,
-    sent_at: datetime,
-    deadline: datetime,
-    message_key: str = "",
-    message_id: str | None = None,
-    support: SupportChannel = DEFAULT_SUPPORT,
-) -> EmailMessage:
-    """Build the e-mail. The Message-ID is stable per code (`message_id` as the code delivery
-    chose it, or one built from `message_key`), so a retried send is recognisable as the same
-    message."""
-    if message_id is None:
-        domain = sender.rpartition("@")[2] or "localhost"
-        message_id = f"<activation.{message_key[:32]}@{domain}>"
-    mail = CodeMail(sender, recipient, code, sent_at, deadline, message_id, support)
-    return activation_code_message(mail)
 
 
 def activation_code_message(mail: CodeMail) -> EmailMessage:

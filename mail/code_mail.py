@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from domain.formatting import PARIS
-from mail.support import DEFAULT_SUPPORT, SupportChannel
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 
 
 @dataclass(frozen=True, slots=True)

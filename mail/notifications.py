@@ -9,19 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from enum import StrEnum
 
+from domain.changes import Change
 from domain.formatting import PARIS, french_datetime
-from mail.support import DEFAULT_SUPPORT, SupportChannel
-
-
-class Change(StrEnum):
-    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a kind of change
-    PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of change
-    EMAIL_CHANGED = "email_changed"
-    CONTACT_CHANGED = "contact_changed"
-    SPACE_CLOSED = "space_closed"
-
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 
 # Subject line and the sentence that names the change.
 _WORDING: dict[Change, tuple[str, str]] = {

@@ -22,9 +22,9 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from documents.recap_pdf import render_recap_pdf
 from domain.account_forms import PasswordChangeForm, SecretsForm
+from domain.changes import Change
 from domain.models import ContactForm
 from domain.rules import check_contact, check_password, normalise_trust_answer, require
-from mail.notifications import Change
 from security.keyed_hash import WORKFLOW_ID_PREFIX, KeyedHasher
 from security.passwords import SecretHasher
 from services.errors import Forbidden, NotFound

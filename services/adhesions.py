@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from companies.registry import CompanyRegistry, RegistryUnavailable
 from domain.codes import CodePurpose, is_code_shaped
@@ -34,13 +34,14 @@ from services.errors import (
     TooManyAttempts,
     Unavailable,
 )
+from services.workflow_calls import WorkflowCalls
 from settings import Settings
 from storage.adhesions import AdhesionExists, AdhesionLimit, AdhesionRepository, new_adhesion_id
 from storage.tables import Adhesion, Subscriber
 from workflows.adhesion import AdhesionWorkflow
 from workflows.adhesion_messages import (
     ActivateAdhesion,
-    ActivationOutcome,
+    AdhesionActivationOutcome,
     AdhesionOutcome,
     AdhesionParams,
 )
@@ -62,6 +63,17 @@ def _field_error(field: str, code: str, message: str) -> InvalidFields:
 
 
 class AdhesionService:
+    # A closed or vanished workflow: the database's word is the one that counts.
+    _call = WorkflowCalls(
+        refused=lambda _: Conflict(
+            "Cette demande d'adhésion n'attend pas de code.", code=ProblemCode.ADHESION_NOT_PENDING
+        ),
+        gone=lambda: Conflict(
+            "Cette demande d'adhésion n'attend plus de code.",
+            code=ProblemCode.ADHESION_NOT_PENDING,
+        ),
+    )
+
     def __init__(
         self,
         client: Client,
@@ -127,7 +139,7 @@ class AdhesionService:
             # Nothing is left behind: the row goes, the request can be made again.
             await asyncio.to_thread(self._adhesions.delete, adhesion.id)
             log.warning("adhesion workflow not started: %s", type(error).__name__)
-            raise Unavailable("Le service est momentanément indisponible.") from None
+            raise Unavailable() from None
         assert handle.first_execution_run_id is not None
         await asyncio.to_thread(self._adhesions.set_run, adhesion.id, handle.first_execution_run_id)
         log.info("adhesion requested", extra={"workflow_id": workflow_id})
@@ -174,18 +186,18 @@ class AdhesionService:
             )
         )
         match answer.outcome:
-            case ActivationOutcome.ACTIVATED:
+            case AdhesionActivationOutcome.ACTIVATED:
                 log.info("adhesion activated", extra={"workflow_id": adhesion.workflow_id})
                 return await self.get(subscriber, adhesion_id)
-            case ActivationOutcome.INVALID_CODE:
+            case AdhesionActivationOutcome.INVALID_CODE:
                 raise InvalidCode(WRONG_CODE)
-            case ActivationOutcome.CODE_VOID:
+            case AdhesionActivationOutcome.CODE_VOID:
                 raise TooManyAttempts(
                     "Ce code n'est plus valable après trop d'essais : demandez un nouveau "
                     "courrier.",
                     retry_after=60,
                 )
-            case ActivationOutcome.EXPIRED:
+            case AdhesionActivationOutcome.EXPIRED:
                 raise self._expired()
         raise Conflict(
             "Cette demande d'adhésion n'attend pas de code.", code=ProblemCode.ADHESION_NOT_PENDING
@@ -305,21 +317,3 @@ class AdhesionService:
                 "Votre espace compte déjà le nombre maximal d'entreprises.",
                 code=ProblemCode.ADHESION_LIMIT,
             ) from None
-
-    async def _call(self, call: Awaitable[T]) -> T:
-        """Await a Temporal call; a closed or vanished workflow is the DB's word that counts."""
-        try:
-            return await call
-        except WorkflowUpdateFailedError:
-            raise Conflict(
-                "Cette demande d'adhésion n'attend pas de code.",
-                code=ProblemCode.ADHESION_NOT_PENDING,
-            ) from None
-        except RPCError as error:
-            if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise Conflict(
-                    "Cette demande d'adhésion n'attend plus de code.",
-                    code=ProblemCode.ADHESION_NOT_PENDING,
-                ) from None
-            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
-            raise Unavailable("Le service est momentanément indisponible.") from None

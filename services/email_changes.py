@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
-from typing import TypeVar
 
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
     WorkflowExecutionStatus,
-    WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
@@ -29,6 +26,7 @@ from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAtt
 from services.password_resets import PasswordResetService
 from services.subscribers import SignedIn
 from services.throttle import Action, Throttle
+from services.workflow_calls import WorkflowCalls
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from storage.tables import Subscriber
@@ -45,13 +43,16 @@ from workflows.email_change_messages import (
 from workflows.enrollment import EnrollmentWorkflow
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 EMAIL_TAKEN = "Cette adresse électronique est déjà utilisée : choisissez-en une autre."
 NOT_PENDING = "Aucune modification d'adresse électronique n'est en attente."
 
 
 class EmailChangeService:
+    _call = WorkflowCalls(
+        refused=lambda _: NotFound(NOT_PENDING), gone=lambda: NotFound(NOT_PENDING)
+    )
+
     def __init__(
         self,
         client: Client,
@@ -130,7 +131,7 @@ class EmailChangeService:
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
                 return False
-            raise Unavailable("Le service est momentanément indisponible.") from None
+            raise Unavailable() from None
         return description.status is WorkflowExecutionStatus.RUNNING
 
     async def confirm(self, signed_in: SignedIn, form: EmailChangeCodeForm) -> Subscriber:
@@ -193,14 +194,3 @@ class EmailChangeService:
             return await handle.query(EmailChangeWorkflow.status)
         except RPCError:
             return None
-
-    async def _call(self, call: Awaitable[T]) -> T:
-        try:
-            return await call
-        except WorkflowUpdateFailedError:
-            raise NotFound(NOT_PENDING) from None
-        except RPCError as error:
-            if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise NotFound(NOT_PENDING) from None
-            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
-            raise Unavailable("Le service est momentanément indisponible.") from None

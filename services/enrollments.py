@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 
-from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.service import RPCError
 
 from domain.codes import is_code_shaped
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
@@ -41,16 +39,17 @@ from services.errors import (
     Unavailable,
 )
 from services.throttle import Action, Throttle
+from services.workflow_calls import WorkflowCalls
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.enrollment_messages import (
     Activate,
-    ActivationOutcome,
     ActivationResult,
     Confirmed,
     DraftDetails,
     DraftRef,
+    EnrollmentActivationOutcome,
     EnrollmentParams,
     Recap,
     SetIdentifiers,
@@ -58,7 +57,6 @@ from workflows.enrollment_messages import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # What each refusal of the procedure tells the user (409).
 _CONFLICTS = {
@@ -87,6 +85,11 @@ class Activated:
 
 
 class EnrollmentService:
+    _call = WorkflowCalls(
+        refused=lambda cause: _from_rejection(cause),
+        gone=lambda: NotFound("Inscription introuvable."),
+    )
+
     def __init__(
         self,
         client: Client,
@@ -243,12 +246,12 @@ class EnrollmentService:
                     "Veuillez recommencer la procédure."
                 ) from None
             raise InvalidCode("Identifiant ou code d'activation incorrect.") from None
-        if result.outcome is ActivationOutcome.CODE_VOID:
+        if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
             raise TooManyAttempts(
                 "Ce code n'est plus valable après trop d'essais : demandez un nouveau code.",
                 retry_after=60,
             )
-        if result.outcome is ActivationOutcome.INVALID_CODE:
+        if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
             raise InvalidCode("Identifiant ou code d'activation incorrect.")
         assert result.subscriber_id is not None and result.subscriber_number is not None
         log.info("enrollment activated", extra={"workflow_id": workflow_id})
@@ -307,18 +310,6 @@ class EnrollmentService:
         workflow_id, draft_key = parsed
         return workflow_id, DraftRef(draft_key_digest=draft_key_digest(draft_key))
 
-    async def _call(self, call: Awaitable[T]) -> T:
-        """Await a Temporal call, turning its failures into the service's errors."""
-        try:
-            return await call
-        except WorkflowUpdateFailedError as error:
-            raise _from_rejection(error.cause) from None
-        except RPCError as error:
-            if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise NotFound("Inscription introuvable.") from None
-            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
-            raise Unavailable("Le service est momentanément indisponible.") from None
-
 
 def _from_rejection(cause: BaseException | None) -> Exception:
     """The service's error for an update the workflow refused (its type is a ProblemCode)."""
@@ -329,4 +320,4 @@ def _from_rejection(cause: BaseException | None) -> Exception:
         code = ProblemCode(reason)
         return Conflict(_CONFLICTS[code], code=code)
     log.warning("update failed: %s", type(cause).__name__)
-    return Unavailable("Le service est momentanément indisponible.")
+    return Unavailable()

@@ -59,10 +59,14 @@ class TooManyAttempts(ServiceError):
         self.retry_after = retry_after
 
 
+# What the user reads when Temporal cannot be reached or a workflow call fails unexpectedly.
+UNAVAILABLE = "Le service est momentanément indisponible."
+
+
 class Unavailable(ServiceError):
     status, code, title = 503, ProblemCode.UNAVAILABLE, "Service momentanément indisponible"
 
-    def __init__(self, detail: str, *, retry_after: int = 5) -> None:
+    def __init__(self, detail: str = UNAVAILABLE, *, retry_after: int = 5) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from mail.notifications import Change
+from domain.changes import Change
 from services.errors import Unavailable
 from workflows.notification import NotificationWorkflow
 from workflows.notification_messages import WORKFLOW_ID_PREFIX, NotifyParams
@@ -39,7 +39,7 @@ class Notifier:
             )
         except RPCError as error:
             log.warning("notice not started: %s", error.status.name if error.status else "?")
-            raise Unavailable("Le service est momentanément indisponible.") from None
+            raise Unavailable() from None
         log.info("notice started", extra={"workflow_id": workflow_id, "change": change.value})
         return workflow_id
 

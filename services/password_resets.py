@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
-from typing import TypeVar
 
-from temporalio.client import Client, WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -26,6 +24,7 @@ from security.passwords import SecretHasher
 from services.account import AccountService
 from services.errors import InvalidReset, TooManyAttempts, Unavailable
 from services.throttle import Action, Throttle
+from services.workflow_calls import WorkflowCalls
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.password_reset import PasswordResetWorkflow
@@ -37,7 +36,6 @@ from workflows.password_reset_messages import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 INVALID_RESET = (
     "Identifiant, code ou réponse à la question de confiance incorrect, ou code expiré : "
@@ -47,6 +45,10 @@ CODE_VOID = "Ce code n'est plus valable après trop d'essais : demandez un nouve
 
 
 class PasswordResetService:
+    _call = WorkflowCalls(
+        refused=lambda _: InvalidReset(INVALID_RESET), gone=lambda: InvalidReset(INVALID_RESET)
+    )
+
     def __init__(
         self,
         client: Client,
@@ -187,14 +189,3 @@ class PasswordResetService:
         except RPCError as error:
             if error.status is not RPCStatusCode.NOT_FOUND:
                 log.warning("reset not withdrawn", extra={"workflow_id": workflow_id})
-
-    async def _call(self, call: Awaitable[T]) -> T:
-        try:
-            return await call
-        except WorkflowUpdateFailedError:
-            raise InvalidReset(INVALID_RESET) from None
-        except RPCError as error:
-            if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise InvalidReset(INVALID_RESET) from None
-            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
-            raise Unavailable("Le service est momentanément indisponible.") from None

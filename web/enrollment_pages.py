@@ -7,6 +7,7 @@ import contextlib
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from domain.activation_steps import PAGE_STEPS
 from domain.errors import InvalidFields
 from domain.formatting import french_datetime, full_name
 from domain.models import EnrollmentStatus
@@ -15,7 +16,6 @@ from domain.reference import STREET_TYPES, TRUST_QUESTIONS, Civility, countries
 from domain.rules import MESSAGES
 from domain.subscriber_view import SubscriberView
 from http_common.deps import EnrollmentsDep, client_address
-from mail.activation import PAGE_STEPS
 from services.errors import Conflict, NotFound
 from web.display import details_values
 from web.forms import by_field, details_form, identifiers_form, kept_values

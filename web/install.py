@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from mail.support import SupportChannel
+from domain.support import SupportChannel
 from settings import Environment, Settings
 from web import (
     account_pages,
@@ -17,8 +17,8 @@ from web import (
     enrollment_pages,
     password_reset_pages,
 )
-from web.inbox import inbox_router
-from web.letters_page import letters_router
+from web.dev.inbox import inbox_router
+from web.dev.letters import letters_router
 from web.page import TEMPLATES
 from web.session import SessionCookies
 

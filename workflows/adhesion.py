@@ -21,30 +21,30 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.adhesions import AdhesionActivities
+    from activities.inputs import RecordAdhesion
     from domain.codes import ChannelKind, CodePurpose
     from domain.models import AdhesionStatus
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ADHESION_STATUS
     from security.keyed_hash import digests_equal
     from workflows.adhesion_messages import (
         ActivateAdhesion,
-        ActivationOutcome,
         AdhesionActivation,
+        AdhesionActivationOutcome,
         AdhesionOutcome,
         AdhesionParams,
         AdhesionState,
         LetterResult,
-        RecordAdhesion,
     )
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
 
 NOT_PENDING = "not_pending"
 _DB_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=500), maximum_attempts=10)
 _VERDICTS = {
-    Verdict.WRONG: ActivationOutcome.INVALID_CODE,
+    Verdict.WRONG: AdhesionActivationOutcome.INVALID_CODE,
     # No code to judge: none has gone out yet, or it was used. Any code is wrong then.
-    Verdict.NONE: ActivationOutcome.INVALID_CODE,
-    Verdict.VOID: ActivationOutcome.CODE_VOID,
-    Verdict.EXPIRED: ActivationOutcome.EXPIRED,
+    Verdict.NONE: AdhesionActivationOutcome.INVALID_CODE,
+    Verdict.VOID: AdhesionActivationOutcome.CODE_VOID,
+    Verdict.EXPIRED: AdhesionActivationOutcome.EXPIRED,
 }
 
 
@@ -99,7 +99,7 @@ class AdhesionWorkflow:
             if self._status is AdhesionStatus.ACTIVE:
                 return self._activated()
         if self._status is not AdhesionStatus.PENDING or self._busy:
-            return AdhesionActivation(outcome=ActivationOutcome.NOT_PENDING)
+            return AdhesionActivation(outcome=AdhesionActivationOutcome.NOT_PENDING)
         verdict = await self._code.judge(request.code_digest)
         if verdict is not Verdict.ACCEPTED:
             return AdhesionActivation(outcome=_VERDICTS[verdict])
@@ -119,7 +119,7 @@ class AdhesionWorkflow:
 
     def _activated(self) -> AdhesionActivation:
         return AdhesionActivation(
-            outcome=ActivationOutcome.ACTIVATED, activated_at=self._activated_at
+            outcome=AdhesionActivationOutcome.ACTIVATED, activated_at=self._activated_at
         )
 
     # -- a new letter -------------------------------------------------------------------------

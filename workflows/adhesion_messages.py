@@ -28,7 +28,7 @@ class ActivateAdhesion(BaseModel):
     code_digest: str
 
 
-class ActivationOutcome(StrEnum):
+class AdhesionActivationOutcome(StrEnum):
     ACTIVATED = "activated"
     INVALID_CODE = "invalid_code"
     CODE_VOID = "code_void"  # too many wrong tries: a new letter is needed
@@ -37,7 +37,7 @@ class ActivationOutcome(StrEnum):
 
 
 class AdhesionActivation(BaseModel):
-    outcome: ActivationOutcome
+    outcome: AdhesionActivationOutcome
     activated_at: datetime | None = None
 
 
@@ -58,11 +58,3 @@ class AdhesionState(BaseModel):
 
 class AdhesionOutcome(BaseModel):
     status: AdhesionStatus
-
-
-class RecordAdhesion(BaseModel):
-    """The activity that mirrors the workflow's transitions in the adhésions table."""
-
-    adhesion_id: str
-    status: AdhesionStatus
-    at: datetime

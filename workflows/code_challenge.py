@@ -124,15 +124,6 @@ class CodeChallenge:
         self.resends += 1
         return self.issue()
 
-    def adopt(self, code_digest: str, deadline: datetime) -> None:
-        """Take a code delivered by other means as the current generation (histories recorded
-        before a workflow used this mechanism)."""
-        self.generation += 1
-        self._digest = code_digest
-        self.attempts = 0
-        self.delivery_failed = False
-        self.issued_at = self.sent_at = deadline - self.rules.validity
-
     def void(self) -> None:
         self._digest = None
 

@@ -17,14 +17,10 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.account import (
-        EMAIL_TAKEN,
-        SUBSCRIBER_GONE,
-        AccountActivities,
-        ApplyEmailChange,
-    )
+    from activities.account import EMAIL_TAKEN, SUBSCRIBER_GONE, AccountActivities
+    from activities.inputs import ApplyEmailChange
+    from domain.changes import Change
     from domain.codes import CodePurpose
-    from mail.notifications import Change
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
     from workflows.email_change_messages import (
         ConfirmEmailChange,

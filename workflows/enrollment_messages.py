@@ -94,14 +94,14 @@ class Activate(BaseModel):
     code_digest: str
 
 
-class ActivationOutcome(StrEnum):
+class EnrollmentActivationOutcome(StrEnum):
     ACTIVATED = "activated"
     INVALID_CODE = "invalid_code"
     CODE_VOID = "code_void"
 
 
 class ActivationResult(BaseModel):
-    outcome: ActivationOutcome
+    outcome: EnrollmentActivationOutcome
     subscriber_id: int | None = None
     subscriber_number: str | None = None
 

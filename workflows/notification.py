@@ -16,7 +16,8 @@ from temporalio.common import RetryPolicy
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.notifications import NotificationActivities, SendNotification
+    from activities.inputs import SendNotification
+    from activities.notifications import NotificationActivities
     from workflows.notification_messages import WORKFLOW_ID_PREFIX, NotifyParams
 
 # Back off to one try every half hour; give up after a week (the change itself is long done).

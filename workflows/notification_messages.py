@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from mail.notifications import Change
+from domain.changes import Change
 
 WORKFLOW_ID_PREFIX = "notification-"
 

@@ -18,9 +18,10 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.account import SUBSCRIBER_GONE, AccountActivities, ApplyPasswordReset
+    from activities.account import SUBSCRIBER_GONE, AccountActivities
+    from activities.inputs import ApplyPasswordReset
+    from domain.changes import Change
     from domain.codes import CodePurpose
-    from mail.notifications import Change
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
     from workflows.notification import start_notice
     from workflows.notification_messages import NotifyParams

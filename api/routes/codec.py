@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request, Response
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
-from api.problems import problem
 from domain.problems import ProblemCode
 from http_common.deps import StateDep
+from http_common.problem_json import problem
 from http_common.state import AppState
 from security.codec_pass import COOKIE_NAME
 

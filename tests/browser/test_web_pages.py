@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
+from domain.activation_steps import ACTIVATION_STEPS, PAGE_STEPS
 from domain.models import EnrollmentStatus
-from mail.activation import ACTIVATION_STEPS, PAGE_STEPS
 from security.keyed_hash import KeyedHasher
 from settings import Settings
 from tests.support import code_from, unique_email

@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.account_forms import EmailChangeCodeForm
-from mail.notifications import Change
+from domain.changes import Change
 from services.errors import InvalidCode, InvalidReset
 from services.subscribers import SignedIn
 from tests.accounts import AccountServices, change_form, make_subscriber, reset_form

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 import os
 import subprocess
@@ -13,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine
@@ -210,6 +211,51 @@ def test_the_module_runs_with_settings_from_the_environment(
     # A task queue of its own, never used: every status is listed, none counted.
     assert _table(done.stdout) == {status.value: 0 for status in EnrollmentStatus}
     assert '"action": "counts"' in done.stderr  # the JSON audit line
+
+
+async def test_workflows_unpatched_lists_the_running_runs_without_the_marker(ops: Ops) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    drafting, confirmed = unique_email(), unique_email()
+    await ops.pre_register(drafting)  # not confirmed: it has not reached the patch point
+    await ops.service.confirm(await ops.pre_register(confirmed))  # the marker is recorded
+    drafting_id, confirmed_id = ops.workflow_id(drafting), ops.workflow_id(confirmed)
+
+    # Both runs are listed for a patch neither asked for: the listing sees them.
+    await eventually(
+        lambda: _unpatched(ops, "EnrollmentWorkflow", "no-such-patch"),
+        lambda answer: {drafting_id, confirmed_id} <= _listed(answer[1]),
+    )
+    code, report = await eventually(
+        lambda: _unpatched(ops, "EnrollmentWorkflow", "code-challenge"),
+        lambda answer: drafting_id in _listed(answer[1]),
+    )
+    assert code == 1
+    assert (report["workflow_type"], report["patch"]) == ("EnrollmentWorkflow", "code-challenge")
+    assert report["started_before"] is None
+    runs = {run["workflow_id"]: run for run in report["runs"]}
+    assert confirmed_id not in runs
+    assert runs[drafting_id]["status"] == "awaiting_confirmation"
+    assert runs[drafting_id]["run_id"]
+    assert datetime.fromisoformat(runs[drafting_id]["started_at"]) >= before
+
+    # Runs started after the instant are left out: only older runs can have taken an old path.
+    _, older = await _unpatched(
+        ops, "EnrollmentWorkflow", "no-such-patch", "--started-before", before.isoformat()
+    )
+    assert older["started_before"] == before.isoformat()
+    assert not {drafting_id, confirmed_id} & _listed(older)
+
+    with pytest.raises(ValueError, match="not a workflow type"):
+        await ops.admin("workflows", "unpatched", "X' OR WorkflowType != 'Y", "code-challenge")
+
+
+async def _unpatched(ops: Ops, *argv: str) -> tuple[int, dict[str, Any]]:
+    code, out = await ops.admin("workflows", "unpatched", *argv)
+    return code, json.loads(out)
+
+
+def _listed(report: dict[str, Any]) -> set[str]:
+    return {run["workflow_id"] for run in report["runs"]}
 
 
 async def _exists(describing: Awaitable[object]) -> bool:

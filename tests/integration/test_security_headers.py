@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from api.security_headers import SecurityHeaders
+from http_common.security_headers import SecurityHeaders
 from tests.live import LiveApp
 
 # The policy as docs/security.md promises it, written out here rather than imported from the

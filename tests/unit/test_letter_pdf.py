@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from documents.letter_pdf import (
+from letters.adhesion_letter import readable_copy
+from letters.letter_pdf import (
     WINDOW_WIDTH,
     WINDOW_X,
     WINDOW_Y,
     AdhesionLetter,
     render_letter_pdf,
 )
-from letters.adhesion_letter import readable_copy
 
 SENT = datetime(2026, 11, 28, 7, 5, tzinfo=UTC)
 DEADLINE = datetime(2027, 1, 27, 7, 5, tzinfo=UTC)  # 08 h 05 in Paris (winter time)

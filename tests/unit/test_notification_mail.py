@@ -9,7 +9,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from mail.notifications import Change, masked_email, notification_message, subject_of
+from domain.changes import Change
+from mail.notifications import masked_email, notification_message, subject_of
 
 FORBIDDEN = ("http", "www.", "<a", "<img")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mail.support import DEFAULT_SUPPORT, SupportChannel
+from domain.support import DEFAULT_SUPPORT, SupportChannel
 from settings import Settings
 from web.page import in_page_order
 from web.typography import french_spacing

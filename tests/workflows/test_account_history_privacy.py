@@ -16,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
 from domain.account_forms import EmailChangeCodeForm
+from domain.changes import Change
 from domain.rules import normalise_trust_answer
-from mail.notifications import Change
 from security.passwords import SecretHasher
 from services.errors import InvalidCode, InvalidReset
 from settings import Settings

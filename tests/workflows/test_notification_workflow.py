@@ -10,7 +10,7 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink, text_of
-from mail.notifications import Change
+from domain.changes import Change
 from mail.sender import MailSender
 from services.notifications import Notifier
 from settings import Settings

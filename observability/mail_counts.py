@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from typing import Protocol
 
 from temporalio import activity
 
-from mail.sender import MailSender
 from observability.enrollment_metrics import EMAILS_FAILED, EMAILS_SENT
+
+
+class MailSender(Protocol):
+    """Whatever sends a message (mail.sender's SMTP sender): the counters need nothing else, so
+    observability does not depend on the mail package."""
+
+    async def send(self, message: EmailMessage) -> None: ...
 
 
 def count_email(*, taken: bool) -> None:

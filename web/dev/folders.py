@@ -1,4 +1,4 @@
-"""Development pages that show what a folder holds, newest first (web.inbox, web.letters_page).
+"""Development pages that show what a folder holds, newest first (web.dev.inbox, web.dev.letters).
 
 Mounted only in development; never in production: they show codes.
 """

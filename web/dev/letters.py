@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from starlette.responses import FileResponse, Response
 
-from web.dev_folders import SHOWN, FolderCopy, folder_page
+from web.dev.folders import SHOWN, FolderCopy, folder_page
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,150}")
 
@@ -37,7 +37,7 @@ def read_letters(folder: Path, limit: int = SHOWN) -> list[PostedCopy]:
 
 
 def letters_router(folder: Path) -> APIRouter:
-    router = folder_page("/dev/courrier", "letters.html", folder, read_letters)
+    router = folder_page("/dev/courrier", "dev/letters.html", folder, read_letters)
 
     @router.get("/dev/courrier/{name}.pdf")
     async def letter_pdf(name: str) -> Response:

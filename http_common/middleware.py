@@ -10,8 +10,8 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import problem
 from domain.problems import ProblemCode
+from http_common.problem_json import problem
 from observability.logs import request_id
 from observability.metrics import HTTP_LATENCY, HTTP_REQUESTS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from web.dev_folders import SHOWN, FolderCopy, folder_page
+from web.dev.folders import SHOWN, FolderCopy, folder_page
 
 
 class ReceivedMail(FolderCopy):
@@ -34,4 +34,4 @@ def read_inbox(folder: Path, limit: int = SHOWN) -> list[ReceivedMail]:
 
 
 def inbox_router(folder: Path) -> APIRouter:
-    return folder_page("/dev/inbox", "inbox.html", folder, read_inbox)
+    return folder_page("/dev/inbox", "dev/inbox.html", folder, read_inbox)

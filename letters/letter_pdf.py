@@ -26,7 +26,7 @@ from documents import typeface
 from documents.typeface import FAMILY
 from domain.formatting import french_datetime
 from domain.rules import format_siren
-from mail.support import DEFAULT_SUPPORT
+from domain.support import DEFAULT_SUPPORT
 
 # The window block (see the module's docstring), in millimetres from the page's top-left corner.
 WINDOW_X, WINDOW_Y, WINDOW_WIDTH, WINDOW_LINES = 110.0, 50.0, 80.0, 6

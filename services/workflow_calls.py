@@ -1,0 +1,44 @@
+"""A call to a running workflow (update, query), its failures turned into the service's errors.
+
+Each service words the two cases that belong to its process (the workflow refused the update; no
+workflow runs under that ID any more) and they all share the third: Temporal did not answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from services.errors import Unavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# The workflow is closed (FAILED_PRECONDITION) or was never there (NOT_FOUND).
+_GONE = (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowCalls:
+    """A service's wording of its workflow's failures; awaiting a call through it raises them."""
+
+    # The error for an update the workflow rejected, given the rejection (its ApplicationError).
+    refused: Callable[[BaseException | None], Exception]
+    # The error when no workflow runs under that ID.
+    gone: Callable[[], Exception]
+
+    async def __call__(self, call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except WorkflowUpdateFailedError as error:
+            raise self.refused(error.cause) from None
+        except RPCError as error:
+            if error.status in _GONE:
+                raise self.gone() from None
+            log.warning("temporal call failed: %s", error.status.name if error.status else "?")
+            raise Unavailable() from None
