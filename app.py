@@ -16,6 +16,7 @@ from api import openapi, problems
 from api.idempotency import IdempotencyKeys
 from api.routes import (
     account,
+    account_security,
     activations,
     adhesions,
     codec,
@@ -36,18 +37,25 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
+from security.sealed import SealedBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
+from services.second_step import SecondStepService
+from services.security_events import EventRecorder
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
-from settings import Environment, Settings, get_settings
+from services.totp import TotpService
+from settings import Environment, Settings, get_settings, parse_codec_keys
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
+from storage.devices import DeviceRepository
 from storage.engine import make_engine
+from storage.second_factor import ChallengeRepository, TotpRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
@@ -70,6 +78,7 @@ def build_state(
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     sessions = SessionRepository(engine)
+    events = EventRecorder(engine)
     notifier = Notifier(client, settings.temporal_task_queue)
     adhesions = AdhesionService(
         client, settings, AdhesionRepository(engine), registry_from_settings(settings), keyed
@@ -86,6 +95,27 @@ def build_state(
         before_closing=adhesions.withdraw_all,
     )
     resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
+    devices = DeviceRepository(engine)
+    subscribers = SubscriberService(
+        settings, repository, sessions, hasher, throttle, client, devices=devices
+    )
+    box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
+    totp = TotpService(
+        TotpRepository(engine), box, keyed, hasher, throttle, notifier, events, clock
+    )
+    second_step = SecondStepService(
+        client,
+        settings,
+        subscribers,
+        repository,
+        ChallengeRepository(engine),
+        totp,
+        keyed,
+        throttle,
+        notifier,
+        events,
+        clock,
+    )
     return AppState(
         settings=settings,
         engine=engine,
@@ -94,7 +124,7 @@ def build_state(
         codec_pass=CodecPass(settings),
         mail=MailSender.from_settings(settings),
         enrollments=EnrollmentService(client, settings, repository, hasher, keyed, throttle),
-        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle, client),
+        subscribers=subscribers,
         throttle=throttle,
         adhesions=adhesions,
         account=account,
@@ -102,6 +132,10 @@ def build_state(
         email_changes=EmailChangeService(
             client, settings, repository, keyed, throttle, account, resets
         ),
+        second_step=second_step,
+        totp=totp,
+        devices=DeviceService(settings, devices, events),
+        events=events,
     )
 
 
@@ -131,7 +165,15 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         generate_unique_id_function=openapi.operation_id,
     )
     problems.install(app)
-    routers = (enrollments, activations, subscriber, account, password_resets, adhesions)
+    routers = (
+        enrollments,
+        activations,
+        subscriber,
+        account_security,
+        account,
+        password_resets,
+        adhesions,
+    )
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)
     install_pages(app, settings)

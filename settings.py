@@ -44,6 +44,14 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class SecondFactor(StrEnum):
+    """When a sign-in asks for a code after the password (SPEC §9)."""
+
+    NEW_DEVICE = "new_device"  # from a browser not seen for this subscriber in `device_lifetime`
+    ALWAYS = "always"
+    OFF = "off"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
@@ -87,6 +95,12 @@ class Settings(BaseSettings):
     password_reset_window: Duration = timedelta(minutes=30)
     email_change_window: Duration = timedelta(hours=24)
     terms_version: str = "2026-01"
+
+    # Account security (SPEC §9): the second step at sign-in, its e-mailed code's validity, and
+    # how long a browser stays recognised after it was last seen.
+    second_factor: SecondFactor = SecondFactor.NEW_DEVICE
+    sign_in_code_window: Duration = timedelta(minutes=10)
+    device_lifetime: Duration = timedelta(days=30)
 
     # Adhésions (SPEC §7): the code goes by post and stays valid this long; new letters allowed
     # after the first; companies per space (pending and active ones count).

@@ -37,6 +37,7 @@ from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
+from workflows.sign_in_code import SignInCodeWorkflow
 
 log = logging.getLogger("worker")
 
@@ -82,6 +83,7 @@ def build_worker(
             PasswordResetWorkflow,
             EmailChangeWorkflow,
             AdhesionWorkflow,
+            SignInCodeWorkflow,
         ],
         activities=[
             codes.deliver_code,

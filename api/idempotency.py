@@ -31,7 +31,9 @@ HEADER = b"idempotency-key"
 KEPT_FOR = timedelta(hours=24)
 _MAX_KEY_LENGTH = 255
 _REPLAYED_HEADERS = (b"content-type", b"location", b"retry-after")
-_SECRET_MARKER = b'"access_token"'
+# Answers holding a secret meant for the caller alone: a session token, an authenticator app's
+# key, its recovery codes (SPEC §9).
+_SECRET_MARKERS = (b'"access_token"', b'"otpauth_uri"', b'"recovery_codes"')
 PRIVATE_PREFIX = "/api/v1/me"  # every path under it needs the bearer token
 
 
@@ -154,7 +156,7 @@ async def _settle(
         if status >= 500 or status == 401:
             await asyncio.to_thread(repository.release, key_digest)
         else:
-            kept = None if _SECRET_MARKER in answer else answer
+            kept = None if any(m in answer for m in _SECRET_MARKERS) else answer
             await asyncio.to_thread(repository.keep, key_digest, status, json.dumps(headers), kept)
     except DATABASE_OUTAGES:
         pass  # the answer still goes out; the claim ends with its record's expiry

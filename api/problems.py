@@ -29,13 +29,20 @@ _TYPE_MESSAGES = {
     "bool_type": "Cette valeur doit être vrai ou faux.",
     "string_type": "Cette valeur doit être un texte.",
     "string_too_long": "Ce champ est trop long.",
+    "string_too_short": "Ce champ est obligatoire.",
+    "string_pattern_mismatch": "Cette valeur n'a pas la forme attendue.",
     "missing": "Ce champ est obligatoire.",
     "model_type": "Cette valeur doit être un objet.",
     "model_attributes_type": "Cette valeur doit être un objet.",
 }
 
 # Parser errors that have a rule code of their own; any other type error is "invalid_type".
-_TYPE_CODES = {"missing": "required", "string_too_long": "too_long"}
+_TYPE_CODES = {
+    "missing": "required",
+    "string_too_long": "too_long",
+    "string_too_short": "required",
+    "string_pattern_mismatch": "invalid_format",
+}
 
 _HTTP_TITLES = {
     400: (ProblemCode.MALFORMED_REQUEST, "Requête mal formée"),

@@ -49,8 +49,9 @@ class RequestFailed(Exception):
 @dataclass
 class Driver:
     capture: CodeCapture
-    # Identifiers of activated subscribers, signed in with during the sign-in phase.
-    credentials: list[tuple[str, str]] = field(default_factory=list)
+    # Activated subscribers (identifier, password, the activating client's device token), signed
+    # in with during the sign-in phase: as a recognised client, so no second step (SPEC §9).
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)
 
     # -- the product --------------------------------------------------------------------------
 
@@ -102,6 +103,7 @@ class Driver:
             rec, "activate", 201, http.post("/api/v1/activations", json=activation)
         )
         token = activated.json()["access_token"]
+        device_token = activated.json()["device_token"]
         pdf = await _call(
             rec, "pdf", 200,
             http.get("/api/v1/me/recap.pdf", headers={"Authorization": f"Bearer {token}"}),
@@ -110,17 +112,15 @@ class Driver:
             rec.fail("pdf", "not a PDF")
             return
         rec.complete()
-        self.credentials.append((email, password))
+        self.credentials.append((email, password, device_token))
 
     async def sign_in(
-        self, http: httpx.AsyncClient, rec: Recorder, pick: itertools.cycle[tuple[str, str]]
+        self, http: httpx.AsyncClient, rec: Recorder, pick: itertools.cycle[tuple[str, str, str]]
     ) -> None:
-        email, password = next(pick)
+        email, password, device_token = next(pick)
+        body = {"email": email, "password": password, "device_token": device_token}
         try:
-            await _call(
-                rec, "sign_in", 201,
-                http.post("/api/v1/sessions", json={"email": email, "password": password}),
-            )  # fmt: skip
+            await _call(rec, "sign_in", 201, http.post("/api/v1/sessions", json=body))
             rec.complete()
         except RequestFailed:
             pass

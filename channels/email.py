@@ -12,6 +12,7 @@ from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_code_message
 from mail.code_mail import CodeMail
 from mail.sender import MailSender
+from mail.sign_in_code import sign_in_code_message
 
 # Each purpose's text. An adhésion code has none: it goes by post (SPEC §7, channels.letter),
 # never by e-mail.
@@ -19,6 +20,7 @@ MESSAGES: dict[CodePurpose, Callable[[CodeMail], EmailMessage]] = {
     CodePurpose.ACTIVATION: activation_code_message,
     CodePurpose.PASSWORD_RESET: password_reset_message,
     CodePurpose.EMAIL_CHANGE: email_change_message,
+    CodePurpose.SIGN_IN: sign_in_code_message,
 }
 
 

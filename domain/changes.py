@@ -12,3 +12,8 @@ class Change(StrEnum):
     EMAIL_CHANGED = "email_changed"
     CONTACT_CHANGED = "contact_changed"
     SPACE_CLOSED = "space_closed"
+    # Account security (SPEC §9).
+    NEW_DEVICE_SIGN_IN = "new_device_sign_in"
+    TOTP_ENABLED = "totp_enabled"
+    TOTP_DISABLED = "totp_disabled"
+    RECOVERY_CODE_USED = "recovery_code_used"

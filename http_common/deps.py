@@ -8,14 +8,19 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain.client_description import ClientDescription
 from http_common.state import AppState
 from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
 from services.password_resets import PasswordResetService
+from services.second_step import SecondStepService
+from services.security_events import EventRecorder
 from services.subscribers import SignedIn, SubscriberService
+from services.totp import TotpService
 from storage.tables import Subscriber
 
 
@@ -57,8 +62,30 @@ def get_email_changes(state: StateDep) -> EmailChangeService:
     return state.email_changes
 
 
+def get_events(state: StateDep) -> EventRecorder:
+    return state.events
+
+
+EventsDep = Annotated[EventRecorder, Depends(get_events)]
 PasswordResetsDep = Annotated[PasswordResetService, Depends(get_password_resets)]
 EmailChangesDep = Annotated[EmailChangeService, Depends(get_email_changes)]
+
+
+def get_second_step(state: StateDep) -> SecondStepService:
+    return state.second_step
+
+
+def get_totp(state: StateDep) -> TotpService:
+    return state.totp
+
+
+def get_devices(state: StateDep) -> DeviceService:
+    return state.devices
+
+
+SecondStepDep = Annotated[SecondStepService, Depends(get_second_step)]
+TotpDep = Annotated[TotpService, Depends(get_totp)]
+DevicesDep = Annotated[DeviceService, Depends(get_devices)]
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -96,3 +123,9 @@ def user_agent(request: Request) -> str:
 def client_address(request: Request) -> str | None:
     """The caller's address for rate limits (behind a proxy, run uvicorn with --proxy-headers)."""
     return request.client.host if request.client else None
+
+
+def client_description(request: Request) -> ClientDescription:
+    """What a security event keeps of the caller: browser name and network, never the raw
+    header nor the full address."""
+    return ClientDescription.of(user_agent(request), client_address(request))

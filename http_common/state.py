@@ -12,11 +12,15 @@ from orchestration.codec import EncryptionCodec
 from security.codec_pass import CodecPass
 from services.account import AccountService
 from services.adhesions import AdhesionService
+from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.password_resets import PasswordResetService
+from services.second_step import SecondStepService
+from services.security_events import EventRecorder
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
+from services.totp import TotpService
 from settings import Settings
 
 
@@ -35,3 +39,7 @@ class AppState:
     account: AccountService
     password_resets: PasswordResetService
     email_changes: EmailChangeService
+    second_step: SecondStepService
+    totp: TotpService
+    devices: DeviceService
+    events: EventRecorder  # the one recorder of security events (docs/activity.md)

@@ -44,6 +44,30 @@ _WORDING: dict[Change, tuple[str, str]] = {
         "ont été effacées\u202f; votre numéro d'abonné ne sera attribué à personne d'autre. Ce "
         "message est le dernier que vous recevrez de votre espace.",
     ),
+    Change.NEW_DEVICE_SIGN_IN: (
+        "Espace abonné des professionnels\u00a0: connexion depuis un nouveau navigateur",
+        "Une connexion à votre espace abonné professionnel a eu lieu depuis un navigateur qui "
+        "n'y était pas reconnu, après la saisie de votre mot de passe et d'un code de "
+        "vérification. Ce navigateur est désormais reconnu pendant 30\u00a0jours\u202f; vous "
+        "pouvez l'oublier depuis votre espace, rubrique «\u00a0Mes sessions\u00a0».",
+    ),
+    Change.TOTP_ENABLED: (
+        "Espace abonné des professionnels\u00a0: application d'authentification activée",
+        "Une application d'authentification a été associée à votre espace abonné professionnel. "
+        "Ses codes vous seront demandés à la connexion depuis un navigateur non reconnu.",
+    ),
+    Change.TOTP_DISABLED: (
+        "Espace abonné des professionnels\u00a0: application d'authentification désactivée",
+        "L'application d'authentification de votre espace abonné professionnel a été "
+        "désactivée. Ses codes et vos codes de secours ne sont plus valables\u202f; un code "
+        "vous sera envoyé par courriel à la connexion depuis un navigateur non reconnu.",
+    ),
+    Change.RECOVERY_CODE_USED: (
+        "Espace abonné des professionnels\u00a0: un code de secours a été utilisé",
+        "Un de vos codes de secours a servi à vous connecter à votre espace abonné "
+        "professionnel. Il ne peut plus servir. S'il ne vous en reste que peu, désactivez puis "
+        "réactivez l'application d'authentification pour en obtenir de nouveaux.",
+    ),
 }
 
 _BODY = """\

@@ -15,7 +15,7 @@ from itertools import count
 
 from pydantic import SecretStr
 
-from domain.codes import CodePurpose, code_from_bytes
+from domain.codes import CodePurpose, code_from_bytes, digits_from_bytes
 
 WORKFLOW_ID_PREFIX = "enrollment-"
 _DIGEST_LENGTH = 32  # hex characters: 128 bits
@@ -63,9 +63,18 @@ class KeyedHasher:
         """The code of one (process, run, generation): the same parts give the same code, so a
         retried delivery can never send a second one. HMAC-SHA256 in counter mode supplies the
         uniform bytes; `code_from_bytes` maps them onto the alphabet without bias."""
-        code = code_from_bytes(self._stream(f"{purpose.value}-code-derivation", *parts))
+        stream = self._stream(f"{purpose.value}-code-derivation", *parts)
+        # The sign-in's second step e-mails 6 digits; every other purpose 12 characters.
+        shape = digits_from_bytes if purpose is CodePurpose.SIGN_IN else code_from_bytes
+        code = shape(stream)
         assert code is not None  # the stream is endless
         return code
+
+    def secret_digest(self, purpose: str, owner: str, secret: str) -> str:
+        """A random, high-entropy secret of `owner` (a recovery code, a device token, a
+        challenge ID), as stored: a keyed digest, so that no argon2id work is spent on it and a
+        stolen table reveals nothing."""
+        return self._digest(f"{purpose}-secret", owner, secret)
 
     def delivery_reference(self, purpose: CodePurpose, *parts: str) -> str:
         """A stable, non-secret reference of one delivery (the Message-ID's local part)."""

@@ -36,6 +36,7 @@ from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 from workflows.email_change_messages import WORKFLOW_ID_PREFIX as EMAIL_CHANGE_PREFIX
 from workflows.password_reset_messages import WORKFLOW_ID_PREFIX as RESET_PREFIX
+from workflows.sign_in_code_messages import WORKFLOW_ID_PREFIX as SIGN_IN_PREFIX
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -227,6 +228,7 @@ class AccountService:
         for process_id in (
             RESET_PREFIX + self._keyed.identifier_digest(subscriber.email),
             EMAIL_CHANGE_PREFIX + self._keyed.subscriber_digest(subscriber.subscriber_number),
+            SIGN_IN_PREFIX + self._keyed.subscriber_digest(subscriber.subscriber_number),
         ):
             runs = {""}  # the latest run, which visibility may not list yet
             try:

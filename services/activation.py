@@ -26,7 +26,10 @@ async def activate_and_open_session(
     user_agent: str = "",
 ) -> Activation:
     """The code creates the subscriber, who is signed in at once: the API answers with the
-    session's token, the pages keep it in their cookie."""
+    session's token, the pages keep it in their cookie. The browser that proved the address is
+    recognised from now on (SPEC §9): the session comes with a device token."""
     activated = await enrollments.activate(email, code.strip(), client_address=client_address)
-    session = await asyncio.to_thread(subscribers.open_session, activated.subscriber_id, user_agent)
+    session = await asyncio.to_thread(
+        subscribers.open_session_on_new_device, activated.subscriber_id, user_agent
+    )
     return Activation(activated.subscriber_number, activated.email, session)

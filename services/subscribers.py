@@ -16,7 +16,8 @@ from security.passwords import SecretHasher
 from security.tokens import new_token, token_digest
 from services.errors import Unauthorized
 from services.throttle import Action, Throttle
-from settings import Settings
+from settings import SecondFactor, Settings
+from storage.devices import DeviceRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 
@@ -27,6 +28,17 @@ RECAP_WAIT_SECONDS = 10
 class IssuedSession:
     access_token: str
     expires_at: datetime
+    # The recognised device's token (SPEC §9): the one the client showed, or a new one once a
+    # second step or an activation proved the browser; None when no device is involved.
+    device_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SecondStepDue:
+    """The password is right, but the browser is not recognised (or SECOND_FACTOR=always): no
+    session yet, a second step first (services.second_step)."""
+
+    subscriber: Subscriber
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +59,7 @@ class SubscriberService:
         hasher: SecretHasher,
         throttle: Throttle | None = None,
         client: Client | None = None,
+        devices: DeviceRepository | None = None,
     ) -> None:
         self._settings = settings
         self._client = client
@@ -55,6 +68,8 @@ class SubscriberService:
         self._hasher = hasher
         # Rate limit per address and lockout per identifier (the app always passes one).
         self._throttle = throttle
+        # The recognised browsers (SPEC §9); without them every browser is unknown.
+        self._devices = devices
 
     def open_session(self, subscriber_id: int, user_agent: str = "") -> IssuedSession:
         """A new session; `user_agent` names the browser in the subscriber's list of sessions."""
@@ -63,6 +78,16 @@ class SubscriberService:
         self._sessions.add(token_digest(token), subscriber_id, expires_at, user_agent)
         return IssuedSession(token, expires_at)
 
+    def open_session_on_new_device(self, subscriber_id: int, user_agent: str = "") -> IssuedSession:
+        """A session from a browser that just proved itself (activation, a second step): the
+        browser is recognised from now on, by the device token returned with the session."""
+        session = self.open_session(subscriber_id, user_agent)
+        if self._devices is None:
+            return session
+        device_token = new_token()
+        self._devices.add(token_digest(device_token), subscriber_id, user_agent, datetime.now(UTC))
+        return IssuedSession(session.access_token, session.expires_at, device_token)
+
     async def sign_in(
         self,
         email: str,
@@ -70,11 +95,15 @@ class SubscriberService:
         *,
         client_address: str | None = None,
         user_agent: str = "",
-    ) -> IssuedSession:
+        device_token: str | None = None,
+    ) -> IssuedSession | SecondStepDue:
         """The same answer, at the same cost, for an unknown identifier and a wrong password.
 
         A locked identifier is refused (429) before its password is even checked, whether or not
-        it belongs to a subscriber.
+        it belongs to a subscriber. A right password from a browser not recognised (no live
+        `device_token` of this subscriber) gives SecondStepDue instead of a session, unless
+        SECOND_FACTOR=off; the lockout is then left as it is until the second step is passed.
+        One argon2id verification either way.
         """
         identifier = normalise_email(email)
         # One thread hop for the reads before the hash and one for the writes after it: each
@@ -90,9 +119,10 @@ class SubscriberService:
                 "Identifiant ou mot de passe incorrect.", code=ProblemCode.INVALID_CREDENTIALS
             )
         assert subscriber.id is not None
-        return await asyncio.to_thread(
-            self._after_verify, identifier, subscriber.id, had_failures, user_agent
+        session = await asyncio.to_thread(
+            self._after_verify, identifier, subscriber.id, had_failures, user_agent, device_token
         )
+        return session or SecondStepDue(subscriber)
 
     def _before_verify(
         self, identifier: str, client_address: str | None
@@ -104,11 +134,35 @@ class SubscriberService:
         return self._subscribers.by_email(identifier), had_failures
 
     def _after_verify(
-        self, identifier: str, subscriber_id: int, had_failures: bool, user_agent: str
-    ) -> IssuedSession:
+        self,
+        identifier: str,
+        subscriber_id: int,
+        had_failures: bool,
+        user_agent: str,
+        device_token: str | None,
+    ) -> IssuedSession | None:
+        """The session, or None when a second step is due."""
+        mode = self._settings.second_factor
+        known = device_token is not None and self.recognises(subscriber_id, device_token)
+        if mode == SecondFactor.ALWAYS or (mode == SecondFactor.NEW_DEVICE and not known):
+            return None
         if had_failures and self._throttle is not None:
             self._throttle.sign_in_succeeded(identifier)
-        return self.open_session(subscriber_id, user_agent)
+        session = self.open_session(subscriber_id, user_agent)
+        return IssuedSession(
+            session.access_token, session.expires_at, device_token if known else None
+        )
+
+    def recognises(self, subscriber_id: int, device_token: str) -> bool:
+        """Whether the token is a live device of this subscriber (it is then seen now)."""
+        if self._devices is None:
+            return False
+        return self._devices.recognise(
+            token_digest(device_token),
+            subscriber_id,
+            datetime.now(UTC),
+            self._settings.device_lifetime,
+        )
 
     def authenticate(self, token: str) -> Subscriber:
         return self.authenticate_session(token).subscriber

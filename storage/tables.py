@@ -9,11 +9,12 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Enum, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.models import Company, Contact, Details, NewSubscriber
 from domain.reference import Civility
+from domain.security_events import EventType
 from domain.subscriber_view import Account, SubscriberView
 
 
@@ -223,3 +224,101 @@ class IdempotentRequest(SQLModel, table=True):
     body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     body_kept: bool = True
     expires_at: datetime = Field(index=True)
+
+
+def new_device_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Device(SQLModel, table=True):
+    """A browser (or an API client) recognised for a subscriber (SPEC §9): it skips the second
+    step while it was seen within the settings' `device_lifetime`. Only the keyed digest of its
+    random token is kept; `device_id` is what the subscriber sees and names to forget it."""
+
+    __tablename__ = "devices"
+
+    token_digest: str = Field(primary_key=True, max_length=64)
+    device_id: str = Field(default_factory=new_device_id, unique=True, max_length=24)
+    subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
+    user_agent: str = Field(default="", max_length=200)
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow, index=True)
+    # Set when the subscriber forgets it: never recognised again; the row awaits the purge.
+    forgotten_at: datetime | None = None
+
+
+class TotpCredential(SQLModel, table=True):
+    """A subscriber's authenticator app (RFC 6238). The secret is sealed (AES-GCM under the
+    codec's current key, bound to the subscriber); `confirmed_at` is NULL while the enrolment
+    awaits its first code. `last_step` is the last time-step accepted: a code is good once."""
+
+    __tablename__ = "totp_credentials"
+
+    subscriber_id: int = Field(foreign_key="subscribers.id", primary_key=True, ondelete="CASCADE")
+    sealed_secret: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    confirmed_at: datetime | None = None
+    last_step: int | None = None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One single-use recovery code of an authenticator app, as its keyed digest."""
+
+    __tablename__ = "recovery_codes"
+
+    code_digest: str = Field(primary_key=True, max_length=64)
+    subscriber_id: int = Field(foreign_key="subscribers.id", index=True, ondelete="CASCADE")
+    used_at: datetime | None = None
+
+
+class SignInChallenge(SQLModel, table=True):
+    """The second step a sign-in awaits (one per subscriber: a new sign-in replaces it).
+
+    The e-mailed code's own state (digest, tries, clock) lives in its workflow; an app's code is
+    judged here, its wrong tries counted in `attempts`. Only the digest of the challenge ID is
+    kept."""
+
+    __tablename__ = "sign_in_challenges"
+
+    subscriber_id: int = Field(foreign_key="subscribers.id", primary_key=True, ondelete="CASCADE")
+    challenge_digest: str = Field(unique=True, max_length=64)
+    method: str = Field(max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    attempts: int = 0
+    user_agent: str = Field(default="", max_length=200)
+
+
+class SecurityEvent(SQLModel, table=True):
+    """One thing that happened to a space (SPEC §9), appended and never updated.
+
+    No secret and no raw client data: `browser` is a short description of the User-Agent and
+    `network` the client address cut to its network. `operator` names the assistance desk's
+    member for a support action. `dedup_key` (NULL for most) is set by a workflow activity that
+    may run twice: its retry finds the row already there and adds nothing.
+    """
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_subscriber_at", "subscriber_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscribers.id", ondelete="CASCADE")
+    type: EventType = Field(
+        sa_column=Column(
+            Enum(
+                EventType,
+                name="security_event_type",
+                native_enum=False,
+                create_constraint=True,
+                length=30,
+                values_callable=lambda kinds: [kind.value for kind in kinds],
+                validate_strings=True,
+            ),
+            nullable=False,
+        )
+    )
+    at: datetime = Field(default_factory=utcnow, index=True)
+    browser: str = Field(default="", max_length=60)
+    network: str = Field(default="", max_length=50)
+    operator: str | None = Field(default=None, max_length=100)
+    dedup_key: str | None = Field(default=None, unique=True, index=True, max_length=200)

@@ -57,6 +57,8 @@ class Enrolled:
     email: str
     token: str
     subscriber_number: str
+    # The activating client is a recognised device (SPEC §9).
+    device_token: str = ""
 
     @property
     def auth(self) -> dict[str, str]:
@@ -75,7 +77,7 @@ async def enroll(
     activated = await http.post(f"{API}/activations", json={"email": email, "code": code})
     assert activated.status_code == 201, activated.text
     body = activated.json()
-    return Enrolled(email, body["access_token"], body["subscriber_number"])
+    return Enrolled(email, body["access_token"], body["subscriber_number"], body["device_token"])
 
 
 async def sign_in(

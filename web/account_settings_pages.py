@@ -17,11 +17,12 @@ from domain.account_forms import (
     PasswordChangeForm,
     SecretsForm,
 )
+from domain.client_description import describe_browser
 from domain.errors import InvalidFields
 from domain.formatting import display_phone, french_datetime
 from domain.models import ContactForm
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, countries
-from http_common.deps import AccountDep, EmailChangesDep, client_address
+from http_common.deps import AccountDep, DevicesDep, EmailChangesDep, client_address
 from services.errors import Conflict, Expired, Forbidden, InvalidCode, NotFound, TooManyAttempts
 from services.subscribers import SignedIn
 from storage.tables import Subscriber
@@ -195,8 +196,11 @@ def browser_name(user_agent: str) -> str:
 
 
 @router.get("/sessions")
-async def sessions_page(page: PageDep, me: MeDep, account: AccountDep) -> Response:
+async def sessions_page(
+    page: PageDep, me: MeDep, account: AccountDep, devices: DevicesDep
+) -> Response:
     sessions = await run_in_threadpool(account.sessions, me)
+    recognised = await run_in_threadpool(devices.devices, me)
     done = page.request.query_params.get("fait")
     return page.render(
         "account_sessions.html",
@@ -211,9 +215,21 @@ async def sessions_page(page: PageDep, me: MeDep, account: AccountDep) -> Respon
             }
             for s in sessions
         ],
+        devices=[
+            {
+                "id": d.device_id,
+                "browser": describe_browser(d.user_agent),
+                "user_agent": d.user_agent,
+                "first_seen": french_datetime(d.first_seen),
+                "last_seen": french_datetime(d.last_seen),
+            }
+            for d in recognised
+        ],
         done={
             "une": "La session a été fermée.",
             "autres": "Vos autres sessions ont été fermées.",
+            "appareil": "Ce navigateur ne sera plus reconnu : un code de vérification y sera "
+            "demandé à la prochaine connexion.",
         }.get(done or ""),
     )
 

@@ -29,6 +29,7 @@ SECRET_FIELDS = frozenset(
         "new_password_confirmation",
         "trust_answer",
         "code",
+        "recovery_code",
     }
 )
 

@@ -16,6 +16,7 @@ from web import (
     codec_pages,
     enrollment_pages,
     password_reset_pages,
+    security_pages,
 )
 from web.dev.inbox import inbox_router
 from web.dev.letters import letters_router
@@ -35,6 +36,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(enrollment_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
+    app.include_router(security_pages.router)
     mail_folder = settings.data_dir / "mail"
     if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():
         app.include_router(inbox_router(mail_folder))

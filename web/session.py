@@ -41,6 +41,9 @@ class WebSession:
     enrollment_id: str | None = None
     terms_version: str | None = None  # the terms version this browser accepted
     access_token: str | None = None
+    # A sign-in awaiting its second step (SPEC §9): the challenge and how its code comes.
+    challenge_id: str | None = None
+    challenge_method: str | None = None
 
     def renew(self) -> None:
         """A new CSRF token when the browser's privileges change (sign-in, activation, sign-out)."""

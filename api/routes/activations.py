@@ -32,6 +32,7 @@ async def activate_enrollment(
         recap_pdf_url="/api/v1/me/recap.pdf",
         access_token=activation.session.access_token,
         expires_at=activation.session.expires_at,
+        device_token=activation.session.device_token,
     )
 
 

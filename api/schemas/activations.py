@@ -27,3 +27,5 @@ class ActivationOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime
+    # This client proved the address: it is recognised at sign-in (SPEC §9).
+    device_token: str | None = None

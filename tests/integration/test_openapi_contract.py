@@ -87,6 +87,7 @@ async def test_schemathesis_finds_no_failure(
                 "FUZZ_BASE_URL": app.base_url,
                 "FUZZ_EMAIL": subscriber.email,
                 "FUZZ_PASSWORD": PASSWORD,
+                "FUZZ_DEVICE_TOKEN": subscriber.device_token,
                 "FUZZ_ENROLLMENT_ID": draft,
             },
         )

@@ -21,6 +21,7 @@ from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
+from workflows.sign_in_code import SignInCodeWorkflow
 
 RECORDED = {path.stem: path.read_text() for path in sorted(HISTORIES.glob("*.json"))}
 
@@ -55,6 +56,8 @@ def test_histories_are_recorded() -> None:
         "email_change_expired",
         "notification_sent",
     }
+    # The second step at sign-in (tests/histories/record_sign_in.py).
+    assert set(RECORDED) >= {"sign_in_code_passed", "sign_in_code_expired"}
 
 
 @pytest.mark.parametrize("name", RECORDED)
@@ -67,6 +70,7 @@ async def test_recorded_history_replays(name: str) -> None:
             PasswordResetWorkflow,
             EmailChangeWorkflow,
             NotificationWorkflow,
+            SignInCodeWorkflow,
         ],
         data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
     )

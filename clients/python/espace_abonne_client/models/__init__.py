@@ -6,6 +6,8 @@ from .adhesion_code_in import AdhesionCodeIn
 from .adhesion_in import AdhesionIn
 from .adhesion_out import AdhesionOut
 from .adhesion_status import AdhesionStatus
+from .challenge_out import ChallengeOut
+from .challenge_resend_in import ChallengeResendIn
 from .choice_out import ChoiceOut
 from .civility import Civility
 from .company_in import CompanyIn
@@ -20,6 +22,7 @@ from .contact_in_street_type import ContactInStreetType
 from .contact_out import ContactOut
 from .details_in import DetailsIn
 from .details_in_civility import DetailsInCivility
+from .device_item_out import DeviceItemOut
 from .email_change_code_in import EmailChangeCodeIn
 from .email_change_in import EmailChangeIn
 from .email_change_out import EmailChangeOut
@@ -30,12 +33,14 @@ from .enrollment_start_in import EnrollmentStartIn
 from .enrollment_status import EnrollmentStatus
 from .field_problem import FieldProblem
 from .healthz_response_healthz import HealthzResponseHealthz
+from .method import Method
 from .password_change_in import PasswordChangeIn
 from .password_reset_in import PasswordResetIn
 from .password_reset_request_in import PasswordResetRequestIn
 from .problem import Problem
 from .problem_code import ProblemCode
 from .profile_out import ProfileOut
+from .recovery_codes_out import RecoveryCodesOut
 from .request_reset_response_request_reset import RequestResetResponseRequestReset
 from .resend_code_response_resend_code import ResendCodeResponseResendCode
 from .resend_in import ResendIn
@@ -43,6 +48,9 @@ from .secrets_in import SecretsIn
 from .session_in import SessionIn
 from .session_item_out import SessionItemOut
 from .session_out import SessionOut
+from .totp_confirm_in import TotpConfirmIn
+from .totp_disable_in import TotpDisableIn
+from .totp_enrolment_out import TotpEnrolmentOut
 from .trust_in import TrustIn
 from .trust_in_question import TrustInQuestion
 from .trust_out import TrustOut
@@ -54,6 +62,8 @@ __all__ = (
     "AdhesionIn",
     "AdhesionOut",
     "AdhesionStatus",
+    "ChallengeOut",
+    "ChallengeResendIn",
     "ChoiceOut",
     "Civility",
     "CompanyIn",
@@ -68,6 +78,7 @@ __all__ = (
     "ContactOut",
     "DetailsIn",
     "DetailsInCivility",
+    "DeviceItemOut",
     "EmailChangeCodeIn",
     "EmailChangeIn",
     "EmailChangeOut",
@@ -78,12 +89,14 @@ __all__ = (
     "EnrollmentStatus",
     "FieldProblem",
     "HealthzResponseHealthz",
+    "Method",
     "PasswordChangeIn",
     "PasswordResetIn",
     "PasswordResetRequestIn",
     "Problem",
     "ProblemCode",
     "ProfileOut",
+    "RecoveryCodesOut",
     "RequestResetResponseRequestReset",
     "ResendCodeResponseResendCode",
     "ResendIn",
@@ -91,6 +104,9 @@ __all__ = (
     "SessionIn",
     "SessionItemOut",
     "SessionOut",
+    "TotpConfirmIn",
+    "TotpDisableIn",
+    "TotpEnrolmentOut",
     "TrustIn",
     "TrustInQuestion",
     "TrustOut",

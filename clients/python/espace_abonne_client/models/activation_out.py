@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -23,6 +23,7 @@ class ActivationOut:
         access_token (str):
         expires_at (datetime.datetime):
         token_type (str | Unset):  Default: 'bearer'.
+        device_token (None | str | Unset):
     """
 
     subscriber_number: str
@@ -32,6 +33,7 @@ class ActivationOut:
     access_token: str
     expires_at: datetime.datetime
     token_type: str | Unset = "bearer"
+    device_token: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,6 +51,12 @@ class ActivationOut:
 
         token_type = self.token_type
 
+        device_token: None | str | Unset
+        if isinstance(self.device_token, Unset):
+            device_token = UNSET
+        else:
+            device_token = self.device_token
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -63,6 +71,8 @@ class ActivationOut:
         )
         if token_type is not UNSET:
             field_dict["token_type"] = token_type
+        if device_token is not UNSET:
+            field_dict["device_token"] = device_token
 
         return field_dict
 
@@ -83,6 +93,15 @@ class ActivationOut:
 
         token_type = d.pop("token_type", UNSET)
 
+        def _parse_device_token(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        device_token = _parse_device_token(d.pop("device_token", UNSET))
+
         activation_out = cls(
             subscriber_number=subscriber_number,
             subscriber_number_formatted=subscriber_number_formatted,
@@ -91,6 +110,7 @@ class ActivationOut:
             access_token=access_token,
             expires_at=expires_at,
             token_type=token_type,
+            device_token=device_token,
         )
 
         activation_out.additional_properties = d

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.challenge_out import ChallengeOut
 from ...models.problem import Problem
 from ...models.session_in import SessionIn
 from ...models.session_out import SessionOut
@@ -33,11 +34,18 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | SessionOut | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ChallengeOut | Problem | SessionOut | None:
     if response.status_code == 201:
         response_201 = SessionOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 202:
+        response_202 = ChallengeOut.from_dict(response.json())
+
+        return response_202
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -82,7 +90,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | SessionOut]:
+) -> Response[ChallengeOut | Problem | SessionOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +104,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: SessionIn,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Problem | SessionOut]:
+) -> Response[ChallengeOut | Problem | SessionOut]:
     """Sign In
 
     Args:
@@ -108,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SessionOut]
+        Response[ChallengeOut | Problem | SessionOut]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +136,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: SessionIn,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | SessionOut | None:
+) -> ChallengeOut | Problem | SessionOut | None:
     """Sign In
 
     Args:
@@ -140,7 +148,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SessionOut
+        ChallengeOut | Problem | SessionOut
     """
 
     return sync_detailed(
@@ -155,7 +163,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: SessionIn,
     idempotency_key: str | Unset = UNSET,
-) -> Response[Problem | SessionOut]:
+) -> Response[ChallengeOut | Problem | SessionOut]:
     """Sign In
 
     Args:
@@ -167,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SessionOut]
+        Response[ChallengeOut | Problem | SessionOut]
     """
 
     kwargs = _get_kwargs(
@@ -185,7 +193,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: SessionIn,
     idempotency_key: str | Unset = UNSET,
-) -> Problem | SessionOut | None:
+) -> ChallengeOut | Problem | SessionOut | None:
     """Sign In
 
     Args:
@@ -197,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SessionOut
+        ChallengeOut | Problem | SessionOut
     """
 
     return (
