@@ -26,7 +26,11 @@ class ChallengeOut(BaseModel):
 
 
 def _one_of_code_or_recovery(schema: dict[str, Any]) -> None:
-    schema["oneOf"] = [{"required": ["code"]}, {"required": ["recovery_code"]}]
+    # Exactly one of them given as a string (null counts as not given, as the route reads it).
+    schema["oneOf"] = [
+        {"required": [name], "properties": {name: {"type": "string"}}}
+        for name in ("code", "recovery_code")
+    ]
 
 
 class ChallengeIn(BaseModel):

@@ -5,6 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.challenge_in_type_0 import ChallengeInType0
+from ...models.challenge_in_type_1 import ChallengeInType1
 from ...models.problem import Problem
 from ...models.session_out import SessionOut
 from ...types import UNSET, Response, Unset
@@ -12,7 +14,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: Any,
+    body: ChallengeInType0 | ChallengeInType1,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -24,7 +26,10 @@ def _get_kwargs(
         "url": "/api/v1/sessions/challenge",
     }
 
-    _kwargs["json"] = body
+    if isinstance(body, ChallengeInType0):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -93,7 +98,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: Any,
+    body: ChallengeInType0 | ChallengeInType1,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | SessionOut]:
     """Complete Challenge
@@ -102,7 +107,8 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (Any): The second step: the e-mailed or app code, or one of the app's recovery codes.
+        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
+            one of the app's recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,7 +133,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: Any,
+    body: ChallengeInType0 | ChallengeInType1,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | SessionOut | None:
     """Complete Challenge
@@ -136,7 +142,8 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
-        body (Any): The second step: the e-mailed or app code, or one of the app's recovery codes.
+        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
+            one of the app's recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +163,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: Any,
+    body: ChallengeInType0 | ChallengeInType1,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | SessionOut]:
     """Complete Challenge
@@ -165,7 +172,8 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (Any): The second step: the e-mailed or app code, or one of the app's recovery codes.
+        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
+            one of the app's recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,7 +196,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: Any,
+    body: ChallengeInType0 | ChallengeInType1,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | SessionOut | None:
     """Complete Challenge
@@ -197,7 +205,8 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
-        body (Any): The second step: the e-mailed or app code, or one of the app's recovery codes.
+        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
+            one of the app's recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
