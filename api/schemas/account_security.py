@@ -26,10 +26,14 @@ class ChallengeOut(BaseModel):
 
 
 def _one_of_code_or_recovery(schema: dict[str, Any]) -> None:
-    # Exactly one of them given as a string (null counts as not given, as the route reads it).
-    schema["oneOf"] = [
-        {"required": [name], "properties": {name: {"type": "string"}}}
-        for name in ("code", "recovery_code")
+    # Exactly one of them given as a string (null counts as not given, as the route reads it):
+    # not both, and not neither. Said with `not`, which generated clients leave aside (a
+    # `oneOf` would make them split the body into two types).
+    given = {name: {"type": "string"} for name in ("code", "recovery_code")}
+    not_given = {name: {"not": {"type": "string"}} for name in given}
+    schema["allOf"] = [
+        {"not": {"required": list(given), "properties": given}},
+        {"not": {"properties": not_given}},
     ]
 
 

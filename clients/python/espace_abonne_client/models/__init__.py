@@ -6,8 +6,7 @@ from .adhesion_code_in import AdhesionCodeIn
 from .adhesion_in import AdhesionIn
 from .adhesion_out import AdhesionOut
 from .adhesion_status import AdhesionStatus
-from .challenge_in_type_0 import ChallengeInType0
-from .challenge_in_type_1 import ChallengeInType1
+from .challenge_in import ChallengeIn
 from .challenge_out import ChallengeOut
 from .challenge_resend_in import ChallengeResendIn
 from .choice_out import ChoiceOut
@@ -64,8 +63,7 @@ __all__ = (
     "AdhesionIn",
     "AdhesionOut",
     "AdhesionStatus",
-    "ChallengeInType0",
-    "ChallengeInType1",
+    "ChallengeIn",
     "ChallengeOut",
     "ChallengeResendIn",
     "ChoiceOut",

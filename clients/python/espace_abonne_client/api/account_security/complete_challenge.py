@@ -5,8 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.challenge_in_type_0 import ChallengeInType0
-from ...models.challenge_in_type_1 import ChallengeInType1
+from ...models.challenge_in import ChallengeIn
 from ...models.problem import Problem
 from ...models.session_out import SessionOut
 from ...types import UNSET, Response, Unset
@@ -14,7 +13,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    body: ChallengeInType0 | ChallengeInType1,
+    body: ChallengeIn,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -26,10 +25,7 @@ def _get_kwargs(
         "url": "/api/v1/sessions/challenge",
     }
 
-    if isinstance(body, ChallengeInType0):
-        _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -98,7 +94,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ChallengeInType0 | ChallengeInType1,
+    body: ChallengeIn,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | SessionOut]:
     """Complete Challenge
@@ -107,8 +103,8 @@ def sync_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
-            one of the app's recovery codes.
+        body (ChallengeIn): The second step: the e-mailed or app code, or one of the app's
+            recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,7 +129,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ChallengeInType0 | ChallengeInType1,
+    body: ChallengeIn,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | SessionOut | None:
     """Complete Challenge
@@ -142,8 +138,8 @@ def sync(
 
     Args:
         idempotency_key (str | Unset):
-        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
-            one of the app's recovery codes.
+        body (ChallengeIn): The second step: the e-mailed or app code, or one of the app's
+            recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,7 +159,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ChallengeInType0 | ChallengeInType1,
+    body: ChallengeIn,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | SessionOut]:
     """Complete Challenge
@@ -172,8 +168,8 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str | Unset):
-        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
-            one of the app's recovery codes.
+        body (ChallengeIn): The second step: the e-mailed or app code, or one of the app's
+            recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,7 +192,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ChallengeInType0 | ChallengeInType1,
+    body: ChallengeIn,
     idempotency_key: str | Unset = UNSET,
 ) -> Problem | SessionOut | None:
     """Complete Challenge
@@ -205,8 +201,8 @@ async def asyncio(
 
     Args:
         idempotency_key (str | Unset):
-        body (ChallengeInType0 | ChallengeInType1): The second step: the e-mailed or app code, or
-            one of the app's recovery codes.
+        body (ChallengeIn): The second step: the e-mailed or app code, or one of the app's
+            recovery codes.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
