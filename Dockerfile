@@ -28,6 +28,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     DATA_DIR=/app/data
 USER app
 EXPOSE 8000 9464
-# uvicorn drains in-flight requests for up to 20 s after SIGTERM.
+# uvicorn drains in-flight requests for up to 20 s after SIGTERM. The app reads proxy headers
+# itself, from TRUSTED_PROXIES only (docs/services.md): uvicorn must not rewrite the peer.
 CMD ["uvicorn", "--factory", "app:app_factory", "--host", "0.0.0.0", "--port", "8000", \
-     "--no-access-log", "--timeout-graceful-shutdown", "20"]
+     "--no-access-log", "--timeout-graceful-shutdown", "20", "--no-proxy-headers"]

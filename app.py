@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from activities.webhook_dispatch import WebhookDispatch
 from api import openapi, problems
 from api.idempotency import IdempotencyKeys
 from api.routes import (
@@ -26,8 +27,11 @@ from api.routes import (
     password_resets,
     reference,
     subscriber,
+    webhooks,
 )
 from companies.registry import registry_from_settings
+from domain.webhooks import UrlPolicy
+from http_common.client_address import ClientAddressResolver
 from http_common.middleware import BodySizeLimit, RequestContext
 from http_common.security_headers import SecurityHeaders
 from http_common.state import AppState
@@ -38,6 +42,7 @@ from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from security.sealed import SealedBox
+from security.secret_box import SecretBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
 from services.devices import DeviceService
@@ -47,16 +52,20 @@ from services.notifications import Notifier
 from services.password_resets import PasswordResetService
 from services.second_step import SecondStepService
 from services.security_events import EventRecorder
+from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from services.totp import TotpService
+from services.webhook_endpoints import WebhookEndpoints
 from settings import Environment, Settings, get_settings, parse_codec_keys
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.devices import DeviceRepository
 from storage.engine import make_engine
 from storage.second_factor import ChallengeRepository, TotpRepository
+from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
+from storage.webhooks import WebhookRepository
 from web.http_errors import install as install_error_pages
 from web.install import install as install_pages
 
@@ -136,6 +145,15 @@ def build_state(
         totp=totp,
         devices=DeviceService(settings, devices, events),
         events=events,
+        service_clients=ServiceClients(ServiceClientRepository(engine), keyed, clock),
+        addresses=ClientAddressResolver.from_settings(settings),
+        webhooks=WebhookEndpoints(
+            WebhookRepository(engine),
+            SecretBox.from_settings(settings),
+            WebhookDispatch(client, settings, keyed),
+            UrlPolicy(allow_local=settings.webhooks_allow_local),
+            clock,
+        ),
     )
 
 
@@ -173,6 +191,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         account,
         password_resets,
         adhesions,
+        webhooks,
     )
     for module in (*routers, reference, ops, codec, docs):
         app.include_router(module.router)

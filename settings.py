@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import re
 from datetime import timedelta
 from enum import StrEnum
@@ -10,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -50,6 +51,22 @@ class SecondFactor(StrEnum):
     NEW_DEVICE = "new_device"  # from a browser not seen for this subscriber in `device_lifetime`
     ALWAYS = "always"
     OFF = "off"
+
+
+class ProxyHeader(StrEnum):
+    """The header a trusted reverse proxy writes the client's address into."""
+
+    X_FORWARDED_FOR = "x-forwarded-for"
+    FORWARDED = "forwarded"
+
+
+def _check_networks(entries: list[str]) -> list[str]:
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(f"not an address or CIDR: {entry!r}") from None
+    return entries
 
 
 class Settings(BaseSettings):
@@ -152,6 +169,28 @@ class Settings(BaseSettings):
     # Failures older than this are forgotten.
     sign_in_failure_memory: Duration = timedelta(hours=24)
 
+    # Reverse proxies (addresses or CIDRs) whose client address header is believed; anyone
+    # else's is ignored. Only one header is read, the one these proxies write (another one,
+    # which they pass through untouched, could be the caller's own invention).
+    trusted_proxies: Annotated[CommaList, AfterValidator(_check_networks)] = []
+    trusted_proxy_header: ProxyHeader = ProxyHeader.X_FORWARDED_FOR
+
+    # Backend services (SPEC §8): a new client's quota unless the admin command says otherwise.
+    service_quota_per_minute: int = Field(default=600, ge=1)
+    # Webhook deliveries: one attempt may take this long; failed attempts are retried after
+    # 5 s, 30 s, 3 min, 18 min, 1.8 h, then every 10 h, 9 attempts in all: 32 hours, so a
+    # receiver down for a day loses nothing (tests shorten it). A delivery process with nothing
+    # left to send lingers this long for the next event of the same enrollment.
+    webhook_timeout: Duration = timedelta(seconds=15)
+    webhook_retry_initial: Duration = timedelta(seconds=5)
+    webhook_retry_coefficient: float = Field(default=6.0, ge=1.0)
+    webhook_retry_maximum: Duration = timedelta(hours=10)
+    webhook_retry_attempts: int = Field(default=9, ge=1)
+    webhook_idle: Duration = timedelta(minutes=5)
+    # Endpoint URLs over plain HTTP or to a loopback host: unset, allowed in development and
+    # tests only (a receiver on 127.0.0.1); private and link-local hosts are always refused.
+    webhook_allow_local_urls: bool | None = None
+
     # Browser origins (the Temporal UI) allowed to call the codec endpoint.
     codec_cors_origins: CommaList = ["http://127.0.0.1:8233", "http://localhost:8233"]
     # The browser's pass to the codec endpoint, given on /codec/session for CODEC_AUTH_TOKEN.
@@ -190,6 +229,33 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'subscribers.db').resolve()}"
+
+    @model_validator(mode="after")
+    def _check_webhook_retries(self) -> Settings:
+        """In production a receiver down for a day must lose nothing (SPEC §8): the retries of
+        one delivery span at least 24 hours. Tests shorten them; production may not."""
+        if self.app_env is Environment.PRODUCTION and self.webhook_retry_span < timedelta(days=1):
+            raise ValueError(
+                "WEBHOOK_RETRY_*: the retries of a webhook delivery must span at least 24 hours "
+                f"in production (these span {self.webhook_retry_span})"
+            )
+        return self
+
+    @property
+    def webhook_retry_span(self) -> timedelta:
+        """From the first attempt to the last: the sum of the back-off intervals (each the one
+        before times the coefficient, at most the maximum), as Temporal's retry policy waits."""
+        span, interval = timedelta(), self.webhook_retry_initial
+        for _ in range(self.webhook_retry_attempts - 1):
+            span += min(interval, self.webhook_retry_maximum)
+            interval *= self.webhook_retry_coefficient
+        return span
+
+    @property
+    def webhooks_allow_local(self) -> bool:
+        if self.webhook_allow_local_urls is not None:
+            return self.webhook_allow_local_urls
+        return self.app_env is not Environment.PRODUCTION
 
     @property
     def uses_embedded_smtp(self) -> bool:

@@ -17,27 +17,33 @@ from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
 from activities.notifications import NotificationActivities
 from activities.subscribers import SubscriberActivities
+from activities.webhook_dispatch import WebhookDispatch
+from activities.webhooks import WebhookActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
 from domain.codes import ChannelKind
 from domain.support import SupportChannel
+from domain.webhooks import UrlPolicy
 from letters.outbox import FolderOutbox
 from mail.sender import MailSender
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
+from security.secret_box import SecretBox
 from settings import Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
 from storage.subscribers import SubscriberRepository
+from storage.webhooks import WebhookRepository
 from workflows.adhesion import AdhesionWorkflow
 from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
 from workflows.sign_in_code import SignInCodeWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = logging.getLogger("worker")
 
@@ -74,6 +80,13 @@ def build_worker(
     subscribers = SubscriberActivities(repository)
     adhesion_records = AdhesionActivities(adhesions)
     account = AccountActivities(repository)
+    webhooks = WebhookActivities(
+        WebhookRepository(repository.engine),
+        SecretBox.from_settings(settings),
+        hasher,
+        WebhookDispatch(client, settings, hasher),
+        UrlPolicy(allow_local=settings.webhooks_allow_local),
+    )
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -84,6 +97,7 @@ def build_worker(
             EmailChangeWorkflow,
             AdhesionWorkflow,
             SignInCodeWorkflow,
+            WebhookDeliveryWorkflow,
         ],
         activities=[
             codes.deliver_code,
@@ -94,6 +108,9 @@ def build_worker(
             notifications.send_notification,
             account.apply_password_reset,
             account.apply_email_change,
+            webhooks.publish_service_event,
+            webhooks.send_webhook,
+            webhooks.give_up_deliveries,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),

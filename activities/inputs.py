@@ -6,12 +6,16 @@ not see them (channels.OutgoingCode is theirs)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
 from domain.changes import Change
 from domain.codes import ChannelKind, CodePurpose
 from domain.models import AdhesionStatus, NewSubscriber
+from domain.webhook_delivery import DeliverySchedule
+from domain.webhooks import EventType
 
 
 class LookupCompany(BaseModel):
@@ -96,3 +100,36 @@ class RecordAdhesion(BaseModel):
     adhesion_id: str
     status: AdhesionStatus
     at: datetime
+
+
+# Webhooks (activities/webhooks.py).
+
+
+class ServiceEventInput(BaseModel):
+    """One event for a service client's endpoints. `data` is the body's `data`: IDs, the
+    `external_reference`, status and times — never a name, an address or a secret."""
+
+    client_id: str
+    subject_id: str  # the enrollment (invitation) the event is about: its events stay in order
+    event_type: EventType
+    data: dict[str, Any]
+    occurred_at: datetime | None = None  # the body's `timestamp`; now when not given
+
+
+class SendWebhookInput(BaseModel):
+    delivery_id: str
+    schedule: DeliverySchedule
+
+
+class DeliveryOutcome(StrEnum):
+    DELIVERED = "delivered"
+    GONE = "gone"  # 410: the endpoint is disabled
+    DROPPED = "dropped"  # the endpoint was deleted or disabled meanwhile
+
+
+class SendWebhookResult(BaseModel):
+    outcome: DeliveryOutcome
+
+
+class GiveUpInput(BaseModel):
+    delivery_ids: list[str]

@@ -1,4 +1,5 @@
-"""`python -m admin`: find, inspect, resend, erase and count enrollments from a terminal.
+"""`python -m admin`: find, inspect, resend, erase and count enrollments from a terminal, and
+register backend service clients (`clients …`, admin/clients.py).
 
 An e-mail argument may be `-` to read it from standard input, which keeps it out of the shell
 history and the process list.
@@ -18,18 +19,22 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from admin.clients import add_parser as add_clients_parser
+from admin.clients import run_clients
 from admin.operations import EnrollmentInfo, Operations
 from admin.patches import unpatched_runs
 from devstack.secrets_file import SECRET_NAMES, SECRETS_FILE, read_stored
 from observability.logs import configure_logging
 from orchestration.client import connect
 from security.keyed_hash import KeyedHasher
+from services.service_clients import ServiceClients
 from settings import Environment, Settings, get_settings
 from storage.engine import make_engine
+from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SubscriberRepository
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(settings: Settings) -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m admin", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
     target = "an e-mail address (or - to read it from stdin) or a workflow ID"
@@ -62,6 +67,7 @@ def parser() -> argparse.ArgumentParser:
         type=_instant,
         help="only runs started before this ISO 8601 instant (UTC when no offset is given)",
     )
+    add_clients_parser(commands, settings)
     return root
 
 
@@ -80,7 +86,9 @@ async def run(
     stdin: TextIO = sys.stdin,
 ) -> int:
     """Run one command; returns the exit status (1 when the enrollment does not exist)."""
-    args = parser().parse_args(argv)
+    args = parser(settings).parse_args(argv)
+    if args.command == "clients":  # the database alone: no Temporal needed
+        return _clients(args, settings, engine, out)
     if client is None:
         try:
             client = await connect(settings)
@@ -147,6 +155,19 @@ async def _dispatch(operations: Operations, command: str, target: str, out: Text
             for status, count in counts.items():
                 out.write(f"{status.value:<{width}}  {count}\n")
             return 0
+
+
+def _clients(
+    args: argparse.Namespace, settings: Settings, engine: Engine | None, out: TextIO
+) -> int:
+    owned = engine is None
+    engine = engine or make_engine(settings.resolved_database_url)
+    try:
+        keyed = KeyedHasher(settings.identifier_hash_key)
+        return run_clients(args, ServiceClients(ServiceClientRepository(engine), keyed), out)
+    finally:
+        if owned:
+            engine.dispose()
 
 
 def _print_info(info: EnrollmentInfo | None, out: TextIO) -> int:

@@ -7,8 +7,9 @@ that retries a request it is unsure about gets the first answer again instead of
 - keys are scoped per client (the bearer token's digest, or the key alone on public endpoints)
   and kept 24 hours; a 5xx answer is not kept, so the client may simply try again.
 
-Answers that hold a session token (activation, sign-in) are not kept: the token exists only
-as a digest in the database and must never be written anywhere else. A retry of such a request
+Answers that hold a session token (activation, sign-in) or a secret shown once (a webhook
+endpoint's signing secret) are not kept: the token exists only as a digest in the database, the
+secret only sealed, and neither must be written anywhere else. A retry of such a request
 answers 409 `idempotent_answer_not_kept`; the caller signs in instead.
 """
 
@@ -32,9 +33,26 @@ KEPT_FOR = timedelta(hours=24)
 _MAX_KEY_LENGTH = 255
 _REPLAYED_HEADERS = (b"content-type", b"location", b"retry-after")
 # Answers holding a secret meant for the caller alone: a session token, an authenticator app's
-# key, its recovery codes (SPEC §9).
-_SECRET_MARKERS = (b'"access_token"', b'"otpauth_uri"', b'"recovery_codes"')
+# key, its recovery codes (SPEC §9), a webhook endpoint's signing secret shown once (SPEC §8).
+_SECRET_MARKERS = (
+    b'"access_token"',
+    b'"otpauth_uri"',
+    b'"recovery_codes"',
+    b'"secret":',
+    b'"whsec_',
+)
 PRIVATE_PREFIX = "/api/v1/me"  # every path under it needs the bearer token
+# A service client's paths need its key (api/service_auth.py); the invited person's accept is
+# public.
+SERVICE_PREFIXES = ("/api/v1/webhook-endpoints", "/api/v1/invitations")
+PUBLIC_SERVICE_PATHS = ("/api/v1/invitations/accept",)
+
+
+def needs_credentials(path: str) -> bool:
+    """Paths whose route answers 401 without an Authorization header."""
+    if path.startswith(PRIVATE_PREFIX):
+        return True
+    return path.startswith(SERVICE_PREFIXES) and path.rstrip("/") not in PUBLIC_SERVICE_PATHS
 
 
 def _sha256(*parts: bytes) -> str:
@@ -56,9 +74,9 @@ class IdempotencyKeys:
             key is None
             or scope["method"] != "POST"
             or not path.startswith("/api/")
-            # A subscriber's endpoint without a token: the route answers 401, never an answer
-            # kept under the public scope for whoever used the same key.
-            or (path.startswith(PRIVATE_PREFIX) and b"authorization" not in headers)
+            # A subscriber's or a service's endpoint without credentials: the route answers
+            # 401, never an answer kept under the public scope for whoever used the same key.
+            or (needs_credentials(path) and b"authorization" not in headers)
         ):
             await self.app(scope, receive, send)
             return
@@ -156,7 +174,7 @@ async def _settle(
         if status >= 500 or status == 401:
             await asyncio.to_thread(repository.release, key_digest)
         else:
-            kept = None if any(m in answer for m in _SECRET_MARKERS) else answer
+            kept = None if any(marker in answer for marker in _SECRET_MARKERS) else answer
             await asyncio.to_thread(repository.keep, key_digest, status, json.dumps(headers), kept)
     except DATABASE_OUTAGES:
         pass  # the answer still goes out; the claim ends with its record's expiry

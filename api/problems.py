@@ -76,7 +76,9 @@ def _service_problem(exc: ServiceError) -> JSONResponse:
         headers = {"Retry-After": str(exc.retry_after)}
     if exc.status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
-    return problem(exc.status, exc.code, exc.title, exc.detail, headers=headers)
+    # A refusal tied to fields (e.g. 422 invalid_url) lists them like any field error.
+    errors: list[FieldError] | None = getattr(exc, "errors", None)
+    return problem(exc.status, exc.code, exc.title, exc.detail, errors, headers=headers)
 
 
 def install(app: FastAPI) -> None:

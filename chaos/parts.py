@@ -129,6 +129,7 @@ def api(port: int, env: dict[str, str], log_dir: Path) -> Part:
             "--port",
             str(port),
             "--no-access-log",
+            "--no-proxy-headers",
         ],
         env,
         port=port,

@@ -62,11 +62,12 @@ class MailSink:
             self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
-    async def message_to(self, recipient: str, number: int = 1) -> EmailMessage:
+    async def message_to(self, recipient: str, number: int = 1, within: float = 10) -> EmailMessage:
         """Wait for the `number`-th message (from 1) sent to `recipient`, and return it.
 
-        Waits at most ten seconds: the sender delivers at once or not at all."""
-        async with asyncio.timeout(10), self._arrived:
+        Waits at most `within` seconds: the sender delivers at once or not at all (a caller
+        waiting for a retry after a timeout says how long it may take)."""
+        async with asyncio.timeout(within), self._arrived:
             while len(found := self.messages_to(recipient)) < number:
                 await self._arrived.wait()
             return found[number - 1]

@@ -92,6 +92,8 @@ class Stack:
             "api", python, "-m", "uvicorn", "--factory", "app:app_factory",
             "--host", settings.api_host, "--port", str(settings.api_port),
             "--no-access-log", "--timeout-graceful-shutdown", "20",
+            # The app reads proxy headers itself, from TRUSTED_PROXIES only (docs/services.md).
+            "--no-proxy-headers",
             *(("--workers", str(self.api_processes)) if self.api_processes > 1 else ()),
         )  # fmt: skip
         await _wait_for_port(settings.api_host, settings.api_port, self, "api")

@@ -42,3 +42,7 @@ class ProblemCode(StrEnum):
     INVALID_SECRET = "invalid_secret"  # noqa: S105 - a problem code, not a secret
     INVALID_RESET = "invalid_reset"
     EMAIL_TAKEN = "email_taken"
+    # Backend services (SPEC §8): their keys, scopes and webhook endpoints.
+    INVALID_CLIENT = "invalid_client"
+    INSUFFICIENT_SCOPE = "insufficient_scope"
+    INVALID_URL = "invalid_url"

@@ -120,12 +120,32 @@ def user_agent(request: Request) -> str:
     return request.headers.get("user-agent", "")
 
 
+def network_address(request: Request) -> str | None:
+    """The caller's network address: the connection's peer, or behind a trusted proxy the
+    address that proxy saw (http_common/client_address.py; TRUSTED_PROXIES)."""
+    peer = request.client.host if request.client else None
+    headers = [
+        (name.decode("latin-1").lower(), value.decode("latin-1"))
+        for name, value in request.scope["headers"]
+    ]
+    return get_state(request).addresses.resolve(peer, headers)
+
+
 def client_address(request: Request) -> str | None:
-    """The caller's address for rate limits (behind a proxy, run uvicorn with --proxy-headers)."""
-    return request.client.host if request.client else None
+    """The address the public per-address limits count against, or None for an authenticated
+    service call: a service's calls count against its own quota instead (SPEC §8). Limits per
+    identifier or per recipient (code e-mails) still apply to it."""
+    if getattr(request.state, "service_client_id", None) is not None:
+        return None
+    return network_address(request)
+
+
+def mark_service_call(request: Request, client_id: str) -> None:
+    """Set by the service key check (api/service_auth.py) once the key is accepted."""
+    request.state.service_client_id = client_id
 
 
 def client_description(request: Request) -> ClientDescription:
     """What a security event keeps of the caller: browser name and network, never the raw
     header nor the full address."""
-    return ClientDescription.of(user_agent(request), client_address(request))
+    return ClientDescription.of(user_agent(request), network_address(request))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from temporalio.client import Client
 
+from http_common.client_address import ClientAddressResolver
 from mail.sender import MailSender
 from orchestration.codec import EncryptionCodec
 from security.codec_pass import CodecPass
@@ -18,9 +19,11 @@ from services.enrollments import EnrollmentService
 from services.password_resets import PasswordResetService
 from services.second_step import SecondStepService
 from services.security_events import EventRecorder
+from services.service_clients import ServiceClients
 from services.subscribers import SubscriberService
 from services.throttle import Throttle
 from services.totp import TotpService
+from services.webhook_endpoints import WebhookEndpoints
 from settings import Settings
 
 
@@ -43,3 +46,6 @@ class AppState:
     totp: TotpService
     devices: DeviceService
     events: EventRecorder  # the one recorder of security events (docs/activity.md)
+    service_clients: ServiceClients
+    addresses: ClientAddressResolver
+    webhooks: WebhookEndpoints

@@ -19,3 +19,16 @@ HTTP_LATENCY = Histogram(
     registry=REGISTRY,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+
+# Every authenticated call of a backend service, by client ID (never the key: SPEC §8).
+SERVICE_CALLS = Counter(
+    "service_client_requests_total",
+    "Calls of backend service clients, by client ID and outcome (allowed, forbidden, quota).",
+    ["client_id", "outcome"],
+    registry=REGISTRY,
+)
+SERVICE_KEYS_REFUSED = Counter(
+    "service_client_keys_refused_total",
+    "Calls refused with invalid_client (missing, wrong, expired or revoked key).",
+    registry=REGISTRY,
+)

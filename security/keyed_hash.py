@@ -52,6 +52,19 @@ class KeyedHasher:
         """A client's network address, for rate limits (an address is personal data too)."""
         return self._digest("address", client_address)[:_DIGEST_LENGTH]
 
+    def service_key_digest(self, key: str) -> str:
+        """What is kept of a service client's key: its keyed digest (the key has 256 random
+        bits; the HMAC key keeps a stolen table of digests useless without the settings)."""
+        return self._digest("service-key", key)
+
+    def webhook_subject_digest(self, subject_id: str) -> str:
+        """Stands for an enrollment in its webhook delivery process's ID."""
+        return self._digest("webhook-subject", subject_id)[:_DIGEST_LENGTH]
+
+    def webhook_delivery_id(self, *parts: str) -> str:
+        """A delivery's `webhook-id`, the same for the same parts (a retried publish)."""
+        return "msg_" + self._digest("webhook-delivery", *parts)[:_DIGEST_LENGTH]
+
     def code_digest(self, purpose: CodePurpose, process_id: str, code: str) -> str:
         """What a workflow keeps of a code: its keyed digest, bound to the process."""
         return self._digest(f"{purpose.value}-code", process_id, code)

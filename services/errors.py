@@ -51,6 +51,16 @@ class Forbidden(ServiceError):
     status, code, title = 403, ProblemCode.INVALID_SECRET, "Vérification refusée"
 
 
+class InvalidClient(ServiceError):
+    """A service's key missing, wrong, expired or revoked, or its client disabled: one answer."""
+
+    status, code, title = 401, ProblemCode.INVALID_CLIENT, "Clé de service refusée"
+
+
+class InsufficientScope(ServiceError):
+    status, code, title = 403, ProblemCode.INSUFFICIENT_SCOPE, "Droit d'accès insuffisant"
+
+
 class TooManyAttempts(ServiceError):
     status, code, title = 429, ProblemCode.TOO_MANY_ATTEMPTS, "Trop de tentatives"
 

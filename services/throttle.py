@@ -19,6 +19,8 @@ from storage.attempts import AttemptRepository
 
 Clock = Callable[[], datetime]
 
+_QUOTA_WINDOW = timedelta(minutes=1)
+
 TOO_MANY = "Trop de tentatives : veuillez réessayer plus tard."
 
 
@@ -100,6 +102,19 @@ class Throttle:
         if limits.per_identifier is not None:
             key = f"{action}:id:{identifier_digest}"
             self._hit(key, limits.per_identifier, limits.window)
+
+    def count_service_call(self, client_id: str, per_minute: int) -> None:
+        """Count one call of a service client against its own quota (SPEC §8), in the same
+        database counters as the public limits, so every API process shares it."""
+        key = f"service-quota:{client_id}"
+        counted = self._attempts.hit(key, self._clock(), _QUOTA_WINDOW)
+        if counted.count > per_minute:
+            wait = _seconds(counted.window_started_at + _QUOTA_WINDOW - self._clock())
+            raise TooManyAttempts(
+                f"Quota de requêtes de ce service dépassé ({per_minute} par minute) : "
+                f"réessayez dans {wait}\u00a0s.",
+                retry_after=wait,
+            )
 
     # -- sign-in lockout ----------------------------------------------------------------------
 

@@ -322,3 +322,69 @@ class SecurityEvent(SQLModel, table=True):
     network: str = Field(default="", max_length=50)
     operator: str | None = Field(default=None, max_length=100)
     dedup_key: str | None = Field(default=None, unique=True, index=True, max_length=200)
+
+
+class ServiceClient(SQLModel, table=True):
+    """A backend service that calls the API with a key of its own (SPEC §8)."""
+
+    __tablename__ = "service_clients"
+
+    id: str = Field(primary_key=True, max_length=40)  # opaque: the admin's and metrics' client ID
+    name: str = Field(max_length=100)
+    scopes: str = Field(max_length=100)  # comma-separated, e.g. "enrollments,events"
+    quota_per_minute: int
+    disabled: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ServiceKey(SQLModel, table=True):
+    """One key of a service client: only its keyed digest (HMAC) is kept, never the key."""
+
+    __tablename__ = "service_keys"
+
+    key_id: str = Field(primary_key=True, max_length=40)
+    client_id: str = Field(
+        foreign_key="service_clients.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    key_digest: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A service client's webhook endpoint; its signing secret sealed (security/secret_box.py)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: str = Field(primary_key=True, max_length=40)
+    client_id: str = Field(
+        foreign_key="service_clients.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    url: str = Field(max_length=2000)
+    event_types: str = Field(max_length=200)  # comma-separated
+    sealed_secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    enabled: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    disabled_at: datetime | None = None
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint. The ID is the `webhook-id` header, fixed before the first
+    attempt; the payload is the JSON body, which holds no name, address or secret."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: str = Field(primary_key=True, max_length=40)
+    endpoint_id: str = Field(
+        foreign_key="webhook_endpoints.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    subject_id: str = Field(max_length=100)
+    event_type: str = Field(max_length=40)
+    payload: str = Field(max_length=4000)
+    status: str = Field(max_length=10)
+    attempts: int = 0
+    last_status_code: int | None = None
+    next_attempt_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    delivered_at: datetime | None = None

@@ -19,7 +19,6 @@ from temporalio.testing import WorkflowEnvironment
 from companies.registry import EmbeddedRegistry
 from devstack.mail_sink import MailSink, text_of
 from domain.account_forms import EmailChangeForm, PasswordResetForm
-from domain.rules import normalise_trust_answer
 from orchestration.client import codec_from_settings, data_converter
 from orchestration.search_attributes import dev_server_flags
 from security.keyed_hash import KeyedHasher
@@ -49,6 +48,7 @@ API = "/api/v1"
 PASSWORD = "Zq9Account2026"  # no response may ever contain it
 NEW_PASSWORD = "Nouveau2026xy"
 ANSWER = "Tâta"  # the answer `details()` gives; compared without case, accents or spaces
+ANSWER_HASHED = "tata"  # what is hashed: ANSWER without case or accents (SPEC §2)
 PARIS_TIME = re.compile(r"le \d{1,2}(er)? \w+ \d{4} à \d{2} h \d{2} \(heure de Paris\)")
 
 
@@ -217,12 +217,9 @@ class AccountServices:
         return self.env.client.get_workflow_handle_for(EmailChangeWorkflow.run, workflow_id)
 
 
-@asynccontextmanager
-async def account_services(
-    env: WorkflowEnvironment, settings: Settings, engine: Engine
-) -> AsyncIterator[AccountServices]:
-    """The services the API uses, over one real worker that runs every workflow (mail to the
-    settings' SMTP server, letters to its folder)."""
+def services_over(env: WorkflowEnvironment, settings: Settings, engine: Engine) -> AccountServices:
+    """The services the API uses, on `env`'s server, with no worker of their own (a test runs
+    the worker, in this process or as `python worker.py`)."""
     repository = SubscriberRepository(engine)
     sessions = SessionRepository(engine)
     hasher = SecretHasher(settings)
@@ -235,23 +232,32 @@ async def account_services(
     resets = PasswordResetService(
         env.client, settings, repository, hasher, keyed, throttle, account
     )
-    worker = build_worker(env.client, settings, repository=repository)
-    async with worker:
-        yield AccountServices(
-            env=env,
-            subscribers=SubscriberService(settings, repository, sessions, hasher, throttle),
-            account=account,
-            resets=resets,
-            changes=EmailChangeService(
-                env.client, settings, repository, keyed, throttle, account, resets
-            ),
-            enrollments=EnrollmentService(env.client, settings, repository, hasher, keyed),
-            adhesions=AdhesionService(
-                env.client, settings, AdhesionRepository(engine), EmbeddedRegistry(), keyed
-            ),
-            repository=repository,
-            keyed=keyed,
-        )
+    return AccountServices(
+        env=env,
+        subscribers=SubscriberService(settings, repository, sessions, hasher, throttle),
+        account=account,
+        resets=resets,
+        changes=EmailChangeService(
+            env.client, settings, repository, keyed, throttle, account, resets
+        ),
+        enrollments=EnrollmentService(env.client, settings, repository, hasher, keyed),
+        adhesions=AdhesionService(
+            env.client, settings, AdhesionRepository(engine), EmbeddedRegistry(), keyed
+        ),
+        repository=repository,
+        keyed=keyed,
+    )
+
+
+@asynccontextmanager
+async def account_services(
+    env: WorkflowEnvironment, settings: Settings, engine: Engine
+) -> AsyncIterator[AccountServices]:
+    """The services the API uses, over one real worker that runs every workflow (mail to the
+    settings' SMTP server, letters to its folder)."""
+    built = services_over(env, settings, engine)
+    async with build_worker(env.client, settings, repository=built.repository):
+        yield built
 
 
 def make_subscriber(engine: Engine, settings: Settings, email: str) -> Subscriber:
@@ -262,7 +268,7 @@ def make_subscriber(engine: Engine, settings: Settings, email: str) -> Subscribe
         new_subscriber(
             email,
             password_hash=hasher.hash_sync(PASSWORD),
-            answer_hash=hasher.hash_sync(normalise_trust_answer(ANSWER)),
+            answer_hash=hasher.hash_sync(ANSWER_HASHED),
             terms_version=settings.terms_version,
         )
     )

@@ -122,21 +122,32 @@ def pytest_terminal_summary(
     wrapper: this runs last), just above the final counts, so a plain `make test` cannot look
     like it ran them."""
     yield
-    if postgres_base_url() is not None:
-        return
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if "postgresql" in report.nodeid.partition("[")[2]
-    ]
-    if skipped:
-        count = f"{len(skipped)} test" if len(skipped) == 1 else f"{len(skipped)} tests"
+    skipped = terminalreporter.stats.get("skipped", [])
+    postgres = [report for report in skipped if "postgresql" in report.nodeid.partition("[")[2]]
+    if postgres and postgres_base_url() is None:
         terminalreporter.write_line(
-            f"PostgreSQL variants skipped ({count}, {POSTGRES_ENV} is not set): "
+            f"PostgreSQL variants skipped ({_tests(postgres)}, {POSTGRES_ENV} is not set): "
             f"run them with {POSTGRES_ENV}={EXAMPLE_POSTGRES_URL} make test",
             yellow=True,
             bold=True,
         )
+    # Likewise the browser tests without Chromium (outside CI, where they fail instead).
+    browser = [report for report in skipped if CHROMIUM_MISSING in str(report.longrepr)]
+    if browser:
+        terminalreporter.write_line(
+            f"Browser tests skipped ({_tests(browser)}, Chromium is missing): "
+            f"run them after {CHROMIUM_INSTALL}",
+            yellow=True,
+            bold=True,
+        )
+
+
+def _tests(reports: list[pytest.TestReport]) -> str:
+    return f"{len(reports)} test" if len(reports) == 1 else f"{len(reports)} tests"
+
+
+CHROMIUM_MISSING = "Chromium is missing"
+CHROMIUM_INSTALL = "apt-get install -y chromium"
 
 
 # Debian's Chromium (`apt-get install chromium`), never a browser downloaded by Playwright.
@@ -155,7 +166,7 @@ CHROMIUM_ARGS = [
 async def browser() -> AsyncIterator[Browser]:
     path = shutil.which("chromium")
     if path is None:
-        message = "Chromium is missing: apt-get install -y chromium"
+        message = f"{CHROMIUM_MISSING}: {CHROMIUM_INSTALL}"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -51,7 +51,9 @@ async def live_app(
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False)
+    )
     worker = build_worker(client, settings, repository=SubscriberRepository(engine))
     async with worker:
         serving = asyncio.create_task(server.serve(sockets=[sock]))

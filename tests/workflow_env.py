@@ -4,10 +4,11 @@ what the adhésion tests watch behind the service."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from temporalio.client import WorkflowHandle
@@ -121,3 +122,12 @@ class Backstage:
     async def outcome(self, adhesion: Adhesion) -> AdhesionOutcome:
         """How the adhésion's workflow ended, once it has."""
         return await self.process(adhesion).result()
+
+
+async def result_skipping_time(env: WorkflowEnvironment, workflow_id: str) -> Any:
+    """A workflow's result, time skipping meanwhile. Only the handles that `start_workflow`
+    returns skip time while awaited; this one was started elsewhere (a signal-with-start in an
+    activity), so the server's time skipping is unlocked for the wait, as those handles do."""
+    unlocked: Callable[[], AbstractAsyncContextManager[None]] = env.time_skipping_unlocked  # type: ignore[attr-defined]
+    async with unlocked():
+        return await env.client.get_workflow_handle(workflow_id).result()

@@ -12,7 +12,8 @@ from datetime import timedelta
 import httpx
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session, col
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
@@ -20,6 +21,7 @@ from devstack.mail_sink import MailSink
 from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.subscribers import SubscriberRepository
+from storage.tables import RecapDocument, SessionToken
 from tests.accounts import (
     ANSWER,
     API,
@@ -34,7 +36,9 @@ from tests.accounts import (
 )
 from tests.integration.account_forms import password_change
 from tests.integration.problems import assert_never_echoed, fields, problem
+from tests.letters import letter, letter_folder, letters_of
 from tests.live import LiveApp
+from tests.quiet import quiet
 from tests.support import FakeClock, unique_email
 
 
@@ -259,14 +263,22 @@ async def test_close_204_erases_the_subscriber_retires_the_number_and_says_so(
     me = await enroll(http, mail_sink, unique_email("close"))
     repository = SubscriberRepository(engine)
     subscriber = repository.by_email(me.email)
-    assert subscriber is not None
+    assert subscriber is not None and subscriber.id is not None
     enrollment_workflow = subscriber.enrollment_key.partition("/")[0]
+    # What the space holds beyond its row: its recap PDF (rendered once the enrollment ends:
+    # asking for it waits for that) and its sessions.
+    assert (await http.get(f"{API}/me/recap.pdf", headers=me.auth)).status_code == 200
+    assert repository.recap(subscriber.id) is not None
+    assert rows_of(engine, SessionToken, subscriber.id) > 0
 
     closed = await delete_with_body(
         http, f"{API}/me", {"password": PASSWORD, "trust_answer": ANSWER}, me.auth
     )
 
     assert closed.status_code == 204, closed.text
+    assert repository.recap(subscriber.id) is None
+    assert rows_of(engine, RecapDocument, subscriber.id) == 0
+    assert rows_of(engine, SessionToken, subscriber.id) == 0
     assert (await http.get(f"{API}/me", headers=me.auth)).status_code == 401
     assert (await sign_in(http, me.email, PASSWORD)).status_code == 401
     assert repository.by_email(me.email) is None
@@ -289,6 +301,15 @@ async def test_close_204_erases_the_subscriber_retires_the_number_and_says_so(
     assert again.subscriber_number != me.subscriber_number
 
 
+def rows_of(engine: Engine, table: type[SessionToken | RecapDocument], subscriber_id: int) -> int:
+    """How many rows of `table` belong to the subscriber."""
+    with Session(engine) as session:
+        count: int = session.execute(
+            select(func.count()).where(col(table.subscriber_id) == subscriber_id)
+        ).scalar_one()
+        return count
+
+
 async def test_close_403_wrong_secrets_and_422_missing(app: LiveApp, mail_sink: MailSink) -> None:
     me = await enroll(app.http, mail_sink, unique_email("close"))
     url = f"{API}/me"
@@ -302,7 +323,11 @@ async def test_close_403_wrong_secrets_and_422_missing(app: LiveApp, mail_sink: 
 
 
 async def test_closing_a_space_withdraws_its_pending_adhesions(
-    app: LiveApp, mail_sink: MailSink, engine: Engine, dev_env: WorkflowEnvironment
+    app: LiveApp,
+    mail_sink: MailSink,
+    engine: Engine,
+    dev_env: WorkflowEnvironment,
+    settings: Settings,
 ) -> None:
     # SPEC §6 and §7 together: no letter goes out, and no code stays good, for a space that no
     # longer exists.
@@ -315,6 +340,10 @@ async def test_closing_a_space_withdraws_its_pending_adhesions(
     subscriber = SubscriberRepository(engine).by_email(me.email)
     assert subscriber is not None and subscriber.id is not None
     [adhesion] = AdhesionRepository(engine).listed(subscriber.id)
+    # The first letter is posted (it went out while the space existed).
+    await letter(letter_folder(settings), adhesion.id)
+    await quiet(dev_env.client.get_workflow_handle(adhesion.workflow_id))
+    letters_before = len(letters_of(letter_folder(settings), adhesion.id))
 
     closed = await delete_with_body(
         http, f"{API}/me", {"password": PASSWORD, "trust_answer": ANSWER}, me.auth
@@ -329,3 +358,7 @@ async def test_closing_a_space_withdraws_its_pending_adhesions(
         await asyncio.sleep(0.1)
     else:
         pytest.fail("the pending adhésion's workflow still runs after the space was closed")
+    # Nothing in flight any more: no letter went out after the closing.
+    await quiet(handle)
+    assert len(letters_of(letter_folder(settings), adhesion.id)) == letters_before
+    assert AdhesionRepository(engine).listed(subscriber.id) == []

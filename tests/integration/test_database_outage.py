@@ -3,6 +3,7 @@ the API, a French page for the browser), never a bare 500; once it is back, ever
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -54,6 +55,15 @@ async def app(
 async def test_database_down_answers_503_then_recovers(
     app: LiveApp, private_postgres: Postgres
 ) -> None:
+    # The sign-in form's CSRF token, read while the database is up: the form post below then
+    # reaches the database, and the page it gets is the outage's.
+    home = await app.http.get("/")
+    assert home.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', home.text)
+    assert token is not None
+    # The cookie is `Secure` outside development: httpx keeps it to itself over plain HTTP.
+    cookie = home.headers["set-cookie"].split(";")[0]
+
     await private_postgres.crash()
 
     started = await app.http.post(
@@ -72,11 +82,17 @@ async def test_database_down_answers_503_then_recovers(
 
     page = await app.http.post(
         "/connexion",
-        data={"email": "x@exemple.fr", "password": PASSWORD},
-        headers={"accept": "text/html"},
+        data={"csrf_token": token[1], "email": "x@exemple.fr", "password": PASSWORD},
+        headers={"accept": "text/html", "cookie": cookie},
     )
-    # A form post without the page's CSRF token is refused before the database is asked.
-    assert page.status_code in (403, 503)
+    assert page.status_code == 503, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert int(page.headers["retry-after"]) > 0
+    assert "<h1>Service momentanément indisponible</h1>" in page.text
+    # French typography: a no-break space before the colon.
+    assert "Le service est momentanément indisponible\u00a0: réessayez" in page.text
+    assert "Rien n&#39;a été enregistré." in page.text  # the apostrophe HTML-escaped
+    assert "Traceback" not in page.text and "psycopg" not in page.text
 
     ready = await app.http.get("/readyz")
     assert ready.status_code == 503

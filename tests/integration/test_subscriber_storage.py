@@ -18,7 +18,7 @@ FOREIGN = typed_details(
     last_name="Lefèvre-Noël",
     company={"foreign": True, "identifier": "DE136695976"},
     contact={
-        "phone": "+49 30 12345678",
+        "phone": "+493012345678",
         "street_number": "7",
         "street_type": "AV",
         "street_name": "des Tilleuls",

@@ -104,6 +104,7 @@ def worker_environment(env: WorkflowEnvironment, settings: Settings, port: int) 
         "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
         "WORKER_METRICS_ADDRESS": f"127.0.0.1:{free_port()}",
         "DATABASE_URL": settings.resolved_database_url,
+        "DATA_DIR": str(settings.data_dir),  # where the letters land
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(port),
         "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -27,31 +26,42 @@ def content(key: str, size: int = BIG) -> bytes:
     return (unit * (size // len(unit) + 1))[:size]
 
 
-def test_a_reader_never_sees_half_a_letter(tmp_path: Path) -> None:
+def test_a_reader_never_sees_half_a_letter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The folder read at each step of every write (each flush to disk, each rename) — the
+    moments a provider collecting concurrently could look — shows whole letters only, and the
+    letter being written not at all until its rename."""
     outbox = FolderOutbox(tmp_path, readable_copies=False)
     keys = [f"letter-{n}" for n in range(12)]
-    seen: dict[str, int] = {}
+    looks: list[str] = []
     bad: list[str] = []
-    done = threading.Event()
+    real_fsync, real_replace = os.fsync, os.replace
 
-    def watch() -> None:
-        while not done.is_set():
-            for path in tmp_path.glob("*.pdf"):
-                data = path.read_bytes()
-                seen[path.stem] = seen.get(path.stem, 0) + 1
-                if data != content(path.stem):
-                    bad.append(f"{path.name}: {len(data)} bytes")
+    def look(moment: str) -> None:
+        looks.append(moment)
+        for path in tmp_path.glob("*.pdf"):
+            data = path.read_bytes()
+            if data != content(path.stem):
+                bad.append(f"{moment}: {path.name} has {len(data)} bytes")
 
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        for key in keys:
-            assert outbox.post(PostedLetter(key, content(key), readable=""))
-    finally:
-        done.set()
-        watcher.join()
+    def fsync(descriptor: int) -> None:
+        look("flush")
+        real_fsync(descriptor)
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        target = Path(target)
+        look("rename")
+        if target.suffix == ".pdf" and target.exists():
+            bad.append(f"{target.name} visible before its rename")
+        real_replace(source, target)
+        look("renamed")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    for key in keys:
+        before = len(looks)
+        assert outbox.post(PostedLetter(key, content(key), readable=""))
+        assert "flush" in looks[before:] and "rename" in looks[before:], key
     assert bad == []
-    assert seen  # the watcher did look at letters while others were being written
     assert sorted(p.stem for p in tmp_path.glob("*.pdf")) == sorted(keys)
     assert not list(tmp_path.glob(".*.part"))  # no temporary file left behind
 

@@ -27,7 +27,7 @@ from domain.rules import (
     normalise_email,
     normalise_trust_answer,
 )
-from tests.support import details, identifiers
+from tests.support import details, identifiers, typed_details
 
 ALNUM = string.ascii_letters + string.digits
 ACCENTED = "àâäéèêëîïôöùûüçÀÂÉÈÊËÎÏÔÖÙÛÜÇœæ"
@@ -233,6 +233,8 @@ def test_the_sample_details_are_valid() -> None:
     assert checked.details.company.identifier == "732829320"
     assert checked.details.contact.phone == "+33123456789"
     assert checked.trust_answer == "tata"
+    # The whole of it, as the tests' helpers write it out (tests.support.TYPED_DETAILS).
+    assert checked.details == typed_details()
 
 
 @pytest.mark.parametrize("civility", ["madame", "Monsieur", " MADAME "])

@@ -1,5 +1,5 @@
 """The test run itself cannot mislead: a run that selects no test fails, and a run without
-PostgreSQL says in its last lines that the PostgreSQL variants were skipped. Each case is a real
+PostgreSQL, or without Chromium, says in its last lines what it skipped. Each case is a real
 pytest process on this repository's tests."""
 
 from __future__ import annotations
@@ -44,3 +44,19 @@ def test_skipped_postgresql_variants_are_announced_at_the_end() -> None:
     assert last_lines[0].startswith("PostgreSQL variants skipped ("), done.stdout
     assert f"{POSTGRES_ENV}={EXAMPLE_POSTGRES_URL} make test" in last_lines[0]
     assert "skipped" in last_lines[1]  # pytest's own final count comes right after
+
+
+def test_skipped_browser_tests_are_announced_at_the_end() -> None:
+    # No `chromium` on this PATH (only the interpreter's folder): the browser tests skip, the
+    # browser fixture first, before any server starts.
+    env = without_postgres() | {"PATH": str(Path(sys.executable).parent)}
+    env.pop("CI", None)
+    done = pytest_run("tests/browser/test_mail_on_its_way.py", env=env)
+    assert done.returncode == 0, done.stdout
+    last_lines = done.stdout.strip().splitlines()[-3:]
+    assert last_lines[1] == (
+        "Browser tests skipped (2 tests, Chromium is missing): "
+        "run them after apt-get install -y chromium"
+    ), done.stdout
+    assert last_lines[0].startswith("PostgreSQL variants skipped (1 test"), done.stdout
+    assert "2 skipped" in last_lines[2]  # pytest's own final count comes right after

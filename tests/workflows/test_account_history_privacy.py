@@ -17,7 +17,6 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.mail_sink import MailSink
 from domain.account_forms import EmailChangeCodeForm
 from domain.changes import Change
-from domain.rules import normalise_trust_answer
 from security.passwords import SecretHasher
 from services.errors import InvalidCode, InvalidReset
 from settings import Settings
@@ -71,7 +70,10 @@ class Holder:
                 self.email,
                 of=typed_details(last_name=self.last_name),
                 password_hash=hasher.hash_sync(self.password),
-                answer_hash=hasher.hash_sync(normalise_trust_answer(self.trust_answer)),
+                # Hashed as SPEC §2 compares it: « Réponse abc… » → « reponse abc… ».
+                answer_hash=hasher.hash_sync(
+                    "reponse " + self.trust_answer.removeprefix("Réponse ")
+                ),
                 terms_version=settings.terms_version,
             )
         )

@@ -12,6 +12,7 @@ from datetime import UTC, timedelta
 import pytest
 from sqlalchemy import Engine
 
+from devstack.mail_sink import MailSink, text_of
 from domain.models import AdhesionStatus
 from services.adhesions import AdhesionService
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
@@ -20,6 +21,7 @@ from storage.tables import Subscriber
 from tests.accounts import PASSWORD
 from tests.letters import code_in, new_subscriber
 from tests.live import live_app
+from tests.quiet import quiet
 from tests.workflow_env import Backstage
 from workflows.adhesion import AdhesionWorkflow
 
@@ -59,6 +61,31 @@ async def test_a_request_expires_after_60_days(
     again = await adhesions.request(subscriber, SIREN)
     assert again.id != adhesion.id and again.workflow_id == adhesion.workflow_id
     assert await backstage.code(again) != code
+
+
+async def test_the_right_code_on_day_59_activates_and_never_went_by_email(
+    adhesions: AdhesionService,
+    subscriber: Subscriber,
+    backstage: Backstage,
+    mail_sink: MailSink,
+) -> None:
+    """SPEC §7: the code goes by post, never by e-mail, and is valid 60 days: on day 59 the
+    letter's code still activates. No e-mail at all reaches the SMTP server meanwhile."""
+    mails_before = len(mail_sink.messages)
+    adhesion = await adhesions.request(subscriber, SIREN)
+    code = await backstage.code(adhesion)
+    await backstage.delivered(adhesion)
+    await quiet(backstage.process(adhesion))
+    assert len(mail_sink.messages) == mails_before
+    assert mail_sink.count_to(subscriber.email) == 0
+
+    await backstage.env.sleep(timedelta(days=59))
+    active = await adhesions.activate(subscriber, adhesion.id, code)
+
+    assert active.status == AdhesionStatus.ACTIVE
+    assert (await backstage.outcome(adhesion)).status is AdhesionStatus.ACTIVE
+    assert backstage.row(adhesion.id).status == AdhesionStatus.ACTIVE
+    assert not any(code in text_of(message) for message in mail_sink.messages)
 
 
 async def test_a_new_letter_voids_the_previous_code_and_restarts_the_clock(

@@ -4,9 +4,11 @@ SMTP server, subscribers in a real database."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from devstack.mail_sink import MailSink, text_of
@@ -84,6 +86,11 @@ async def test_the_identifier_changes_once_the_code_is_entered(
     assert withdrawn.status is PasswordResetStatus.WITHDRAWN
     recap = services.repository.recap(updated.id or 0)
     assert recap is not None
+    # SPEC §6: the recap PDF is rendered again, with the new address (label as printed).
+    pages = PdfReader(io.BytesIO(recap)).pages
+    text = "\n".join(page.extract_text() for page in pages).replace("\xa0", " ")
+    assert f"Adresse mèl professionnelle {new}" in text
+    assert old not in text
 
 
 async def test_the_code_expires_after_24_hours(
@@ -104,6 +111,24 @@ async def test_the_code_expires_after_24_hours(
         await services.changes.confirm(me, EmailChangeCodeForm(code=code))
     stored = services.repository.get(subscriber.id or 0)
     assert stored is not None and stored.email == subscriber.email
+
+
+async def test_the_right_code_after_23_hours_50_still_changes_the_address(
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber
+) -> None:
+    """SPEC §6: valid 24 hours. Ten minutes before the deadline the right code still works."""
+    me = services.signed_in(subscriber)
+    new = unique_email("nouvelle")
+    code = await code_sent_to(services, mail_sink, me, new)
+    handle = services.change_process(subscriber)
+
+    await services.env.sleep(timedelta(hours=23, minutes=50))
+    updated = await services.changes.confirm(me, EmailChangeCodeForm(code=code))
+
+    assert updated.email == new
+    assert (await handle.result()).status is EmailChangeStatus.CHANGED
+    stored = services.repository.get(subscriber.id or 0)
+    assert stored is not None and stored.email == new
 
 
 async def test_a_new_request_replaces_the_pending_one(

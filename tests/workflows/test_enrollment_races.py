@@ -1,5 +1,7 @@
 """Concurrent messages to one enrollment, in Temporal's time-skipping server with the real
-worker: racing confirms get one answer and one e-mail; racing activations create one subscriber."""
+worker: racing confirms get one answer and one e-mail; a confirm racing a resend leaves exactly
+one valid code; racing activations create one subscriber. "No second e-mail" is checked once the
+workflow has nothing in flight (tests.quiet), never after a pause."""
 
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ from services.enrollments import Activated, EnrollmentService
 from services.errors import InvalidCode
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.tables import Subscriber
+from tests.accounts import AccountServices
+from tests.quiet import quiet
 from tests.support import code_from, unique_email
 from tests.workflow_env import Awaiting, pre_register, wrong_code
 from workflows.enrollment_messages import Confirmed
 
 
 async def test_racing_confirms_get_one_answer_and_one_code(
-    enrollments: EnrollmentService, mail_sink: MailSink, engine: Engine
+    enrollments: EnrollmentService, services: AccountServices, mail_sink: MailSink, engine: Engine
 ) -> None:
     email = unique_email()
     enrollment_id = await pre_register(enrollments, email)
@@ -31,9 +35,10 @@ async def test_racing_confirms_get_one_answer_and_one_code(
     assert all(isinstance(answer, Confirmed) for answer in answers)
     assert {answer.activation_deadline for answer in answers} == {answers[0].activation_deadline}
     code = code_from(await mail_sink.message_to(email))
-    await asyncio.sleep(0.5)  # a second e-mail, if there were one, would be here by now
+    workflow_id = services.keyed.workflow_id(email)
+    await quiet(services.env.client.get_workflow_handle(workflow_id))
     assert mail_sink.count_to(email) == 1
-    deliveries = CodeDeliveryRepository(engine).for_process(enrollments._keyed.workflow_id(email))
+    deliveries = CodeDeliveryRepository(engine).for_process(workflow_id)
     assert [d.generation for d in deliveries] == [1] and deliveries[0].state == "sent"
     # And a confirm retried later still answers the first answer.
     again = await enrollments.confirm(enrollment_id)
@@ -85,15 +90,58 @@ async def test_racing_wrong_and_right_codes_have_exactly_one_winner(
     assert rows == 1
 
 
-async def test_racing_confirm_and_resend_send_at_most_two_codes_and_the_last_one_works(
-    enrollments: EnrollmentService, awaiting: Awaiting, mail_sink: MailSink
+async def test_a_confirm_racing_a_resend_leaves_exactly_one_valid_code(
+    enrollments: EnrollmentService, services: AccountServices, mail_sink: MailSink, engine: Engine
 ) -> None:
+    """« Confirmer » and « renvoyer le code » at once (two tabs, a client retrying). SPEC §3:
+    the confirmation sends the code; a resend voids it and sends a new one; before the
+    confirmation there is nothing to resend. Whichever wins the race, each code goes out in one
+    e-mail, and only the last one sent activates."""
+    email = unique_email()
+    enrollment_id = await pre_register(enrollments, email)
+
+    confirmed, _ = await asyncio.gather(
+        enrollments.confirm(enrollment_id), enrollments.resend(email)
+    )
+
+    assert confirmed.status is EnrollmentStatus.AWAITING_ACTIVATION
+    workflow_id = services.keyed.workflow_id(email)
+    await quiet(services.env.client.get_workflow_handle(workflow_id))
+    deliveries = CodeDeliveryRepository(engine).for_process(workflow_id)
+    # The confirmation's code, and at most one more from the resend: nothing else.
+    assert [d.generation for d in deliveries] in ([1], [1, 2]), deliveries
+    assert {d.state for d in deliveries} == {"sent"}
+    codes = [code_from(message) for message in mail_sink.messages_to(email)]
+    assert len(codes) == len(deliveries)  # one e-mail per code: none sent twice
+    assert len(set(codes)) == len(codes)
+    for old in codes[:-1]:
+        with pytest.raises(InvalidCode):
+            await enrollments.activate(email, old)
+    assert (await enrollments.activate(email, codes[-1])).subscriber_number
+    with pytest.raises(InvalidCode):  # single use
+        await enrollments.activate(email, codes[-1])
+
+
+async def test_racing_resends_send_each_code_once_and_only_the_last_one_works(
+    enrollments: EnrollmentService,
+    services: AccountServices,
+    awaiting: Awaiting,
+    mail_sink: MailSink,
+    engine: Engine,
+) -> None:
+    workflow_id = services.keyed.workflow_id(awaiting.email)
+    process = services.env.client.get_workflow_handle(workflow_id)
+    await quiet(process)  # the first code's sending is recorded: a resend may replace it
+
     await asyncio.gather(*(enrollments.resend(awaiting.email) for _ in range(3)))
 
-    await asyncio.sleep(0.5)
-    sent = mail_sink.count_to(awaiting.email)
-    assert 2 <= sent <= 4  # each accepted resend is one new code, never a duplicate of one
+    await quiet(process)
+    deliveries = CodeDeliveryRepository(engine).for_process(workflow_id)
+    # SPEC §3 "resends are limited" (3 by default): the first code and at most 3 new ones.
+    assert 2 <= len(deliveries) <= 4
+    assert {d.state for d in deliveries} == {"sent"}
     codes = [code_from(message) for message in mail_sink.messages_to(awaiting.email)]
+    assert len(codes) == len(deliveries)  # one e-mail per code sent: none went out twice
     assert len(set(codes)) == len(codes)
     for old in codes[:-1]:
         with pytest.raises(InvalidCode):

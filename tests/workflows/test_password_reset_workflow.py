@@ -125,6 +125,23 @@ async def test_the_code_expires_after_30_minutes(
     assert SecretHasher(settings).verify_sync(stored.password_hash, PASSWORD)
 
 
+async def test_the_right_code_after_29_minutes_still_resets(
+    services: AccountServices, mail_sink: MailSink, subscriber: Subscriber, settings: Settings
+) -> None:
+    """SPEC §6: valid 30 minutes. A minute before the deadline the right code still works."""
+    email = subscriber.email
+    code = await requested_code(services, mail_sink, email)
+    handle = services.reset_process(email)
+
+    await services.env.sleep(timedelta(minutes=29))
+    await services.resets.complete(reset_form(email, code))
+
+    assert (await handle.result()).status is PasswordResetStatus.RESET
+    stored = services.repository.by_email(email)
+    assert stored is not None
+    assert SecretHasher(settings).verify_sync(stored.password_hash, NEW_PASSWORD)
+
+
 async def test_the_same_answer_for_an_unknown_identifier(
     services: AccountServices, mail_sink: MailSink
 ) -> None:

@@ -22,6 +22,7 @@ from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
 from workflows.sign_in_code import SignInCodeWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 RECORDED = {path.stem: path.read_text() for path in sorted(HISTORIES.glob("*.json"))}
 
@@ -58,6 +59,8 @@ def test_histories_are_recorded() -> None:
     }
     # The second step at sign-in (tests/histories/record_sign_in.py).
     assert set(RECORDED) >= {"sign_in_code_passed", "sign_in_code_expired"}
+    # The webhook deliveries of SPEC §8 (tests/histories/record_webhooks.py).
+    assert set(RECORDED) >= {"webhook_delivered_after_retries", "webhook_endpoint_gone"}
 
 
 @pytest.mark.parametrize("name", RECORDED)
@@ -71,6 +74,7 @@ async def test_recorded_history_replays(name: str) -> None:
             EmailChangeWorkflow,
             NotificationWorkflow,
             SignInCodeWorkflow,
+            WebhookDeliveryWorkflow,
         ],
         data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
     )
