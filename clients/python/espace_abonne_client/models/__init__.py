@@ -21,6 +21,8 @@ from .contact_in import ContactIn
 from .contact_in_country import ContactInCountry
 from .contact_in_street_type import ContactInStreetType
 from .contact_out import ContactOut
+from .delivery_out import DeliveryOut
+from .delivery_status import DeliveryStatus
 from .details_in import DetailsIn
 from .details_in_civility import DetailsInCivility
 from .device_item_out import DeviceItemOut
@@ -32,6 +34,7 @@ from .enrollment_created_out import EnrollmentCreatedOut
 from .enrollment_out import EnrollmentOut
 from .enrollment_start_in import EnrollmentStartIn
 from .enrollment_status import EnrollmentStatus
+from .event_type import EventType
 from .field_problem import FieldProblem
 from .healthz_response_healthz import HealthzResponseHealthz
 from .method import Method
@@ -55,6 +58,9 @@ from .totp_enrolment_out import TotpEnrolmentOut
 from .trust_in import TrustIn
 from .trust_in_question import TrustInQuestion
 from .trust_out import TrustOut
+from .webhook_endpoint_created_out import WebhookEndpointCreatedOut
+from .webhook_endpoint_in import WebhookEndpointIn
+from .webhook_endpoint_out import WebhookEndpointOut
 
 __all__ = (
     "ActivationIn",
@@ -78,6 +84,8 @@ __all__ = (
     "ContactInCountry",
     "ContactInStreetType",
     "ContactOut",
+    "DeliveryOut",
+    "DeliveryStatus",
     "DetailsIn",
     "DetailsInCivility",
     "DeviceItemOut",
@@ -89,6 +97,7 @@ __all__ = (
     "EnrollmentOut",
     "EnrollmentStartIn",
     "EnrollmentStatus",
+    "EventType",
     "FieldProblem",
     "HealthzResponseHealthz",
     "Method",
@@ -112,4 +121,7 @@ __all__ = (
     "TrustIn",
     "TrustInQuestion",
     "TrustOut",
+    "WebhookEndpointCreatedOut",
+    "WebhookEndpointIn",
+    "WebhookEndpointOut",
 )

@@ -1,4 +1,4 @@
-"""Request and response bodies of the webhook endpoints API (API.md « Webhook endpoints »).
+"""Bodies of the webhook endpoints (API.md « Webhook endpoints »).
 
 Every constraint the API enforces on a request is declared in its JSON Schema; what a schema
 cannot say (the host must resolve to a public address) is answered 422 `invalid_url`.
@@ -46,7 +46,7 @@ class WebhookEndpointOut(BaseModel):
         )
 
 
-class WebhookEndpointCreated(WebhookEndpointOut):
+class WebhookEndpointCreatedOut(WebhookEndpointOut):
     secret: str = Field(description="The signing secret (`whsec_…`), shown only here.")
 
 
