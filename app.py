@@ -19,10 +19,12 @@ from api.routes import (
     account,
     account_security,
     activations,
+    activity,
     adhesions,
     codec,
     docs,
     enrollments,
+    invitations,
     ops,
     password_resets,
     reference,
@@ -48,6 +50,7 @@ from services.adhesions import AdhesionService
 from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
+from services.invitations import InvitationService
 from services.notifications import Notifier
 from services.password_resets import PasswordResetService
 from services.second_step import SecondStepService
@@ -62,6 +65,7 @@ from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.devices import DeviceRepository
 from storage.engine import make_engine
+from storage.invitations import InvitationRepository
 from storage.second_factor import ChallengeRepository, TotpRepository
 from storage.service_clients import ServiceClientRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
@@ -102,11 +106,12 @@ def build_state(
         throttle,
         notifier,
         before_closing=adhesions.withdraw_all,
+        events=events,
     )
     resets = PasswordResetService(client, settings, repository, hasher, keyed, throttle, account)
     devices = DeviceRepository(engine)
     subscribers = SubscriberService(
-        settings, repository, sessions, hasher, throttle, client, devices=devices
+        settings, repository, sessions, hasher, throttle, client, events, devices=devices
     )
     box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
     totp = TotpService(
@@ -154,6 +159,9 @@ def build_state(
             UrlPolicy(allow_local=settings.webhooks_allow_local),
             clock,
         ),
+        invitations=InvitationService(
+            client, settings, repository, InvitationRepository(engine), hasher, keyed, throttle
+        ),
     )
 
 
@@ -186,9 +194,11 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
     routers = (
         enrollments,
         activations,
+        invitations,
         subscriber,
         account_security,
         account,
+        activity,
         password_resets,
         adhesions,
         webhooks,

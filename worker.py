@@ -15,7 +15,9 @@ from activities.account import AccountActivities
 from activities.adhesions import AdhesionActivities
 from activities.code_delivery import CodeDeliveryActivities
 from activities.company import CompanyActivities
+from activities.invitations import InvitationActivities
 from activities.notifications import NotificationActivities
+from activities.retention import RetentionActivities
 from activities.subscribers import SubscriberActivities
 from activities.webhook_dispatch import WebhookDispatch
 from activities.webhooks import WebhookActivities
@@ -31,10 +33,13 @@ from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
+from services.retention_schedule import ensure_retention_schedule
 from settings import Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.code_deliveries import CodeDeliveryRepository
 from storage.engine import make_engine
+from storage.invitations import InvitationRepository
+from storage.retention import RetentionRepository
 from storage.subscribers import SubscriberRepository
 from storage.webhooks import WebhookRepository
 from workflows.adhesion import AdhesionWorkflow
@@ -42,6 +47,7 @@ from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
+from workflows.retention import RetentionWorkflow
 from workflows.sign_in_code import SignInCodeWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -80,6 +86,8 @@ def build_worker(
     subscribers = SubscriberActivities(repository)
     adhesion_records = AdhesionActivities(adhesions)
     account = AccountActivities(repository)
+    retention = RetentionActivities(RetentionRepository(repository.engine))
+    invitations = InvitationActivities(InvitationRepository(repository.engine))
     webhooks = WebhookActivities(
         WebhookRepository(repository.engine),
         SecretBox.from_settings(settings),
@@ -97,6 +105,7 @@ def build_worker(
             EmailChangeWorkflow,
             AdhesionWorkflow,
             SignInCodeWorkflow,
+            RetentionWorkflow,
             WebhookDeliveryWorkflow,
         ],
         activities=[
@@ -108,6 +117,8 @@ def build_worker(
             notifications.send_notification,
             account.apply_password_reset,
             account.apply_email_change,
+            retention.purge_table,
+            invitations.record_invitation,
             webhooks.publish_service_event,
             webhooks.send_webhook,
             webhooks.give_up_deliveries,
@@ -123,6 +134,8 @@ async def main() -> None:
     address = settings.worker_metrics_address
     client = await connect(settings, metrics_runtime(address) if address else None)
     worker = build_worker(client, settings)
+    # The daily purge of spent rows (SPEC §9): created once, left alone when already there.
+    await ensure_retention_schedule(client, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

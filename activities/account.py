@@ -14,6 +14,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.inputs import ApplyEmailChange, ApplyPasswordReset
 from documents.recap_pdf import render_recap_pdf
+from domain.client_description import ClientDescription
+from domain.security_events import EventType
+from storage.security_events import NewEvent, new_event
 from storage.subscribers import EmailTaken, SubscriberRepository
 
 SUBSCRIBER_GONE = "SubscriberGone"
@@ -31,7 +34,10 @@ class AccountActivities:
         """The new password; every session of the subscriber ends with the old one."""
         try:
             self._repository.set_password(
-                request.subscriber_id, request.password_hash, expected_email=request.email
+                request.subscriber_id,
+                request.password_hash,
+                expected_email=request.email,
+                event=_event(request.subscriber_id, EventType.PASSWORD_RESET, request.client),
             )
         except LookupError:
             raise ApplicationError(
@@ -55,6 +61,12 @@ class AccountActivities:
                 request.new_email,
                 request.changed_at,
                 keep_session=request.keep_session,
+                event=_event(
+                    request.subscriber_id,
+                    EventType.EMAIL_CHANGED,
+                    request.client,
+                    at=request.changed_at,
+                ),
             )
         except EmailTaken:
             raise ApplicationError(
@@ -63,3 +75,20 @@ class AccountActivities:
         pdf = render_recap_pdf(updated.view(), printed_at=datetime.now(UTC))
         self._repository.save_recap(request.subscriber_id, pdf)
         activity.logger.info("e-mail change applied")
+
+
+def _event(
+    subscriber_id: int,
+    type: EventType,
+    client: ClientDescription,
+    at: datetime | None = None,
+) -> NewEvent:
+    """The event of the change this activity makes, keyed by its run: a retry records none."""
+    info = activity.info()
+    return new_event(
+        subscriber_id,
+        type,
+        client=client,
+        at=at,
+        dedup_key=f"{info.workflow_id}/{info.workflow_run_id}/{type.value}",
+    )

@@ -12,8 +12,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from domain.changes import Change
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import ChannelKind, CodePurpose
-from domain.models import AdhesionStatus, NewSubscriber
+from domain.models import AdhesionStatus, InvitationStatus, NewSubscriber
+from domain.retention import RetentionTable
 from domain.webhook_delivery import DeliverySchedule
 from domain.webhooks import EventType
 
@@ -74,6 +76,7 @@ class ApplyPasswordReset(BaseModel):
     # The identifier the reset was asked for: if it changed since, the reset no longer applies.
     email: str
     password_hash: str
+    client: ClientDescription = NO_CLIENT  # who completed it, for the account's activity
 
 
 class ApplyEmailChange(BaseModel):
@@ -83,6 +86,7 @@ class ApplyEmailChange(BaseModel):
     changed_at: datetime
     # The session that confirmed the change stays open; every other one ends.
     keep_session: str | None = None
+    client: ClientDescription = NO_CLIENT  # who confirmed it, for the account's activity
 
 
 class SendNotification(BaseModel):
@@ -100,6 +104,35 @@ class RecordAdhesion(BaseModel):
     adhesion_id: str
     status: AdhesionStatus
     at: datetime
+    client: ClientDescription = NO_CLIENT  # who acted (the account's activity); none: a timer
+
+
+class PurgeTable(BaseModel):
+    """One table to purge as of `now` (the workflow's time, so that a retry deletes the same)."""
+
+    table: RetentionTable
+    now: datetime
+    keep: timedelta
+    device_lifetime: timedelta
+    batch_size: int
+
+
+class PurgeCount(BaseModel):
+    table: RetentionTable
+    deleted: int
+
+
+class RecordInvitation(BaseModel):
+    """Where an invitation stands, for its service's table and webhooks (no personal data)."""
+
+    invitation_id: str
+    client_id: str
+    external_reference: str
+    status: InvitationStatus
+    at: datetime
+    expires_at: datetime | None = None
+    subscriber_number: str | None = None
+    activated_at: datetime | None = None
 
 
 # Webhooks (activities/webhooks.py).

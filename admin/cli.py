@@ -1,5 +1,7 @@
-"""`python -m admin`: find, inspect, resend, erase and count enrollments from a terminal, and
-register backend service clients (`clients …`, admin/clients.py).
+"""`python -m admin`: find, inspect, resend, erase and count enrollments from a terminal;
+register backend service clients (`clients …`, admin/clients.py); the assistance desk's commands
+on a space (`subscriber show|unlock|end-sessions|totp-off`, `events export`: JSON on standard
+output, admin/support.py); what the next retention purge would delete (`purge --dry-run`).
 
 An e-mail argument may be `-` to read it from standard input, which keeps it out of the shell
 history and the process list.
@@ -13,7 +15,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from pydantic import SecretStr
 from sqlalchemy import Engine
@@ -23,6 +25,8 @@ from admin.clients import add_parser as add_clients_parser
 from admin.clients import run_clients
 from admin.operations import EnrollmentInfo, Operations
 from admin.patches import unpatched_runs
+from admin.retention import dry_run
+from admin.support import NotFoundError, SupportDesk
 from devstack.secrets_file import SECRET_NAMES, SECRETS_FILE, read_stored
 from observability.logs import configure_logging
 from orchestration.client import connect
@@ -54,6 +58,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
         "erase-subscriber", help="delete a subscriber, sessions, recap and enrollment history"
     ).add_argument("email", help="the identifier, or - to read it from stdin")
     commands.add_parser("counts", help="how many enrollments are in each status")
+    _support_commands(commands)
     workflows = commands.add_parser("workflows", help="checks on the running workflows")
     checks = workflows.add_subparsers(dest="check", required=True)
     unpatched = checks.add_parser(
@@ -69,6 +74,36 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     )
     add_clients_parser(commands, settings)
     return root
+
+
+def _support_commands(commands: Any) -> None:
+    """The assistance desk's commands (admin/support.py): JSON on standard output."""
+    operator = {"required": True, "help": "who acts (recorded with the action)"}
+    subscriber = commands.add_parser("subscriber", help="one space: look up, unlock, secure")
+    actions = subscriber.add_subparsers(dest="action", required=True)
+    for name, help_text in (
+        ("show", "status, lockout, second factor, devices, processes, adhésions"),
+        ("unlock", "forget the sign-in failures and the lock"),
+        ("end-sessions", "end every session of the space"),
+        ("totp-off", "turn the authenticator app off (the person is told by e-mail)"),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("target", help="e-mail (or - for stdin) or subscriber number")
+        action.add_argument("--operator", **operator)
+    purge = commands.add_parser("purge", help="the retention purge")
+    purge.add_argument(
+        "--dry-run",
+        action="store_true",
+        required=True,
+        help="count what the next run would delete (the schedule deletes; this command never)",
+    )
+    events = commands.add_parser("events", help="security events")
+    exports = events.add_subparsers(dest="action", required=True)
+    export = exports.add_parser("export", help="every event since a date, as JSON lines")
+    export.add_argument(
+        "--since", required=True, type=_instant, help="YYYY-MM-DD (UTC) or ISO time"
+    )
+    export.add_argument("--operator", **operator)
 
 
 def _instant(text: str) -> datetime:
@@ -107,6 +142,16 @@ async def run(
         return 1 if runs else 0
     wanted = getattr(args, "email", None) or getattr(args, "target", None)
     target = stdin.readline().strip() if wanted == "-" else wanted
+    if args.command in SUPPORT_COMMANDS:
+        return await _support(args, target or "", settings, client, engine, out)
+    if args.command == "purge":
+        purge_engine = engine or make_engine(settings.resolved_database_url)
+        try:
+            _json(out, await dry_run(client, settings, purge_engine))
+        finally:
+            if engine is None:
+                purge_engine.dispose()
+        return 0
     owns_engine = engine is None and args.command == "erase-subscriber"
     if owns_engine:
         engine = make_engine(settings.resolved_database_url)
@@ -157,6 +202,50 @@ async def _dispatch(operations: Operations, command: str, target: str, out: Text
             return 0
 
 
+SUPPORT_COMMANDS = ("subscriber", "events")
+
+
+async def _support(
+    args: argparse.Namespace,
+    target: str,
+    settings: Settings,
+    client: Client,
+    engine: Engine | None,
+    out: TextIO,
+) -> int:
+    """One assistance desk command; 1 when the space is not found (or the operator unnamed)."""
+    operator = args.operator.strip()
+    if not operator:
+        _json(out, {"error": "operator_required"})
+        return 1
+    owned = engine is None
+    engine = engine or make_engine(settings.resolved_database_url)
+    desk = SupportDesk(client, settings, engine)
+    try:
+        if args.command == "events":
+            for row in await desk.export(args.since, operator):
+                _json(out, row)
+            return 0
+        try:
+            match args.action:
+                case "show":
+                    _json(out, await desk.show(target, operator))
+                case "unlock":
+                    _json(out, await desk.unlock(target, operator))
+                case "totp-off":
+                    _json(out, await desk.totp_off(target, operator))
+                case _:  # end-sessions
+                    _json(out, await desk.end_sessions(target, operator))
+        except NotFoundError:
+            closed = await asyncio.to_thread(desk.closed, target)
+            _json(out, {"error": "space_closed" if closed else "not_found"})
+            return 1
+        return 0
+    finally:
+        if owned:
+            engine.dispose()
+
+
 def _clients(
     args: argparse.Namespace, settings: Settings, engine: Engine | None, out: TextIO
 ) -> int:
@@ -168,6 +257,10 @@ def _clients(
     finally:
         if owned:
             engine.dispose()
+
+
+def _json(out: TextIO, value: object) -> None:
+    out.write(json.dumps(value, ensure_ascii=False) + "\n")
 
 
 def _print_info(info: EnrollmentInfo | None, out: TextIO) -> int:

@@ -11,6 +11,7 @@ What the request bodies enforce is declared on them (`api/schemas/declared.py`).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -102,6 +103,7 @@ def install(app: FastAPI) -> None:
         # FastAPI's own validation error shape is never answered: problem+json replaces it.
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
+        _drop_unreferenced(document)
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -116,6 +118,8 @@ def _complete(method: str, operation: dict[str, Any]) -> None:
         statuses |= {400, 413, 422}
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
         statuses |= {404, 422}
+    if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+        statuses.add(422)  # a query parameter of the wrong shape
     if operation.get("security"):
         statuses.add(401)
     responses = operation.setdefault("responses", {})
@@ -134,3 +138,16 @@ def _check_operation_ids(document: dict[str, Any]) -> None:
             if name in seen:
                 raise ValueError(f"two API operations are named {name!r}: rename a route function")
             seen.add(name)
+
+
+def _drop_unreferenced(document: dict[str, Any]) -> None:
+    """Schemas nothing refers to (a type a field states inline, with `WithJsonSchema`, still has
+    its definition collected): clients' generators would parse them, and clash on their names."""
+    schemas = document.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps(document)
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return
+        for name in unused:
+            del schemas[name]

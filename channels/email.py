@@ -11,6 +11,7 @@ from domain.support import DEFAULT_SUPPORT, SupportChannel
 from mail.account_codes import email_change_message, password_reset_message
 from mail.activation import activation_code_message
 from mail.code_mail import CodeMail
+from mail.invitation import invitation_code_message
 from mail.sender import MailSender
 from mail.sign_in_code import sign_in_code_message
 
@@ -18,6 +19,7 @@ from mail.sign_in_code import sign_in_code_message
 # never by e-mail.
 MESSAGES: dict[CodePurpose, Callable[[CodeMail], EmailMessage]] = {
     CodePurpose.ACTIVATION: activation_code_message,
+    CodePurpose.INVITATION: invitation_code_message,
     CodePurpose.PASSWORD_RESET: password_reset_message,
     CodePurpose.EMAIL_CHANGE: email_change_message,
     CodePurpose.SIGN_IN: sign_in_code_message,

@@ -31,3 +31,15 @@ PAGE_STEPS = (
     f"cliquer sur le lien {_quoted(ACTIVATE_LINK)}\u00a0;",
     "puis saisir votre identifiant puis le code que vous avez reçu et valider.",
 )
+
+
+# An invitation (SPEC §8): the home page's link to its screens, and its e-mail's steps.
+INVITATION_LINK = "Vous avez reçu une invitation\u202f?"
+INVITATION_STEPS = (
+    f"Connectez-vous sur {SITE}.",
+    f"Cliquez sur {_quoted(SECTION)} puis sur {_quoted(SPACE_LINK)}.",
+    f"Cliquez sur le lien {_quoted(INVITATION_LINK)}.",
+    "Saisissez votre identifiant et le code ci-dessus, acceptez les conditions générales, "
+    "choisissez votre mot de passe et votre question de confiance, vérifiez vos informations "
+    "et confirmez.",
+)

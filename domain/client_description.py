@@ -8,7 +8,8 @@ IPv4, /48 for IPv6) says where from without naming one machine.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
 
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
@@ -62,16 +63,20 @@ def network_of(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-@dataclass(frozen=True, slots=True)
-class ClientDescription:
-    """What an event records of the client that acted; empty when no client did (a timer)."""
+class ClientDescription(BaseModel):
+    """What an event records of the client that acted; empty when no client did (a timer).
+
+    A model, so that it can travel in an update's and an activity's input (encrypted by the
+    payload codec like every payload) to the activity that records the event."""
+
+    model_config = ConfigDict(frozen=True)
 
     browser: str = ""
     network: str = ""
 
     @classmethod
     def of(cls, user_agent: str, address: str | None) -> ClientDescription:
-        return cls(describe_browser(user_agent), network_of(address))
+        return cls(browser=describe_browser(user_agent), network=network_of(address))
 
 
 NO_CLIENT = ClientDescription()

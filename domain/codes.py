@@ -31,10 +31,16 @@ class CodePurpose(StrEnum):
     """What a code is for: chooses the message's text and separates the keyed digests."""
 
     ACTIVATION = "activation"
+    INVITATION = "invitation"  # an enrollment a backend service started (SPEC §8)
     ADHESION = "adhesion"  # a company's code, by post (SPEC §7)
     PASSWORD_RESET = "password-reset"  # noqa: S105 - a purpose, not a password
     EMAIL_CHANGE = "email-change"
     SIGN_IN = "sign-in"  # the second step from a browser not recognised (SPEC §9)
+
+
+# The key of a code delivery's `extra` wording that names the service that invited (never a
+# secret): the invitation e-mail says who asked for the space.
+INVITING_SERVICE = "service"
 
 
 class ChannelKind(StrEnum):

@@ -18,9 +18,22 @@ class EnrollmentStatus(StrEnum):
     IDENTIFIERS_SET = "identifiers_set"
     AWAITING_CONFIRMATION = "awaiting_confirmation"
     AWAITING_ACTIVATION = "awaiting_activation"
+    # An enrollment a backend service started for the person (SPEC §8): the code is on its way
+    # and the person completes the rest; a pending one may be withdrawn by its service.
+    INVITED = "invited"
+    WITHDRAWN = "withdrawn"
     ACTIVATED = "activated"
     EXPIRED = "expired"
     ABANDONED = "abandoned"
+
+
+class InvitationStatus(StrEnum):
+    """An invitation as its service sees it (API.md): the enrollment's end, in four words."""
+
+    INVITED = "invited"
+    ACTIVATED = "activated"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
 
 
 class AdhesionStatus(StrEnum):
@@ -89,6 +102,29 @@ class DetailsForm(_Form):
     company: CompanyForm = Field(default_factory=CompanyForm)
     contact: ContactForm = Field(default_factory=ContactForm)
     trust: TrustForm = Field(default_factory=TrustForm)
+
+
+class InvitationForm(_Form):
+    """What a backend service knows of the person it invites: no password, no trust question."""
+
+    external_reference: str = ""
+    email: str = ""
+    civility: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    company: CompanyForm = Field(default_factory=CompanyForm)
+    contact: ContactForm = Field(default_factory=ContactForm)
+
+
+class AcceptanceForm(_Form):
+    """What the invited person adds: the terms, the password twice, the trust question and
+    answer, and optionally a corrected contact (None keeps the invited one)."""
+
+    terms_accepted: bool = False
+    password: str = Field(default="", repr=False)
+    password_confirmation: str = Field(default="", repr=False)
+    trust: TrustForm = Field(default_factory=TrustForm)
+    contact: ContactForm | None = None
 
 
 class Company(BaseModel):

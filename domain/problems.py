@@ -32,6 +32,8 @@ class ProblemCode(StrEnum):
     INVALID_CODE = "invalid_code"
     CODE_EXPIRED = "code_expired"
     INVALID_CREDENTIALS = "invalid_credentials"
+    # Invitations (services/invitations.py).
+    INVITATION_CLOSED = "invitation_closed"
     # Adhésions (services/adhesions.py).
     ADHESION_EXISTS = "adhesion_exists"
     ADHESION_LIMIT = "adhesion_limit"

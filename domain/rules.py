@@ -18,7 +18,16 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren
 
 from domain.errors import FieldError, InvalidFields
-from domain.models import Company, Contact, ContactForm, Details, DetailsForm, IdentifiersForm
+from domain.models import (
+    AcceptanceForm,
+    Company,
+    Contact,
+    ContactForm,
+    Details,
+    DetailsForm,
+    IdentifiersForm,
+    InvitationForm,
+)
 from domain.reference import FRANCE, STREET_TYPES, TRUST_QUESTIONS, Civility, country_codes
 
 EMAIL_MAX = 100
@@ -27,6 +36,7 @@ NAME_MAX = 50
 TEXT_MAX = 80
 CITY_MAX = 60
 TRUST_ANSWER_MAX = 100
+REFERENCE_MAX = 100
 
 # Used with fullmatch: a `$` anchor would let a trailing newline through.
 _PASSWORD_CHARS = re.compile(r"[A-Za-z0-9]+")
@@ -36,6 +46,9 @@ _FR_POSTAL_CODE = re.compile(r"(?!00)[0-9]{5}")  # starts with a department, 01 
 _FOREIGN_POSTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,11}")
 _FOREIGN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-/]{1,29}")
 _SPACES = re.compile(r"\s+")
+# A service's own reference for an invitation (API.md `external_reference`): an opaque key.
+REFERENCE_PATTERN = r"[A-Za-z0-9._:-]+"
+_REFERENCE = re.compile(REFERENCE_PATTERN)
 _EU_VAT_PREFIXES = frozenset(
     [
         "AT",
@@ -106,6 +119,11 @@ MESSAGES: dict[str, str] = {
     "invalid_trust_question": "Choisissez une question de confiance dans la liste.",
     "trust_answer_too_long": (f"La réponse ne doit pas dépasser {TRUST_ANSWER_MAX} caractères."),
     "invalid_code": "Le code d'activation doit comporter 12 chiffres ou lettres.",
+    "reference_too_long": f"La référence ne doit pas dépasser {REFERENCE_MAX} caractères.",
+    "invalid_reference": (
+        "La référence ne peut contenir que des lettres non accentuées, des chiffres, des points, "
+        "des tirets, des tirets bas et des deux-points."
+    ),
 }
 
 
@@ -381,13 +399,10 @@ class CheckedDetails:
     trust_answer: str  # normalised, to be hashed; never stored or sent as is; "" keeps the old one
 
 
-def check_details(form: DetailsForm, previous_question: str | None = None) -> CheckedDetails:
-    """Check step 2 (« Votre inscription »).
-
-    When the details are edited (`previous_question` is the question answered before), a blank
-    answer to the same question keeps the previous answer: it is never shown back.
-    """
-    errors = _Collector()
+def _check_identity(
+    errors: _Collector, form: DetailsForm | InvitationForm
+) -> tuple[str, str, str, Company, Contact]:
+    """Civility, names, company and contact: what a person and a service both give."""
     civility = form.civility.strip().lower()
     if not civility:
         errors.add("civility", "required")
@@ -399,16 +414,35 @@ def check_details(form: DetailsForm, previous_question: str | None = None) -> Ch
         errors, form.company.foreign, form.company.identifier, _country(form.contact)
     )
     contact = _check_contact(errors, form.contact)
-    question = form.trust.question.strip()
+    return civility, last_name, first_name, company, contact
+
+
+def _check_trust(
+    errors: _Collector, question: str, raw_answer: str, previous_question: str | None = None
+) -> str:
+    """The trust question (one of the list) and its normalised answer."""
     if not question:
         errors.add("trust.question", "required")
     elif question not in TRUST_QUESTIONS:
         errors.add("trust.question", "invalid_trust_question")
-    answer = normalise_trust_answer(form.trust.answer)
+    answer = normalise_trust_answer(raw_answer)
     if not answer and not (previous_question and previous_question == question):
         errors.add("trust.answer", "required")
     elif len(answer) > TRUST_ANSWER_MAX:
         errors.add("trust.answer", "trust_answer_too_long")
+    return answer
+
+
+def check_details(form: DetailsForm, previous_question: str | None = None) -> CheckedDetails:
+    """Check step 2 (« Votre inscription »).
+
+    When the details are edited (`previous_question` is the question answered before), a blank
+    answer to the same question keeps the previous answer: it is never shown back.
+    """
+    errors = _Collector()
+    civility, last_name, first_name, company, contact = _check_identity(errors, form)
+    question = form.trust.question.strip()
+    answer = _check_trust(errors, question, form.trust.answer, previous_question)
     errors.raise_if_any()
     details = Details(
         civility=Civility(civility),
@@ -419,3 +453,69 @@ def check_details(form: DetailsForm, previous_question: str | None = None) -> Ch
         trust_question=question,
     )
     return CheckedDetails(details=details, trust_answer=answer)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedInvitation:
+    external_reference: str
+    email: str
+    details: Details  # no trust question yet: the person chooses it when accepting
+
+
+def check_invitation(form: InvitationForm) -> CheckedInvitation:
+    """A service's invitation (SPEC §8): its reference, the identifier and the §2 rules of the
+    details it knows, every error at once."""
+    errors = _Collector()
+    reference = form.external_reference.strip()
+    if not reference:
+        errors.add("external_reference", "required")
+    elif len(reference) > REFERENCE_MAX:
+        errors.add("external_reference", "reference_too_long")
+    elif not _REFERENCE.fullmatch(reference):
+        errors.add("external_reference", "invalid_reference")
+    if code := email_error(form.email):
+        errors.add("email", code)
+    civility, last_name, first_name, company, contact = _check_identity(errors, form)
+    errors.raise_if_any()
+    details = Details(
+        civility=Civility(civility),
+        last_name=last_name,
+        first_name=first_name,
+        company=company,
+        contact=contact,
+        trust_question="",
+    )
+    return CheckedInvitation(reference, normalise_email(form.email), details)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedAcceptance:
+    trust_question: str
+    trust_answer: str  # normalised, to be hashed
+    contact: Contact | None  # None keeps the invited contact
+
+
+def check_acceptance(
+    form: AcceptanceForm, *, terms: bool = True, required: dict[str, str] | None = None
+) -> CheckedAcceptance:
+    """What the invited person adds (SPEC §8): the terms, the password under the §2 rules, the
+    trust question and answer, a corrected contact if any; every error at once. `terms=False`
+    when the terms were accepted on a screen of their own; `required` names other fields of
+    the same request (the identifier, the code) whose emptiness is reported in the same answer."""
+    errors = _Collector()
+    for name, value in (required or {}).items():
+        if not value.strip():
+            errors.add(name, "required")
+    if terms and not form.terms_accepted:
+        errors.add("terms_accepted", "terms_not_accepted")
+    if code := password_error(form.password):
+        errors.add("password", code)
+    if not form.password_confirmation:
+        errors.add("password_confirmation", "required")
+    elif form.password_confirmation != form.password:
+        errors.add("password_confirmation", "password_mismatch")
+    question = form.trust.question.strip()
+    answer = _check_trust(errors, question, form.trust.answer)
+    contact = _check_contact(errors, form.contact) if form.contact is not None else None
+    errors.raise_if_any()
+    return CheckedAcceptance(question, answer, contact)

@@ -16,6 +16,7 @@ from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
 from services.errors import Unauthorized
+from services.invitations import InvitationService
 from services.password_resets import PasswordResetService
 from services.second_step import SecondStepService
 from services.security_events import EventRecorder
@@ -60,6 +61,13 @@ def get_password_resets(state: StateDep) -> PasswordResetService:
 
 def get_email_changes(state: StateDep) -> EmailChangeService:
     return state.email_changes
+
+
+def get_invitations(state: StateDep) -> InvitationService:
+    return state.invitations
+
+
+InvitationsDep = Annotated[InvitationService, Depends(get_invitations)]
 
 
 def get_events(state: StateDep) -> EventRecorder:

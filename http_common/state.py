@@ -16,6 +16,7 @@ from services.adhesions import AdhesionService
 from services.devices import DeviceService
 from services.email_changes import EmailChangeService
 from services.enrollments import EnrollmentService
+from services.invitations import InvitationService
 from services.password_resets import PasswordResetService
 from services.second_step import SecondStepService
 from services.security_events import EventRecorder
@@ -47,5 +48,6 @@ class AppState:
     devices: DeviceService
     events: EventRecorder  # the one recorder of security events (docs/activity.md)
     service_clients: ServiceClients
+    invitations: InvitationService
     addresses: ClientAddressResolver
     webhooks: WebhookEndpoints

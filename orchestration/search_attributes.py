@@ -10,7 +10,11 @@ ACTIVATION_DEADLINE = SearchAttributeKey.for_datetime("ActivationDeadline")
 # the requests awaiting their code; their letter's deadline is in ActivationDeadline.
 ADHESION_STATUS = SearchAttributeKey.for_keyword("AdhesionStatus")
 
-ALL = (ENROLLMENT_STATUS, ACTIVATION_DEADLINE, ADHESION_STATUS)
+# The service client that started an invitation (its opaque client ID, never its name or key):
+# `ServiceClient = "<client_id>"` lists that client's invitations.
+SERVICE_CLIENT = SearchAttributeKey.for_keyword("ServiceClient")
+
+ALL = (ENROLLMENT_STATUS, ACTIVATION_DEADLINE, ADHESION_STATUS, SERVICE_CLIENT)
 
 
 def dev_server_flags() -> list[str]:

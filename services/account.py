@@ -23,15 +23,19 @@ from temporalio.service import RPCError, RPCStatusCode
 from documents.recap_pdf import render_recap_pdf
 from domain.account_forms import PasswordChangeForm, SecretsForm
 from domain.changes import Change
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.models import ContactForm
 from domain.rules import check_contact, check_password, normalise_trust_answer, require
+from domain.security_events import EventType
 from security.keyed_hash import WORKFLOW_ID_PREFIX, KeyedHasher
 from security.passwords import SecretHasher
 from services.errors import Forbidden, NotFound
 from services.notifications import Notifier
+from services.security_events import EventRecorder
 from services.subscribers import SignedIn
 from services.throttle import Throttle
 from settings import Settings
+from storage.security_events import new_event
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 from workflows.email_change_messages import WORKFLOW_ID_PREFIX as EMAIL_CHANGE_PREFIX
@@ -75,7 +79,9 @@ class AccountService:
         throttle: Throttle,
         notifier: Notifier,
         before_closing: Callable[[Subscriber], Awaitable[object]] | None = None,
+        events: EventRecorder | None = None,
     ) -> None:
+        self._events = events
         # What other parts of the space must end before it closes (the pending adhésions:
         # no letter goes out for a space that no longer exists).
         self._before_closing = before_closing
@@ -98,7 +104,12 @@ class AccountService:
         password_ok = await self._hasher.verify(subscriber.password_hash, password)
         answer_ok = await self.answer_matches(subscriber, trust_answer)
         if not (password_ok and answer_ok):
-            await asyncio.to_thread(self._throttle.sign_in_failed, identifier)
+            locked = await asyncio.to_thread(self._throttle.sign_in_failed, identifier)
+            if locked and self._events is not None and subscriber.id is not None:
+                # Wrong secrets on a change count toward the lockout: a lock they set is told.
+                await asyncio.to_thread(
+                    self._events.record, subscriber.id, EventType.SIGN_IN_LOCKED
+                )
             raise Forbidden(INVALID_SECRET)
         await asyncio.to_thread(self._throttle.sign_in_succeeded, identifier)
 
@@ -110,7 +121,9 @@ class AccountService:
 
     # -- « Modifier mon mot de passe » ------------------------------------------------------
 
-    async def change_password(self, signed_in: SignedIn, form: PasswordChangeForm) -> None:
+    async def change_password(
+        self, signed_in: SignedIn, form: PasswordChangeForm, client: ClientDescription = NO_CLIENT
+    ) -> None:
         """The new password's rules first (422), then the secrets (403); other sessions end."""
         empty = tuple(
             name
@@ -131,7 +144,10 @@ class AccountService:
             subscriber.email,
             Change.PASSWORD_CHANGED,
             lambda: self._subscribers.set_password(
-                subscriber.id or 0, password_hash, keep_session=signed_in.session_id
+                subscriber.id or 0,
+                password_hash,
+                keep_session=signed_in.session_id,
+                event=new_event(subscriber.id or 0, EventType.PASSWORD_CHANGED, client=client),
             ),
         )
         log.info("password changed")
@@ -139,7 +155,11 @@ class AccountService:
     # -- « Mes coordonnées » -----------------------------------------------------------------
 
     async def change_contact(
-        self, signed_in: SignedIn, form: ContactForm, given: set[str] | None = None
+        self,
+        signed_in: SignedIn,
+        form: ContactForm,
+        given: set[str] | None = None,
+        client: ClientDescription = NO_CLIENT,
     ) -> Subscriber:
         """Phone and postal address under the enrollment's rules. `given` names the fields the
         caller sent (a partial update keeps the others); None means all of them."""
@@ -152,7 +172,14 @@ class AccountService:
         updated = await self._with_notice(
             subscriber.email,
             Change.CONTACT_CHANGED,
-            lambda: self._subscribers.update_contact(subscriber.id or 0, contact.model_dump(), now),
+            lambda: self._subscribers.update_contact(
+                subscriber.id or 0,
+                contact.model_dump(),
+                now,
+                event=new_event(
+                    subscriber.id or 0, EventType.CONTACT_CHANGED, client=client, at=now
+                ),
+            ),
             changed_at=now,
         )
         await self.render_recap(updated)
@@ -187,15 +214,21 @@ class AccountService:
             for token in self._sessions.list_for(signed_in.subscriber.id, datetime.now(UTC))
         ]
 
-    def end_session(self, signed_in: SignedIn, session_id: str) -> None:
-        assert signed_in.subscriber.id is not None
-        if not self._sessions.revoke_by_id(signed_in.subscriber.id, session_id):
+    def end_session(
+        self, signed_in: SignedIn, session_id: str, client: ClientDescription = NO_CLIENT
+    ) -> None:
+        subscriber_id = signed_in.subscriber.id
+        assert subscriber_id is not None
+        event = new_event(subscriber_id, EventType.SESSION_ENDED, client=client)
+        if not self._sessions.revoke_by_id(subscriber_id, session_id, event=event):
             raise NotFound("Session introuvable.")
         log.info("session ended by its subscriber")
 
-    def end_other_sessions(self, signed_in: SignedIn) -> int:
-        assert signed_in.subscriber.id is not None
-        ended = self._sessions.revoke_all(signed_in.subscriber.id, signed_in.session_id)
+    def end_other_sessions(self, signed_in: SignedIn, client: ClientDescription = NO_CLIENT) -> int:
+        subscriber_id = signed_in.subscriber.id
+        assert subscriber_id is not None
+        event = new_event(subscriber_id, EventType.SESSION_ENDED, client=client)
+        ended = self._sessions.revoke_all(subscriber_id, signed_in.session_id, event=event)
         log.info("other sessions ended: %d", ended)
         return ended
 

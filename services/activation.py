@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from services.enrollments import EnrollmentService
+from domain.models import AcceptanceForm
+from services.enrollments import Activated, EnrollmentService
+from services.invitations import InvitationService
 from services.subscribers import IssuedSession, SubscriberService
 
 
@@ -32,4 +34,36 @@ async def activate_and_open_session(
     session = await asyncio.to_thread(
         subscribers.open_session_on_new_device, activated.subscriber_id, user_agent
     )
+    return Activation(activated.subscriber_number, activated.email, session)
+
+
+async def accept_invitation_and_open_session(
+    invitations: InvitationService,
+    subscribers: SubscriberService,
+    email: str,
+    code: str,
+    form: AcceptanceForm,
+    *,
+    client_address: str | None,
+    user_agent: str = "",
+) -> Activation:
+    """An invitation accepted in one call ends like an activation: the new subscriber is
+    signed in at once."""
+    accepted = await invitations.accept(email, code, form, client_address=client_address)
+    return await open_first_session(subscribers, accepted, user_agent)
+
+
+async def open_first_session(
+    subscribers: SubscriberService,
+    activated: Activated,
+    user_agent: str = "",
+    *,
+    recognise_device: bool = False,
+) -> Activation:
+    """The new subscriber's first session; with `recognise_device`, the browser that proved the
+    address is recognised from now on (SPEC §9), as after an activation."""
+    open_session = (
+        subscribers.open_session_on_new_device if recognise_device else subscribers.open_session
+    )
+    session = await asyncio.to_thread(open_session, activated.subscriber_id, user_agent)
     return Activation(activated.subscriber_number, activated.email, session)

@@ -20,11 +20,13 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from companies.registry import CompanyRegistry, RegistryUnavailable
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import CodePurpose, is_code_shaped
 from domain.errors import FieldError, InvalidFields
 from domain.models import AdhesionStatus
 from domain.problems import ProblemCode
 from domain.rules import MESSAGES, compact_siren
+from domain.security_events import EventType
 from security.keyed_hash import KeyedHasher
 from services.errors import (
     Conflict,
@@ -37,6 +39,7 @@ from services.errors import (
 from services.workflow_calls import WorkflowCalls
 from settings import Settings
 from storage.adhesions import AdhesionExists, AdhesionLimit, AdhesionRepository, new_adhesion_id
+from storage.security_events import new_event
 from storage.tables import Adhesion, Subscriber
 from workflows.adhesion import AdhesionWorkflow
 from workflows.adhesion_messages import (
@@ -90,7 +93,12 @@ class AdhesionService:
 
     # -- « Demander une adhésion » ------------------------------------------------------------
 
-    async def request(self, subscriber: Subscriber, company_identifier: str) -> Adhesion:
+    async def request(
+        self,
+        subscriber: Subscriber,
+        company_identifier: str,
+        client: ClientDescription = NO_CLIENT,
+    ) -> Adhesion:
         """Record the request and start its workflow, which posts the letter."""
         assert subscriber.id is not None
         siren = compact_siren(company_identifier)
@@ -141,7 +149,10 @@ class AdhesionService:
             log.warning("adhesion workflow not started: %s", type(error).__name__)
             raise Unavailable() from None
         assert handle.first_execution_run_id is not None
-        await asyncio.to_thread(self._adhesions.set_run, adhesion.id, handle.first_execution_run_id)
+        requested = new_event(subscriber.id, EventType.ADHESION_REQUESTED, client=client, at=now)
+        await asyncio.to_thread(
+            self._adhesions.set_run, adhesion.id, handle.first_execution_run_id, requested
+        )
         log.info("adhesion requested", extra={"workflow_id": workflow_id})
         adhesion.run_id = handle.first_execution_run_id
         return adhesion
@@ -170,7 +181,13 @@ class AdhesionService:
 
     # -- « Activer une adhésion » -------------------------------------------------------------
 
-    async def activate(self, subscriber: Subscriber, adhesion_id: str, code: str) -> Adhesion:
+    async def activate(
+        self,
+        subscriber: Subscriber,
+        adhesion_id: str,
+        code: str,
+        client: ClientDescription = NO_CLIENT,
+    ) -> Adhesion:
         adhesion = await self.get(subscriber, adhesion_id)
         if adhesion.status != AdhesionStatus.ACTIVE.value:
             # Active: perhaps by this very code a moment ago (a double click, a retry), which
@@ -182,7 +199,7 @@ class AdhesionService:
         digest = self._keyed.code_digest(CodePurpose.ADHESION, adhesion.workflow_id, code)
         answer = await self._call(
             self._handle(adhesion).execute_update(
-                AdhesionWorkflow.activate, ActivateAdhesion(code_digest=digest)
+                AdhesionWorkflow.activate, ActivateAdhesion(code_digest=digest, client=client)
             )
         )
         match answer.outcome:
@@ -203,7 +220,13 @@ class AdhesionService:
             "Cette demande d'adhésion n'attend pas de code.", code=ProblemCode.ADHESION_NOT_PENDING
         )
 
-    async def activate_siren(self, subscriber: Subscriber, siren_input: str, code: str) -> Adhesion:
+    async def activate_siren(
+        self,
+        subscriber: Subscriber,
+        siren_input: str,
+        code: str,
+        client: ClientDescription = NO_CLIENT,
+    ) -> Adhesion:
         """The page's form: the SIREN names the pending request of this space."""
         assert subscriber.id is not None
         siren = compact_siren(siren_input)
@@ -224,7 +247,7 @@ class AdhesionService:
             AdhesionStatus.ACTIVE.value,
         ):
             raise NotFound("Aucune demande d'adhésion en attente du code pour ce SIREN.")
-        return await self.activate(subscriber, adhesion.id, code)
+        return await self.activate(subscriber, adhesion.id, code, client)
 
     # -- a new letter ---------------------------------------------------------------------------
 
@@ -243,17 +266,23 @@ class AdhesionService:
 
     # -- résilier / withdraw ------------------------------------------------------------------
 
-    async def end(self, subscriber: Subscriber, adhesion_id: str) -> None:
+    async def end(
+        self, subscriber: Subscriber, adhesion_id: str, client: ClientDescription = NO_CLIENT
+    ) -> None:
         """Résilier an active adhésion; withdraw a pending request (its code dies with it)."""
         adhesion = await self.get(subscriber, adhesion_id)
         status = AdhesionStatus(adhesion.status)
         if status is AdhesionStatus.ACTIVE:
+            now = datetime.now(UTC)
             moved = await asyncio.to_thread(
                 self._adhesions.transition,
                 adhesion.id,
                 AdhesionStatus.REVOKED,
-                datetime.now(UTC),
+                now,
                 from_=AdhesionStatus.ACTIVE,
+                event=lambda owner: new_event(
+                    owner, EventType.ADHESION_ENDED, client=client, at=now
+                ),
             )
             if moved:
                 log.info("adhesion revoked", extra={"workflow_id": adhesion.workflow_id})

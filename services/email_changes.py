@@ -17,6 +17,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.account_forms import EmailChangeCodeForm, EmailChangeForm
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.codes import CodePurpose
 from domain.problems import ProblemCode
 from domain.rules import check_new_email
@@ -134,7 +135,12 @@ class EmailChangeService:
             raise Unavailable() from None
         return description.status is WorkflowExecutionStatus.RUNNING
 
-    async def confirm(self, signed_in: SignedIn, form: EmailChangeCodeForm) -> Subscriber:
+    async def confirm(
+        self,
+        signed_in: SignedIn,
+        form: EmailChangeCodeForm,
+        client: ClientDescription = NO_CLIENT,
+    ) -> Subscriber:
         """The code: the identifier changes, the old address is told, other sessions end."""
         subscriber = signed_in.subscriber
         workflow_id = self.workflow_id(subscriber)
@@ -143,6 +149,7 @@ class EmailChangeService:
                 CodePurpose.EMAIL_CHANGE, workflow_id, form.code.strip()
             ),
             keep_session=signed_in.session_id,
+            client=client,
         )
         handle = self._client.get_workflow_handle_for(EmailChangeWorkflow.run, workflow_id)
         # An enrollment for the new address may have started since the request: it keeps it.

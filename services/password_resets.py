@@ -16,6 +16,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.account_forms import PasswordResetForm
+from domain.client_description import ClientDescription
 from domain.codes import CodePurpose, is_code_shaped
 from domain.reference import TRUST_QUESTIONS
 from domain.rules import check_password, email_error, normalise_email
@@ -137,7 +138,13 @@ class PasswordResetService:
 
     # -- step 2 -------------------------------------------------------------------------------
 
-    async def complete(self, form: PasswordResetForm, *, client_address: str | None = None) -> None:
+    async def complete(
+        self,
+        form: PasswordResetForm,
+        *,
+        client_address: str | None = None,
+        user_agent: str = "",
+    ) -> None:
         """The new password's rules first (422 invalid_fields); then code and answer together."""
         empty = tuple(
             name
@@ -167,6 +174,7 @@ class PasswordResetService:
             code_digest=self._keyed.code_digest(CodePurpose.PASSWORD_RESET, workflow_id, code),
             answer_ok=answer_ok,
             password_hash=password_hash,
+            client=ClientDescription.of(user_agent, client_address),
         )
         handle = self._client.get_workflow_handle_for(PasswordResetWorkflow.run, workflow_id)
         result = await self._call(handle.execute_update(PasswordResetWorkflow.complete, request))

@@ -183,6 +183,15 @@ class SecondStepService:
 
     # -- the code -------------------------------------------------------------------------------
 
+    def _refused(self, subscriber: Subscriber, identifier: str, client: ClientDescription) -> None:
+        """A wrong second step after the right password: the activity tells it (someone has
+        the password), and the lock it may set."""
+        locked = self._throttle.sign_in_failed(identifier)
+        assert subscriber.id is not None
+        self._events.record(subscriber.id, EventType.SIGN_IN_REFUSED, client=client)
+        if locked:
+            self._events.record(subscriber.id, EventType.SIGN_IN_LOCKED, client=client)
+
     async def complete(
         self, challenge_id: str, proof: Proof, client: ClientDescription = NO_CLIENT
     ) -> IssuedSession:
@@ -201,7 +210,7 @@ class SecondStepService:
         else:
             passed = await self._email_code_ok(subscriber, proof.code)
         if not passed:
-            await asyncio.to_thread(self._throttle.sign_in_failed, identifier)
+            await asyncio.to_thread(self._refused, subscriber, identifier, client)
             raise InvalidCode(INVALID_CODE)
         if not await asyncio.to_thread(self._challenges.take, challenge.challenge_digest):
             raise InvalidCode(INVALID_CODE)  # another request passed it a moment ago

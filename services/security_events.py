@@ -7,19 +7,19 @@ See docs/activity.md for who records what.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from domain.client_description import NO_CLIENT, ClientDescription
+from domain.retention import EVENTS_KEPT
 from domain.security_events import EventType
-from storage.security_events import NewEvent, SecurityEventRepository
+from storage.security_events import SecurityEventRepository, new_event, support_event
 from storage.tables import SecurityEvent
 
-# What the subscriber sees of their account, and how long an event is kept (the purge's limit).
-ACTIVITY_PERIOD = timedelta(days=365)
-OPERATOR_MAX = 100
+# What the subscriber sees of their account: every event the purge has not yet deleted.
+ACTIVITY_PERIOD = EVENTS_KEPT
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +49,20 @@ class EventRecorder:
         address)); `operator` names the assistance desk's member for a support action;
         `dedup_key` makes a retried activity record once; `session` joins the transaction that
         makes the change. Returns False only when `dedup_key` was already recorded."""
-        return self._events.append(
-            NewEvent(
-                subscriber_id=subscriber_id,
-                type=type,
-                at=at or datetime.now(UTC),
-                browser=client.browser,
-                network=client.network,
-                operator=operator[:OPERATOR_MAX] if operator is not None else None,
-                dedup_key=dedup_key,
-            ),
-            session,
+        event = new_event(
+            subscriber_id, type, client=client, operator=operator, dedup_key=dedup_key, at=at
         )
+        return self._events.append(event, session)
+
+    def record_support(
+        self,
+        subscriber_id: int | None,
+        operator: str,
+        action: str,
+        session: Session | None = None,
+    ) -> None:
+        """The assistance desk's trace: `operator` did `action` to the space (or to none)."""
+        self._events.append(support_event(subscriber_id, operator, action), session)
 
     def activity(self, subscriber_id: int, now: datetime | None = None) -> list[ActivityItem]:
         """The subscriber's last 12 months, newest first."""

@@ -10,14 +10,18 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.service import RPCError
 
 from documents.recap_pdf import render_recap_pdf
+from domain.client_description import ClientDescription
 from domain.problems import ProblemCode
 from domain.rules import normalise_email
+from domain.security_events import EventType
 from security.passwords import SecretHasher
 from security.tokens import new_token, token_digest
 from services.errors import Unauthorized
+from services.security_events import EventRecorder
 from services.throttle import Action, Throttle
 from settings import SecondFactor, Settings
 from storage.devices import DeviceRepository
+from storage.security_events import new_event
 from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 
@@ -59,9 +63,12 @@ class SubscriberService:
         hasher: SecretHasher,
         throttle: Throttle | None = None,
         client: Client | None = None,
+        events: EventRecorder | None = None,
         devices: DeviceRepository | None = None,
     ) -> None:
         self._settings = settings
+        # Sign-ins, refusals and locks go to the account's activity (none when None: tools).
+        self._events = events
         self._client = client
         self._subscribers = subscribers
         self._sessions = sessions
@@ -71,11 +78,18 @@ class SubscriberService:
         # The recognised browsers (SPEC §9); without them every browser is unknown.
         self._devices = devices
 
-    def open_session(self, subscriber_id: int, user_agent: str = "") -> IssuedSession:
-        """A new session; `user_agent` names the browser in the subscriber's list of sessions."""
+    def open_session(
+        self, subscriber_id: int, user_agent: str = "", client_address: str | None = None
+    ) -> IssuedSession:
+        """A new session; `user_agent` names the browser in the subscriber's list of sessions.
+        With `client_address` it is a sign-in: recorded in the activity, in the same write."""
         token = new_token()
         expires_at = datetime.now(UTC) + self._settings.session_lifetime
-        self._sessions.add(token_digest(token), subscriber_id, expires_at, user_agent)
+        event = None
+        if client_address is not None and self._events is not None:
+            client = ClientDescription.of(user_agent, client_address)
+            event = new_event(subscriber_id, EventType.SIGN_IN, client=client)
+        self._sessions.add(token_digest(token), subscriber_id, expires_at, user_agent, event)
         return IssuedSession(token, expires_at)
 
     def open_session_on_new_device(self, subscriber_id: int, user_agent: str = "") -> IssuedSession:
@@ -113,16 +127,34 @@ class SubscriberService:
         )
         hashed = subscriber.password_hash if subscriber else None
         if not await self._hasher.verify(hashed, password) or subscriber is None:
-            if self._throttle is not None:
-                await asyncio.to_thread(self._throttle.sign_in_failed, identifier)
+            client = ClientDescription.of(user_agent, client_address)
+            await asyncio.to_thread(self._refused, identifier, subscriber, client)
             raise Unauthorized(
                 "Identifiant ou mot de passe incorrect.", code=ProblemCode.INVALID_CREDENTIALS
             )
         assert subscriber.id is not None
         session = await asyncio.to_thread(
-            self._after_verify, identifier, subscriber.id, had_failures, user_agent, device_token
+            self._after_verify,
+            identifier,
+            subscriber.id,
+            had_failures,
+            user_agent,
+            client_address,
+            device_token,
         )
         return session or SecondStepDue(subscriber)
+
+    def _refused(
+        self, identifier: str, subscriber: Subscriber | None, client: ClientDescription
+    ) -> None:
+        """Count the failure; a subscriber's activity tells it (an unknown identifier has no
+        activity), and tells the lock this failure set."""
+        locked = self._throttle.sign_in_failed(identifier) if self._throttle is not None else False
+        if subscriber is None or subscriber.id is None or self._events is None:
+            return
+        self._events.record(subscriber.id, EventType.SIGN_IN_REFUSED, client=client)
+        if locked:
+            self._events.record(subscriber.id, EventType.SIGN_IN_LOCKED, client=client)
 
     def _before_verify(
         self, identifier: str, client_address: str | None
@@ -139,6 +171,7 @@ class SubscriberService:
         subscriber_id: int,
         had_failures: bool,
         user_agent: str,
+        client_address: str | None,
         device_token: str | None,
     ) -> IssuedSession | None:
         """The session, or None when a second step is due."""
@@ -148,7 +181,8 @@ class SubscriberService:
             return None
         if had_failures and self._throttle is not None:
             self._throttle.sign_in_succeeded(identifier)
-        session = self.open_session(subscriber_id, user_agent)
+        # "" rather than None: a sign-in without a known address is still a sign-in.
+        session = self.open_session(subscriber_id, user_agent, client_address or "")
         return IssuedSession(
             session.access_token, session.expires_at, device_token if known else None
         )

@@ -42,6 +42,12 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Lockout:
+    failures: int  # sign-in failures on record (they are forgotten after a success)
+    locked_until: datetime | None  # None: not locked now
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     per_identifier: int | None  # None: the identifier is guarded otherwise (sign-in lockout)
     per_address: int | None  # None: counted per identifier only
@@ -127,8 +133,9 @@ class Throttle:
             raise TooManyAttempts(TOO_MANY, retry_after=_seconds(found.blocked_until - now))
         return found is not None
 
-    def sign_in_failed(self, identifier: str) -> None:
-        """After `sign_in_lockout_after` failures, lock for a delay that doubles each time."""
+    def sign_in_failed(self, identifier: str) -> bool:
+        """After `sign_in_lockout_after` failures, lock for a delay that doubles each time.
+        True when this failure locked the identifier (the activity page tells it)."""
         s = self._settings
         key = self._lockout_key(identifier)
         now = self._clock()
@@ -137,9 +144,26 @@ class Throttle:
             doublings = min(failures - s.sign_in_lockout_after, 30)
             delay = min(s.sign_in_lockout_delay * 2**doublings, s.sign_in_lockout_max)
             self._attempts.block(key, now + delay)
+            return True
+        return False
 
     def sign_in_succeeded(self, identifier: str) -> None:
         self._attempts.reset(self._lockout_key(identifier))
+
+    def lockout(self, identifier: str) -> Lockout:
+        """The identifier's failures on record and, while it is locked, until when (support)."""
+        found = self._attempts.get(self._lockout_key(identifier))
+        if found is None:
+            return Lockout(0, None)
+        until = found.blocked_until
+        return Lockout(found.count, until if until is not None and until > self._clock() else None)
+
+    def unlock(self, identifier: str) -> Lockout:
+        """Forget the failures and any lock (the assistance desk, once the caller is known);
+        returns the state before."""
+        before = self.lockout(identifier)
+        self._attempts.reset(self._lockout_key(identifier))
+        return before
 
     def carry_lockout(self, old_identifier: str, new_identifier: str) -> None:
         """The identifier changed: a lock on it follows it; the old key is dropped."""

@@ -4,6 +4,7 @@ at most N open per space) hold here, inside one transaction, whatever the caller
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Engine, func, update
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from domain.models import OPEN_ADHESION, AdhesionStatus
 from storage.engine import session_scope
+from storage.security_events import NewEvent, append_in
 from storage.tables import Adhesion, Subscriber
 
 _OPEN = [status.value for status in OPEN_ADHESION]
@@ -113,12 +115,15 @@ class AdhesionRepository:
             )
             return list(session.exec(query).all())
 
-    def set_run(self, adhesion_id: str, run_id: str) -> None:
+    def set_run(self, adhesion_id: str, run_id: str, event: NewEvent | None = None) -> None:
+        """The workflow's run is known: the request stands (`event` is recorded with it)."""
         with session_scope(self.engine) as session:
             adhesion = session.get(Adhesion, adhesion_id)
             if adhesion is not None:
                 adhesion.run_id = run_id
                 session.add(adhesion)
+                if event is not None:
+                    append_in(session, event)
 
     def letter_sent(self, adhesion_id: str, number: int, expires_at: datetime) -> None:
         """Record the `number`-th letter and the deadline its code runs to (idempotent)."""
@@ -131,9 +136,16 @@ class AdhesionRepository:
             session.add(adhesion)
 
     def transition(
-        self, adhesion_id: str, status: AdhesionStatus, at: datetime, *, from_: AdhesionStatus
+        self,
+        adhesion_id: str,
+        status: AdhesionStatus,
+        at: datetime,
+        *,
+        from_: AdhesionStatus,
+        event: Callable[[int], NewEvent] | None = None,
     ) -> bool:
         """Move from `from_` to `status`; False (nothing changed) when it is no longer `from_`.
+        `event(subscriber_id)` is recorded with the move, in the same transaction.
 
         Idempotent: a retried call finds the row already moved and changes nothing."""
         with session_scope(self.engine) as session:
@@ -151,6 +163,8 @@ class AdhesionRepository:
                 adhesion.ended_at = at
             adhesion.open_siren = adhesion.siren if status in OPEN_ADHESION else None
             session.add(adhesion)
+            if event is not None:
+                append_in(session, event(adhesion.subscriber_id))
             return True
 
     def delete(self, adhesion_id: str) -> None:

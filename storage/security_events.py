@@ -7,60 +7,102 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.security_events import EventType
 from storage.engine import session_scope
 from storage.tables import SecurityEvent
 
 EXPORT_BATCH = 500
+OPERATOR_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
-    subscriber_id: int
+    subscriber_id: int | None  # None only for a support action on no one space (an export)
     type: EventType
     at: datetime
     browser: str = ""
     network: str = ""
     operator: str | None = None
+    action: str | None = None
     dedup_key: str | None = None
+
+
+def new_event(
+    subscriber_id: int,
+    type: EventType,
+    *,
+    client: ClientDescription = NO_CLIENT,
+    operator: str | None = None,
+    dedup_key: str | None = None,
+    at: datetime | None = None,
+) -> NewEvent:
+    """An event to hand to a repository method that records it with its change, in one
+    transaction (`SubscriberRepository.set_password(..., event=...)` and the like)."""
+    return NewEvent(
+        subscriber_id=subscriber_id,
+        type=type,
+        at=at or datetime.now(UTC),
+        browser=client.browser,
+        network=client.network,
+        operator=operator[:OPERATOR_MAX] if operator is not None else None,
+        dedup_key=dedup_key,
+    )
+
+
+def support_event(
+    subscriber_id: int | None, operator: str, action: str, at: datetime | None = None
+) -> NewEvent:
+    """The trace of an assistance desk's action: who (`operator`), what (`action`), on which
+    space (None for an action on none, such as an audit export)."""
+    return NewEvent(
+        subscriber_id=subscriber_id,
+        type=EventType.SUPPORT_ACTION,
+        at=at or datetime.now(UTC),
+        operator=operator[:OPERATOR_MAX],
+        action=action,
+    )
+
+
+def append_in(session: Session, event: NewEvent) -> bool:
+    """Append one event inside the caller's transaction: it is written if and only if the change
+    it tells of is. False when its `dedup_key` is already recorded (a retried activity)."""
+    table: Table = SecurityEvent.__table__  # type: ignore[attr-defined]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    insert = postgresql.insert if postgres else sqlite.insert
+    statement = insert(table).values(
+        subscriber_id=event.subscriber_id,
+        type=event.type,
+        at=event.at,
+        browser=event.browser,
+        network=event.network,
+        operator=event.operator,
+        action=event.action,
+        dedup_key=event.dedup_key,
+    )
+    if event.dedup_key is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=[table.c.dedup_key])
+    # RETURNING, not rowcount: drivers disagree on the count of a skipped conflict.
+    return session.execute(statement.returning(table.c.id)).first() is not None
 
 
 class SecurityEventRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
     def append(self, event: NewEvent, session: Session | None = None) -> bool:
         """Append one event; False when its `dedup_key` is already recorded (a retry).
-
-        With `session`, the row joins that transaction: the event is written if and only if the
-        change it tells of is."""
+        With `session`, the row joins that transaction."""
         if session is not None:
-            return self._append(session, event)
+            return append_in(session, event)
         with session_scope(self.engine) as own:
-            return self._append(own, event)
-
-    def _append(self, session: Session, event: NewEvent) -> bool:
-        table: Table = SecurityEvent.__table__  # type: ignore[attr-defined]
-        statement = self._insert(table).values(
-            subscriber_id=event.subscriber_id,
-            type=event.type,
-            at=event.at,
-            browser=event.browser,
-            network=event.network,
-            operator=event.operator,
-            dedup_key=event.dedup_key,
-        )
-        if event.dedup_key is not None:
-            statement = statement.on_conflict_do_nothing(index_elements=[table.c.dedup_key])
-        # RETURNING, not rowcount: drivers disagree on the count of a skipped conflict.
-        return session.execute(statement.returning(table.c.id)).first() is not None
+            return append_in(own, event)
 
     def for_subscriber(self, subscriber_id: int, since: datetime) -> list[SecurityEvent]:
         """The subscriber's events from `since`, newest first."""

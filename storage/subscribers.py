@@ -12,6 +12,7 @@ from sqlmodel import Session, col, delete, select
 from domain.models import NewSubscriber
 from domain.subscriber_number import BODY_DIGITS, make_subscriber_number
 from storage.engine import session_scope
+from storage.security_events import NewEvent, append_in
 from storage.tables import RecapDocument, RetiredSubscriberNumber, SessionToken, Subscriber
 
 # A session's last use is written at most this often: every request reads it, few need to write.
@@ -30,6 +31,11 @@ class SubscriberRepository:
     def by_email(self, email: str) -> Subscriber | None:
         with Session(self.engine) as session:
             return session.exec(select(Subscriber).where(Subscriber.email == email)).first()
+
+    def by_number(self, subscriber_number: str) -> Subscriber | None:
+        with Session(self.engine) as session:
+            query = select(Subscriber).where(Subscriber.subscriber_number == subscriber_number)
+            return session.exec(query).first()
 
     def get(self, subscriber_id: int) -> Subscriber | None:
         with Session(self.engine) as session:
@@ -102,9 +108,11 @@ class SubscriberRepository:
         password_hash: str,
         keep_session: str | None = None,
         expected_email: str | None = None,
+        event: NewEvent | None = None,
     ) -> None:
         """The new password, and every session but `keep_session` (an ID) ended, together.
-        With `expected_email`, only while the subscriber still has that identifier."""
+        With `expected_email`, only while the subscriber still has that identifier. `event` is
+        recorded in the same transaction."""
         with session_scope(self.engine) as session:
             subscriber = session.get(Subscriber, subscriber_id)
             if subscriber is None or expected_email not in (None, subscriber.email):
@@ -113,11 +121,17 @@ class SubscriberRepository:
             subscriber.updated_at = datetime.now(UTC)
             session.add(subscriber)
             _end_sessions(session, subscriber_id, keep_session)
+            _record(session, event)
 
     def update_contact(
-        self, subscriber_id: int, contact: dict[str, str], at: datetime
+        self,
+        subscriber_id: int,
+        contact: dict[str, str],
+        at: datetime,
+        event: NewEvent | None = None,
     ) -> Subscriber:
-        """Replace the contact columns (phone and postal address) and note when."""
+        """Replace the contact columns (phone and postal address) and note when; `event` is
+        recorded in the same transaction."""
         with session_scope(self.engine) as session:
             subscriber = session.get(Subscriber, subscriber_id)
             if subscriber is None:
@@ -127,15 +141,21 @@ class SubscriberRepository:
             subscriber.details_changed_at = at
             subscriber.updated_at = at
             session.add(subscriber)
+            _record(session, event)
             session.flush()
             session.refresh(subscriber)
             return subscriber
 
     def change_email(
-        self, subscriber_id: int, new_email: str, at: datetime, keep_session: str | None = None
+        self,
+        subscriber_id: int,
+        new_email: str,
+        at: datetime,
+        keep_session: str | None = None,
+        event: NewEvent | None = None,
     ) -> Subscriber:
         """The new identifier replaces the old one, and every session but `keep_session` ends,
-        together; EmailTaken if another subscriber has the address."""
+        together (with `event` recorded); EmailTaken if another subscriber has the address."""
         try:
             with session_scope(self.engine) as session:
                 subscriber = session.get(Subscriber, subscriber_id)
@@ -148,6 +168,7 @@ class SubscriberRepository:
                 session.flush()
                 session.refresh(subscriber)
                 _end_sessions(session, subscriber_id, keep_session)
+                _record(session, event)
                 return subscriber
         except IntegrityError:
             raise EmailTaken from None
@@ -187,9 +208,14 @@ class SessionRepository:
         self.engine = engine
 
     def add(
-        self, token_digest: str, subscriber_id: int, expires_at: datetime, user_agent: str = ""
+        self,
+        token_digest: str,
+        subscriber_id: int,
+        expires_at: datetime,
+        user_agent: str = "",
+        event: NewEvent | None = None,
     ) -> str:
-        """Open a session; returns its public ID."""
+        """Open a session (recording `event` with it, in one transaction); returns its ID."""
         with session_scope(self.engine) as session:
             token = SessionToken(
                 token_digest=token_digest,
@@ -198,6 +224,7 @@ class SessionRepository:
                 user_agent=user_agent[:USER_AGENT_MAX],
             )
             session.add(token)
+            _record(session, event)
             return token.session_id
 
     def subscriber_for(self, token_digest: str, now: datetime) -> int | None:
@@ -231,20 +258,31 @@ class SessionRepository:
         with session_scope(self.engine) as session:
             session.exec(delete(SessionToken).where(col(SessionToken.token_digest) == token_digest))
 
-    def revoke_by_id(self, subscriber_id: int, session_id: str) -> bool:
-        """End one of the subscriber's sessions; False if they have none of that ID."""
+    def revoke_by_id(
+        self, subscriber_id: int, session_id: str, event: NewEvent | None = None
+    ) -> bool:
+        """End one of the subscriber's sessions (recording `event` with it); False if they have
+        none of that ID."""
         with session_scope(self.engine) as session:
             result = session.exec(
                 delete(SessionToken)
                 .where(col(SessionToken.subscriber_id) == subscriber_id)
                 .where(col(SessionToken.session_id) == session_id)
             )
+            if result.rowcount:
+                _record(session, event)
             return bool(result.rowcount)
 
-    def revoke_all(self, subscriber_id: int, keep_session: str | None = None) -> int:
-        """End every session of the subscriber but `keep_session` (an ID); how many ended."""
+    def revoke_all(
+        self, subscriber_id: int, keep_session: str | None = None, event: NewEvent | None = None
+    ) -> int:
+        """End every session of the subscriber but `keep_session` (an ID); how many ended.
+        `event` is recorded with them, when at least one ended."""
         with session_scope(self.engine) as session:
-            return _end_sessions(session, subscriber_id, keep_session)
+            ended = _end_sessions(session, subscriber_id, keep_session)
+            if ended:
+                _record(session, event)
+            return ended
 
 
 def _end_sessions(session: Session, subscriber_id: int, keep_session: str | None) -> int:
@@ -252,3 +290,8 @@ def _end_sessions(session: Session, subscriber_id: int, keep_session: str | None
     if keep_session is not None:
         statement = statement.where(col(SessionToken.session_id) != keep_session)
     return int(session.exec(statement).rowcount or 0)
+
+
+def _record(session: Session, event: NewEvent | None) -> None:
+    if event is not None:
+        append_in(session, event)

@@ -294,15 +294,18 @@ class SecurityEvent(SQLModel, table=True):
 
     No secret and no raw client data: `browser` is a short description of the User-Agent and
     `network` the client address cut to its network. `operator` names the assistance desk's
-    member for a support action. `dedup_key` (NULL for most) is set by a workflow activity that
-    may run twice: its retry finds the row already there and adds nothing.
+    member for a support action and `action` which one; a support action that concerns no one
+    space (an audit export) has no subscriber. `dedup_key` (NULL for most) is set by a workflow
+    activity that may run twice: its retry finds the row already there and adds nothing.
     """
 
     __tablename__ = "security_events"
     __table_args__ = (Index("ix_security_events_subscriber_at", "subscriber_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    subscriber_id: int = Field(foreign_key="subscribers.id", ondelete="CASCADE")
+    subscriber_id: int | None = Field(
+        default=None, foreign_key="subscribers.id", ondelete="CASCADE"
+    )
     type: EventType = Field(
         sa_column=Column(
             Enum(
@@ -321,6 +324,7 @@ class SecurityEvent(SQLModel, table=True):
     browser: str = Field(default="", max_length=60)
     network: str = Field(default="", max_length=50)
     operator: str | None = Field(default=None, max_length=100)
+    action: str | None = Field(default=None, max_length=30)
     dedup_key: str | None = Field(default=None, unique=True, index=True, max_length=200)
 
 
@@ -350,6 +354,33 @@ class ServiceKey(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """An invitation as its service sees it (SPEC §8): the service's reference, where the
+    enrollment stands, and its outcome. Nothing of the person: their address, details and
+    secrets live in the enrollment workflow (encrypted payloads), then in the subscriber row.
+
+    The unique (client, reference) pair is the natural idempotency of `POST /invitations`.
+    The row is written by the API when the invitation starts and kept up to date by the
+    enrollment workflow's `record_invitation` activity.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("client_id", "external_reference"),)
+
+    id: str = Field(primary_key=True, max_length=32)  # random, opaque: the API's invitation_id
+    client_id: str = Field(
+        foreign_key="service_clients.id", index=True, ondelete="CASCADE", max_length=40
+    )
+    external_reference: str = Field(max_length=100)
+    workflow_id: str = Field(max_length=100)  # enrollment-<keyed hash>: no address in clear
+    status: str = Field(max_length=12)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    activated_at: datetime | None = None
+    ended_at: datetime | None = None  # expired or withdrawn
+    subscriber_number: str | None = Field(default=None, max_length=12)
 
 
 class WebhookEndpoint(SQLModel, table=True):

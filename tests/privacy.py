@@ -17,9 +17,11 @@ from orchestration.codec import ENCODING
 
 
 def payloads_in(message: Message) -> Iterator[Payload]:
-    """Every Payload anywhere inside a protobuf message (inputs, results, failures, memo…)."""
+    """Every Payload anywhere inside a protobuf message (inputs, results, failures, memo…), but
+    search attributes: plain by design, wherever they sit (a run a schedule starts carries the
+    server's `TemporalScheduledById` and `TemporalScheduledStartTime` in its started event)."""
     for field, value in message.ListFields():
-        if field.message_type is None:
+        if field.message_type is None or field.name == "search_attributes":
             continue
         items = value.values() if _is_map(field) else value if _is_repeated(field) else [value]
         for item in items:

@@ -22,7 +22,13 @@ from domain.errors import InvalidFields
 from domain.formatting import display_phone, french_datetime
 from domain.models import ContactForm
 from domain.reference import STREET_TYPES, TRUST_QUESTIONS, countries
-from http_common.deps import AccountDep, DevicesDep, EmailChangesDep, client_address
+from http_common.deps import (
+    AccountDep,
+    DevicesDep,
+    EmailChangesDep,
+    client_address,
+    client_description,
+)
 from services.errors import Conflict, Expired, Forbidden, InvalidCode, NotFound, TooManyAttempts
 from services.subscribers import SignedIn
 from storage.tables import Subscriber
@@ -90,7 +96,11 @@ _secrets_page_route("/mot-de-passe", "account_password.html")
 @router.post("/mot-de-passe")
 async def change_password(page: PageDep, posted: SpacePostDep, account: AccountDep) -> Response:
     with secrets_checked(secrets_page(page, "account_password.html", posted.me)):
-        await account.change_password(posted.me, text_form(PasswordChangeForm, posted.data))
+        await account.change_password(
+            posted.me,
+            text_form(PasswordChangeForm, posted.data),
+            client_description(page.request),
+        )
     return page.redirect("/espace?modification=mot-de-passe")
 
 
@@ -134,7 +144,11 @@ async def confirm_email_change(
 ) -> Response:
     again = FormPage(page, "account_email_code.html", {})
     try:
-        await changes.confirm(posted.me, text_form(EmailChangeCodeForm, posted.data))
+        await changes.confirm(
+            posted.me,
+            text_form(EmailChangeCodeForm, posted.data),
+            client_description(page.request),
+        )
     except InvalidCode as error:
         return again.refused_at(error, "code")
     except (Expired, TooManyAttempts, NotFound, Conflict) as error:
@@ -170,7 +184,11 @@ async def contact_page(page: PageDep, me: MeDep) -> Response:
 @router.post("/coordonnees")
 async def change_contact(page: PageDep, posted: SpacePostDep, account: AccountDep) -> Response:
     try:
-        await account.change_contact(posted.me, text_form(ContactForm, posted.data, "contact."))
+        await account.change_contact(
+            posted.me,
+            text_form(ContactForm, posted.data, "contact."),
+            client=client_description(page.request),
+        )
     except InvalidFields as error:
         return _contact_page(page, posted.me, kept_values(posted.data)).invalid(error)
     return page.redirect("/espace?modification=coordonnees")
@@ -236,7 +254,7 @@ async def sessions_page(
 
 @router.post("/sessions/autres/fermer")
 async def end_other_sessions(page: PageDep, posted: SpacePostDep, account: AccountDep) -> Response:
-    await run_in_threadpool(account.end_other_sessions, posted.me)
+    await run_in_threadpool(account.end_other_sessions, posted.me, client_description(page.request))
     return page.redirect("/espace/sessions?fait=autres")
 
 
@@ -246,7 +264,9 @@ async def end_session(
 ) -> Response:
     # Already ended (another tab, or it expired): the list shows what remains.
     with contextlib.suppress(NotFound):
-        await run_in_threadpool(account.end_session, posted.me, session_id)
+        await run_in_threadpool(
+            account.end_session, posted.me, session_id, client_description(page.request)
+        )
     if session_id == posted.me.session_id:  # this browser's own session: it is signed out
         page.session = WebSession()
         return page.redirect("/")

@@ -11,7 +11,7 @@ from domain.errors import InvalidFields
 from domain.formatting import french_datetime
 from domain.models import AdhesionStatus
 from domain.rules import format_siren
-from http_common.deps import AdhesionsDep
+from http_common.deps import AdhesionsDep, client_description
 from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
 from storage.tables import Adhesion
 from web.forms import text
@@ -117,7 +117,9 @@ async def request_adhesion(
 ) -> Response:
     identifier = text(posted.data, "company_identifier")
     try:
-        adhesion = await adhesions.request(posted.me.subscriber, identifier)
+        adhesion = await adhesions.request(
+            posted.me.subscriber, identifier, client_description(page.request)
+        )
     except InvalidFields as error:
         return _new_adhesion_page(page, identifier).invalid(error)
     except Conflict as error:
@@ -142,7 +144,9 @@ async def activate_adhesion(
     code = text(posted.data, "code")
     again = FormPage(page, "adhesion_activate.html", {"values": {"siren": siren}})
     try:
-        adhesion = await adhesions.activate_siren(posted.me.subscriber, siren, code)
+        adhesion = await adhesions.activate_siren(
+            posted.me.subscriber, siren, code, client_description(page.request)
+        )
     except InvalidFields as error:
         return again.invalid(error)
     except InvalidCode as error:
@@ -179,5 +183,5 @@ async def end_adhesion(
     subscriber = posted.me.subscriber
     adhesion = await adhesions.get(subscriber, adhesion_id)
     action = "retiree" if adhesion.status == AdhesionStatus.PENDING.value else "resiliee"
-    await adhesions.end(subscriber, adhesion_id)
+    await adhesions.end(subscriber, adhesion_id, client_description(page.request))
     return page.redirect(_done(action, adhesion_id))

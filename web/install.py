@@ -12,9 +12,11 @@ from settings import Environment, Settings
 from web import (
     account_pages,
     account_settings_pages,
+    activity_pages,
     adhesion_pages,
     codec_pages,
     enrollment_pages,
+    invitation_pages,
     password_reset_pages,
     security_pages,
 )
@@ -32,8 +34,10 @@ def install(app: FastAPI, settings: Settings) -> None:
     TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
     app.include_router(account_pages.router)
     app.include_router(account_settings_pages.router)
+    app.include_router(activity_pages.router)
     app.include_router(password_reset_pages.router)
     app.include_router(enrollment_pages.router)
+    app.include_router(invitation_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
     app.include_router(security_pages.router)

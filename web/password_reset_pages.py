@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from domain.account_forms import PasswordResetForm
 from domain.errors import InvalidFields
-from http_common.deps import PasswordResetsDep, client_address
+from http_common.deps import PasswordResetsDep, client_address, user_agent
 from services.errors import InvalidReset, TooManyAttempts
 from web.forms import text, text_form
 from web.page import FormPage, PageDep, PageRoute, plain_page
@@ -44,7 +44,11 @@ async def reset(page: PageDep, resets: PasswordResetsDep) -> Response:
     form = text_form(PasswordResetForm, data)
     again = FormPage(page, "password_reset.html", {"values": {"email": form.email}})
     try:
-        await resets.complete(form, client_address=client_address(page.request))
+        await resets.complete(
+            form,
+            client_address=client_address(page.request),
+            user_agent=user_agent(page.request),
+        )
     except InvalidFields as error:
         return again.invalid(error)
     except InvalidReset as error:

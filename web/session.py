@@ -41,6 +41,9 @@ class WebSession:
     enrollment_id: str | None = None
     terms_version: str | None = None  # the terms version this browser accepted
     access_token: str | None = None
+    # The key of the invitation this browser opened with its code (« Vous avez reçu une
+    # invitation ? »): it stands for the code on the screens that follow.
+    invitation_key: str | None = None
     # A sign-in awaiting its second step (SPEC §9): the challenge and how its code comes.
     challenge_id: str | None = None
     challenge_method: str | None = None

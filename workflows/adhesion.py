@@ -22,6 +22,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.adhesions import AdhesionActivities
     from activities.inputs import RecordAdhesion
+    from domain.client_description import NO_CLIENT, ClientDescription
     from domain.codes import ChannelKind, CodePurpose
     from domain.models import AdhesionStatus
     from orchestration.search_attributes import ACTIVATION_DEADLINE, ADHESION_STATUS
@@ -106,7 +107,7 @@ class AdhesionWorkflow:
         self._busy = True
         self._accepted = request.code_digest
         try:
-            await self._record(AdhesionStatus.ACTIVE)
+            await self._record(AdhesionStatus.ACTIVE, request.client)
         except BaseException:
             self._accepted = None
             self._code.restore(request.code_digest)  # nothing changed: the code stays good
@@ -170,10 +171,15 @@ class AdhesionWorkflow:
         if self._status is not AdhesionStatus.PENDING or self._busy:
             raise ApplicationError("the request awaits no code", type=NOT_PENDING)
 
-    async def _record(self, status: AdhesionStatus) -> None:
+    async def _record(self, status: AdhesionStatus, client: ClientDescription = NO_CLIENT) -> None:
         await workflow.execute_activity_method(
             AdhesionActivities.record_adhesion,
-            RecordAdhesion(adhesion_id=self._params.adhesion_id, status=status, at=workflow.now()),
+            RecordAdhesion(
+                adhesion_id=self._params.adhesion_id,
+                status=status,
+                at=workflow.now(),
+                client=client,
+            ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=_DB_RETRY,
         )

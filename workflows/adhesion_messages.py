@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from domain.client_description import NO_CLIENT, ClientDescription
 from domain.models import AdhesionStatus
 
 
@@ -26,6 +27,8 @@ class AdhesionParams(BaseModel):
 
 class ActivateAdhesion(BaseModel):
     code_digest: str
+    # Who typed the code (browser name, network): for the account's activity.
+    client: ClientDescription = NO_CLIENT
 
 
 class AdhesionActivationOutcome(StrEnum):

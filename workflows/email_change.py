@@ -120,6 +120,7 @@ class EmailChangeWorkflow:
                     new_email=self._request.new_email,
                     changed_at=now,
                     keep_session=request.keep_session,
+                    client=request.client,
                 ),
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=_DB_RETRY,

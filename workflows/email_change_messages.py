@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from domain.client_description import NO_CLIENT, ClientDescription
+
 WORKFLOW_ID_PREFIX = "email-change-"
 
 
@@ -41,6 +43,8 @@ class ConfirmEmailChange(BaseModel):
     code_digest: str
     # The session that confirms stays open; every other one ends.
     keep_session: str | None = None
+    # Who confirmed (browser name, network): for the account's activity.
+    client: ClientDescription = NO_CLIENT
 
 
 class ConfirmOutcome(StrEnum):

@@ -8,7 +8,7 @@ clear, and it does no I/O itself: every side effect is an activity.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -16,16 +16,30 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.company import CompanyActivities
-    from activities.inputs import CreateSubscriber, LookupCompany, RenderRecap
+    from activities.inputs import (
+        CreateSubscriber,
+        LookupCompany,
+        RecordInvitation,
+        RenderRecap,
+        ServiceEventInput,
+    )
+    from activities.invitations import InvitationActivities
     from activities.subscribers import SubscriberActivities
-    from domain.codes import CodePurpose
-    from domain.models import EnrollmentStatus
+    from activities.webhooks import WebhookActivities
+    from domain.codes import INVITING_SERVICE, CodePurpose
+    from domain.models import Details, EnrollmentStatus, InvitationStatus
     from domain.problems import ProblemCode
+    from domain.webhooks import EventType
     from observability.enrollment_metrics import EnrollmentEvent, enrollment_counter_name
-    from orchestration.search_attributes import ACTIVATION_DEADLINE, ENROLLMENT_STATUS
+    from orchestration.search_attributes import (
+        ACTIVATION_DEADLINE,
+        ENROLLMENT_STATUS,
+        SERVICE_CLIENT,
+    )
     from security.keyed_hash import digests_equal
     from workflows.code_challenge import ChallengeRules, CodeChallenge, Verdict
     from workflows.enrollment_messages import (
+        AcceptInvitation,
         Activate,
         ActivationResult,
         Confirmed,
@@ -36,10 +50,19 @@ with workflow.unsafe.imports_passed_through():
         EnrollmentOutcome,
         EnrollmentParams,
         EnrollmentView,
+        FillInvitation,
+        InvitationAnswers,
+        InvitationState,
+        InvitationView,
+        Invite,
+        Invited,
+        OpenInvitation,
+        OpenOutcome,
         Recap,
         ResendResult,
         SetIdentifiers,
         SubmitDetails,
+        Withdraw,
     )
 
 # The activation answers as soon as the subscriber exists; the recap is rendered afterwards
@@ -56,6 +79,30 @@ CONFIRM_WAIT = timedelta(seconds=1)
 
 DRAFTING = (EnrollmentStatus.IDENTIFIERS_SET, EnrollmentStatus.AWAITING_CONFIRMATION)
 _CONFIRMED = (EnrollmentStatus.AWAITING_ACTIVATION, EnrollmentStatus.ACTIVATED)
+# A code that can be typed: the public enrollment's after confirmation, an invitation's.
+_AWAITING_CODE = (EnrollmentStatus.AWAITING_ACTIVATION, EnrollmentStatus.INVITED)
+# How an invited enrollment's end reads for its service (and its webhooks).
+_INVITATION_STATUS = {
+    EnrollmentStatus.INVITED: InvitationStatus.INVITED,
+    EnrollmentStatus.ACTIVATED: InvitationStatus.ACTIVATED,
+    EnrollmentStatus.WITHDRAWN: InvitationStatus.WITHDRAWN,
+    # Ended without a subscriber: past the deadline, or the address became a subscriber's
+    # meanwhile (an e-mail change) and the invitation could not be accepted.
+    EnrollmentStatus.EXPIRED: InvitationStatus.EXPIRED,
+    EnrollmentStatus.ABANDONED: InvitationStatus.EXPIRED,
+}
+# The service's webhook event for each status it learns of.
+_EVENT_TYPES = {
+    InvitationStatus.INVITED: EventType.INVITED,
+    InvitationStatus.ACTIVATED: EventType.ACTIVATED,
+    InvitationStatus.EXPIRED: EventType.EXPIRED,
+    InvitationStatus.WITHDRAWN: EventType.WITHDRAWN,
+}
+_RECORD_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+)
 
 # The look-up heartbeats: a dead worker's attempt moves to another worker within seconds.
 _LOOKUP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=3)
@@ -88,8 +135,9 @@ class EnrollmentWorkflow:
         self._draft_key_digest = ""
         self._identifiers: SetIdentifiers | None = None
         self._details: DraftDetails | None = None
+        # An invitation's code says who invited the person (its own e-mail text and digest).
         self._code = CodeChallenge(
-            CodePurpose.ACTIVATION,
+            CodePurpose.INVITATION if params.invited else CodePurpose.ACTIVATION,
             ChallengeRules(
                 validity=params.activation_window,
                 max_attempts=params.max_code_attempts,
@@ -104,22 +152,32 @@ class EnrollmentWorkflow:
         self._accepted_digest: str | None = None
         self._activation: ActivationResult | None = None
         self._subscriber_id: int | None = None
+        self._activated_at: datetime | None = None
         # Bumped by every message that touches the draft: restarts the idle clock.
         self._touches = 0
         # True while an update runs activities (sending the code, creating the subscriber):
         # the clocks wait for it, and concurrent updates are refused.
         self._busy = False
+        # The invited path (SPEC §8): who invited, and what the person added so far.
+        self._invitation: Invite | None = None
+        self._answers = InvitationAnswers()
 
     @workflow.run
     async def run(self, params: EnrollmentParams) -> EnrollmentOutcome:
         _count(EnrollmentEvent.STARTED)
         await self._wait_for_confirmation()
-        await self._wait_for_activation()
+        if self._status is EnrollmentStatus.INVITED:
+            # Only an `invite` leads here: no run recorded before invitations takes this path.
+            await self._wait_for_acceptance()
+        else:
+            await self._wait_for_activation()
         if self._subscriber_id is not None and workflow.patched(RECAP_AFTER_ANSWER):
             await self._render_recap(self._subscriber_id)
         await workflow.wait_condition(lambda: not self._busy and workflow.all_handlers_finished())
         if self._status is not EnrollmentStatus.ACTIVATED:
             self._forget_draft()
+        if self._invitation is not None:
+            await self._record_invitation()
         return EnrollmentOutcome(status=self._status, subscriber_id=self._subscriber_id)
 
     async def _wait_for_confirmation(self) -> None:
@@ -150,6 +208,20 @@ class EnrollmentWorkflow:
         if not served:
             self._set_status(EnrollmentStatus.EXPIRED)
 
+    async def _wait_for_acceptance(self) -> None:
+        """The invitation's code is served like an activation code: delivered at once, valid
+        48 h from its sending, renewed by a resend; at the deadline the invitation expires."""
+        assert self._invitation is not None
+        served = await self._code.serve(
+            self._invitation.email,
+            done=lambda: self._status is not EnrollmentStatus.INVITED,
+            hold=lambda: self._busy,
+            on_delivered=self._code_sent,
+            extra={INVITING_SERVICE: self._invitation.invited_by.client_name},
+        )
+        if not served:
+            self._set_status(EnrollmentStatus.EXPIRED)
+
     def _code_sent(self, deadline: datetime) -> None:
         workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
 
@@ -175,7 +247,7 @@ class EnrollmentWorkflow:
 
     @set_identifiers.validator
     def _validate_set_identifiers(self, request: SetIdentifiers) -> None:
-        if self._status is EnrollmentStatus.AWAITING_ACTIVATION:
+        if self._status in _AWAITING_CODE or self._invitation is not None:
             raise _reject(ProblemCode.ACTIVATION_PENDING, "an enrollment awaits activation")
         if self._status is EnrollmentStatus.ACTIVATED:
             raise _reject(ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed")
@@ -264,7 +336,7 @@ class EnrollmentWorkflow:
 
     @resend_code.validator
     def _validate_resend_code(self) -> None:
-        if self._status is not EnrollmentStatus.AWAITING_ACTIVATION or self._busy:
+        if self._status not in _AWAITING_CODE or self._busy:
             raise _reject(ProblemCode.NOT_FOUND, "no enrollment awaits activation")
 
     def _email_delivery(self) -> EmailDelivery:
@@ -292,22 +364,34 @@ class EnrollmentWorkflow:
             # Another activation won while this one waited for the code's delivery record.
             return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
         assert self._identifiers is not None and self._details is not None
+        return await self._create_subscriber(
+            request.code_digest,
+            CreateSubscriber(
+                enrollment_key=f"{workflow.info().workflow_id}/{workflow.info().run_id}",
+                email=self._identifiers.email,
+                password_hash=self._identifiers.password_hash,
+                details=self._details.details,
+                company_name=self._details.company_name,
+                trust_answer_hash=self._details.trust_answer_hash,
+                terms_version=self._identifiers.terms_version,
+                terms_accepted_at=self._identifiers.terms_accepted_at,
+                activated_at=workflow.now(),
+            ),
+        )
+
+    async def _create_subscriber(
+        self, accepted_digest: str, subscriber: CreateSubscriber, *, restore_code: bool = True
+    ) -> ActivationResult:
+        """The one activation path, after a right code: the subscriber is created (once), the
+        enrollment is activated, the recap follows. `accepted_digest` is what a retry of the
+        same activation presents while it runs (the code's digest, or an opened invitation's
+        key); on a failure that created nothing the code is good again."""
         self._busy = True
-        self._accepted_digest = request.code_digest
+        self._accepted_digest = accepted_digest
         try:
             created = await workflow.execute_activity_method(
                 SubscriberActivities.create_subscriber,
-                CreateSubscriber(
-                    enrollment_key=f"{workflow.info().workflow_id}/{workflow.info().run_id}",
-                    email=self._identifiers.email,
-                    password_hash=self._identifiers.password_hash,
-                    details=self._details.details,
-                    company_name=self._details.company_name,
-                    trust_answer_hash=self._details.trust_answer_hash,
-                    terms_version=self._identifiers.terms_version,
-                    terms_accepted_at=self._identifiers.terms_accepted_at,
-                    activated_at=workflow.now(),
-                ),
+                subscriber,
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=_DB_RETRY,
             )
@@ -322,9 +406,11 @@ class EnrollmentWorkflow:
                 raise _reject(
                     ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed"
                 ) from None
-            self._code.restore(request.code_digest)  # nothing was created: the code stays good
+            if restore_code:
+                self._code.restore(accepted_digest)  # nothing was created: the code stays good
             raise
         self._subscriber_id = created.subscriber_id
+        self._activated_at = subscriber.activated_at
         self._set_status(EnrollmentStatus.ACTIVATED)
         self._busy = False
         self._activation = ActivationResult(
@@ -357,6 +443,260 @@ class EnrollmentWorkflow:
         except ActivityError:
             # The subscriber exists; the API renders the recap on demand if it is missing.
             workflow.logger.warning("recap rendering failed; it will be rendered on demand")
+
+    # -- the invited path (SPEC §8) ------------------------------------------------------------
+
+    @workflow.update
+    async def invite(self, request: Invite) -> Invited:
+        """A service's invitation, sent with update-with-start: the enrollment begins invited
+        with the details the service knows, the code goes out at once (the run loop delivers
+        it), and the answer waits a second for the e-mail as a confirmation does."""
+        self._invitation = request
+        self._details = DraftDetails(details=request.details, trust_answer_hash="")
+        self._touches += 1
+        self._code.issue()
+        workflow.upsert_search_attributes(
+            [
+                SERVICE_CLIENT.value_set(request.invited_by.client_id),
+                ACTIVATION_DEADLINE.value_set(self._issued_deadline()),
+            ]
+        )
+        self._set_status(EnrollmentStatus.INVITED)
+        company = request.details.company
+        try:
+            found = await workflow.execute_activity_method(
+                CompanyActivities.lookup_company,
+                LookupCompany(identifier=company.identifier, foreign=company.foreign),
+                start_to_close_timeout=timedelta(seconds=10),
+                heartbeat_timeout=_LOOKUP_HEARTBEAT,
+                retry_policy=_LOOKUP_RETRY,
+            )
+        except ActivityError:
+            # SPEC §2: a failed look-up never blocks the enrollment (the name shows as unknown).
+            workflow.logger.warning("company look-up failed for an invitation")
+        else:
+            self._details = self._details.model_copy(update={"company_name": found.name})
+        # `invited` whatever came meanwhile (a withdrawal is recorded at the end, after this).
+        await self._record_invitation(InvitationStatus.INVITED)
+        await self._code.settled(CONFIRM_WAIT)
+        return Invited(
+            status=self._status,
+            expires_at=self._issued_deadline(),
+            email_delivery=self._email_delivery(),
+        )
+
+    @invite.validator
+    def _validate_invite(self, request: Invite) -> None:
+        # Update-with-start finds the running enrollment of this identifier, if any: a pending
+        # invitation or enrollment, even an unconfirmed draft, keeps the invitation out.
+        if self._status is EnrollmentStatus.ACTIVATED:
+            raise _reject(ProblemCode.ALREADY_SUBSCRIBED, "the identifier is subscribed")
+        if self._invitation is not None or self._identifiers is not None:
+            raise _reject(ProblemCode.ACTIVATION_PENDING, "an enrollment is pending")
+        if self._status is not EnrollmentStatus.IDENTIFIERS_SET:
+            raise _reject(ProblemCode.CONFLICT, "the enrollment is over")
+
+    @workflow.update
+    async def open_invitation(self, request: OpenInvitation) -> OpenOutcome:
+        """The pages' first screen: a right code is used up and the browser's key takes its
+        place for the screens that follow (until the invitation's deadline)."""
+        match await self._code.judge(request.code_digest):
+            case Verdict.VOID:
+                return OpenOutcome.CODE_VOID
+            case Verdict.WRONG | Verdict.NONE:
+                return OpenOutcome.INVALID_CODE
+            case Verdict.EXPIRED:
+                raise _reject(ProblemCode.NOT_FOUND, "the invitation's window is over")
+        if self._status is not EnrollmentStatus.INVITED:
+            return OpenOutcome.INVALID_CODE
+        self._draft_key_digest = request.draft_key_digest
+        self._touches += 1
+        return OpenOutcome.OPENED
+
+    @open_invitation.validator
+    def _validate_open_invitation(self, request: OpenInvitation) -> None:
+        self._check_invited()
+
+    @workflow.update
+    def fill_invitation(self, request: FillInvitation) -> InvitationView:
+        """The pages keep each screen's answers here, as a draft keeps its details."""
+        self._answers = _merged(self._answers, request.answers)
+        self._touches += 1
+        return self._invitation_view()
+
+    @fill_invitation.validator
+    def _validate_fill_invitation(self, request: FillInvitation) -> None:
+        self._check_invited()
+        self._check_draft(request.draft_key_digest, (EnrollmentStatus.INVITED,))
+
+    @workflow.update
+    async def accept_invitation(self, request: AcceptInvitation) -> ActivationResult:
+        """The person's last step: the code (or the opened invitation's key) is judged, then
+        the same activation path as a public enrollment's creates the subscriber."""
+        presented = request.code_digest or request.draft_key_digest or ""
+        if self._busy and self._is_accepted_code(presented):
+            await workflow.wait_condition(lambda: not self._busy)
+            if self._activation is not None:
+                return self._activation
+        by_code = request.code_digest is not None
+        if by_code:
+            match await self._code.judge(presented):
+                case Verdict.VOID:
+                    return ActivationResult(outcome=EnrollmentActivationOutcome.CODE_VOID)
+                case Verdict.WRONG | Verdict.NONE:
+                    return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
+                case Verdict.EXPIRED:
+                    raise _reject(ProblemCode.NOT_FOUND, "the invitation's window is over")
+        if self._busy or self._status is not EnrollmentStatus.INVITED:
+            return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
+        answers = _merged(self._answers, request.answers)
+        subscriber = self._invited_subscriber(answers)
+        if subscriber is None:
+            if by_code:
+                self._code.restore(presented)  # nothing to create yet: no try spent
+            raise _reject(ProblemCode.DETAILS_MISSING, "the person's answers are incomplete")
+        self._answers = answers
+        return await self._create_subscriber(presented, subscriber, restore_code=by_code)
+
+    @accept_invitation.validator
+    def _validate_accept_invitation(self, request: AcceptInvitation) -> None:
+        presented = request.code_digest or request.draft_key_digest or ""
+        if self._busy and self._is_accepted_code(presented):
+            return  # answered like the acceptance in progress
+        self._check_invited()
+        if request.code_digest is None:
+            self._check_draft(request.draft_key_digest or "", (EnrollmentStatus.INVITED,))
+
+    @workflow.update
+    def withdraw(self, request: Withdraw) -> EnrollmentStatus:
+        """The service takes back a pending invitation: it ends as a deadline would."""
+        self._set_status(EnrollmentStatus.WITHDRAWN)
+        return self._status
+
+    @withdraw.validator
+    def _validate_withdraw(self, request: Withdraw) -> None:
+        if self._invitation is None or self._invitation.invitation_id != request.invitation_id:
+            raise _reject(ProblemCode.NOT_FOUND, "unknown invitation")
+        if self._status is not EnrollmentStatus.INVITED or self._busy:
+            raise _reject(ProblemCode.INVITATION_CLOSED, "the invitation is over")
+
+    @workflow.query
+    def invitation_view(self, request: DraftRef) -> InvitationView:
+        """The opened invitation as its holder sees it; nothing for anyone else."""
+        if (
+            self._invitation is None
+            or not self._draft_key_digest
+            or not digests_equal(request.draft_key_digest, self._draft_key_digest)
+        ):
+            return InvitationView(found=False)
+        return self._invitation_view()
+
+    @workflow.query
+    def invitation_state(self) -> InvitationState:
+        """For the service that invited (the API checks it is theirs): no personal data."""
+        return InvitationState(
+            invitation_id=self._invitation.invitation_id if self._invitation else None,
+            status=self._status,
+            expires_at=self._code.expires_at if self._status is EnrollmentStatus.INVITED else None,
+            activated_at=self._activated_at,
+            subscriber_number=self._activation.subscriber_number if self._activation else None,
+        )
+
+    def _check_invited(self) -> None:
+        if self._status is not EnrollmentStatus.INVITED or self._busy:
+            raise _reject(ProblemCode.NOT_FOUND, "no invitation awaits acceptance")
+        if self._code.expired():
+            raise _reject(ProblemCode.NOT_FOUND, "the invitation's window is over")
+
+    def _issued_deadline(self) -> datetime:
+        expires_at = self._code.expires_at
+        assert expires_at is not None
+        return expires_at
+
+    def _invitation_view(self) -> InvitationView:
+        assert self._invitation is not None and self._details is not None
+        details = self._details.details
+        if self._answers.contact is not None:
+            details = details.model_copy(update={"contact": self._answers.contact})
+        if self._answers.trust_question is not None:
+            details = details.model_copy(update={"trust_question": self._answers.trust_question})
+        return InvitationView(
+            found=True,
+            status=self._status,
+            client_name=self._invitation.invited_by.client_name,
+            email=self._invitation.email,
+            details=details,
+            company_name=self._details.company_name,
+            expires_at=self._code.expires_at,
+            terms_accepted=self._answers.terms_version is not None,
+            secrets_given=self._answers.password_hash is not None
+            and self._answers.trust_answer_hash is not None,
+        )
+
+    def _invited_subscriber(self, answers: InvitationAnswers) -> CreateSubscriber | None:
+        """The subscriber an invitation creates, once the person gave everything."""
+        assert self._invitation is not None and self._details is not None
+        if (
+            answers.terms_version is None
+            or answers.terms_accepted_at is None
+            or answers.password_hash is None
+            or answers.trust_question is None
+            or answers.trust_answer_hash is None
+        ):
+            return None
+        details: Details = self._details.details.model_copy(
+            update={
+                "trust_question": answers.trust_question,
+                "contact": answers.contact or self._details.details.contact,
+            }
+        )
+        return CreateSubscriber(
+            enrollment_key=f"{workflow.info().workflow_id}/{workflow.info().run_id}",
+            email=self._invitation.email,
+            password_hash=answers.password_hash,
+            details=details,
+            company_name=self._details.company_name,
+            trust_answer_hash=answers.trust_answer_hash,
+            terms_version=answers.terms_version,
+            terms_accepted_at=answers.terms_accepted_at,
+            activated_at=workflow.now(),
+        )
+
+    async def _record_invitation(self, status: InvitationStatus | None = None) -> None:
+        """Keep the service's view of the invitation in step (its table row), then publish the
+        matching webhook event to the service's endpoints (each delivered in order, durably, by
+        the webhook delivery workflow)."""
+        assert self._invitation is not None
+        status = status or _INVITATION_STATUS[self._status]
+        now = workflow.now()
+        record = RecordInvitation(
+            invitation_id=self._invitation.invitation_id,
+            client_id=self._invitation.invited_by.client_id,
+            external_reference=self._invitation.external_reference,
+            status=status,
+            at=now,
+            expires_at=self._code.expires_at,
+            subscriber_number=self._activation.subscriber_number if self._activation else None,
+            activated_at=self._activated_at,
+        )
+        await workflow.execute_activity_method(
+            InvitationActivities.record_invitation,
+            record,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_RECORD_RETRY,
+        )
+        await workflow.execute_activity_method(
+            WebhookActivities.publish_service_event,
+            ServiceEventInput(
+                client_id=record.client_id,
+                subject_id=record.invitation_id,
+                event_type=_EVENT_TYPES[status],
+                data=_event_data(record),
+                occurred_at=now,
+            ),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_RECORD_RETRY,
+        )
 
     # -- « Quitter » --------------------------------------------------------------------------
 
@@ -436,7 +776,38 @@ class EnrollmentWorkflow:
         """Expired or abandoned: drop everything the pre-registration held."""
         self._identifiers = None
         self._details = None
+        self._answers = InvitationAnswers()
         self._code.void()
+
+
+def _event_data(record: RecordInvitation) -> dict[str, str | None]:
+    """A webhook's `data` (API.md): IDs, the service's reference, the status and its times;
+    never a name, an address or a secret."""
+    data: dict[str, str | None] = {
+        "invitation_id": record.invitation_id,
+        "external_reference": record.external_reference,
+        "status": record.status.value,
+    }
+    match record.status:
+        case InvitationStatus.INVITED:
+            data["expires_at"] = _rfc3339(record.expires_at)
+        case InvitationStatus.ACTIVATED:
+            data["subscriber_number"] = record.subscriber_number
+            data["activated_at"] = _rfc3339(record.activated_at)
+        case _:
+            data["ended_at"] = _rfc3339(record.at)
+    return data
+
+
+def _rfc3339(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _merged(kept: InvitationAnswers, given: InvitationAnswers) -> InvitationAnswers:
+    """The answers given now over the ones kept (a None leaves a kept answer as it was)."""
+    return InvitationAnswers.model_validate(
+        {**kept.model_dump(), **given.model_dump(exclude_none=True)}
+    )
 
 
 def _count(event: EnrollmentEvent) -> None:

@@ -105,6 +105,7 @@ class PasswordResetWorkflow:
                     subscriber_id=self._params.subscriber_id,
                     email=self._params.email,
                     password_hash=request.password_hash,
+                    client=request.client,
                 ),
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=_DB_RETRY,

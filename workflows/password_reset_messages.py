@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from domain.client_description import NO_CLIENT, ClientDescription
+
 WORKFLOW_ID_PREFIX = "password-reset-"
 
 
@@ -41,6 +43,8 @@ class CompleteReset(BaseModel):
     code_digest: str
     answer_ok: bool
     password_hash: str
+    # Who asked (browser name, network): for the account's activity, never a raw address.
+    client: ClientDescription = NO_CLIENT
 
 
 class ResetOutcome(StrEnum):

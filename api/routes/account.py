@@ -18,7 +18,13 @@ from api.schemas.account import (
 )
 from api.schemas.common import ProfileOut
 from domain.errors import FieldError, InvalidFields
-from http_common.deps import AccountDep, EmailChangesDep, SignedInDep, client_address
+from http_common.deps import (
+    AccountDep,
+    EmailChangesDep,
+    SignedInDep,
+    client_address,
+    client_description,
+)
 
 router = APIRouter(prefix="/api/v1/me", tags=["account"])
 
@@ -27,9 +33,9 @@ CONTACT_PREFIX = "contact."
 
 @router.put("/password", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 429))
 async def change_password(
-    form: PasswordChangeIn, signed_in: SignedInDep, account: AccountDep
+    form: PasswordChangeIn, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> Response:
-    await account.change_password(signed_in, form)
+    await account.change_password(signed_in, form, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -45,17 +51,23 @@ async def request_email_change(
 
 @router.post("/email-change/confirm", responses=problems(404, 409, 410, 429))
 async def confirm_email_change(
-    form: EmailChangeCodeIn, signed_in: SignedInDep, changes: EmailChangesDep
+    form: EmailChangeCodeIn, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
 ) -> ProfileOut:
-    return ProfileOut.from_subscriber(await changes.confirm(signed_in, form))
+    confirmed = await changes.confirm(signed_in, form, client_description(request))
+    return ProfileOut.from_subscriber(confirmed)
 
 
 @router.patch("/contact")
 async def change_contact(
-    form: ContactChangeIn, signed_in: SignedInDep, account: AccountDep
+    form: ContactChangeIn, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> ProfileOut:
     try:
-        updated = await account.change_contact(signed_in, form, given=set(form.model_fields_set))
+        updated = await account.change_contact(
+            signed_in,
+            form,
+            given=set(form.model_fields_set),
+            client=client_description(request),
+        )
     except InvalidFields as error:
         # The body is the contact object itself: its fields are named from there.
         raise InvalidFields(
@@ -84,15 +96,17 @@ async def list_sessions(signed_in: SignedInDep, account: AccountDep) -> list[Ses
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def end_session(
-    session_id: SessionId, signed_in: SignedInDep, account: AccountDep
+    session_id: SessionId, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> Response:
-    await run_in_threadpool(account.end_session, signed_in, session_id)
+    await run_in_threadpool(account.end_session, signed_in, session_id, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete("/sessions", status_code=status.HTTP_204_NO_CONTENT)
-async def end_other_sessions(signed_in: SignedInDep, account: AccountDep) -> Response:
-    await run_in_threadpool(account.end_other_sessions, signed_in)
+async def end_other_sessions(
+    request: Request, signed_in: SignedInDep, account: AccountDep
+) -> Response:
+    await run_in_threadpool(account.end_other_sessions, signed_in, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

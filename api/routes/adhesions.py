@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from api.schemas.adhesions import AdhesionCodeIn, AdhesionId, AdhesionIn, AdhesionOut
-from http_common.deps import AdhesionsDep, SubscriberDep
+from http_common.deps import AdhesionsDep, SubscriberDep, client_description
 
 router = APIRouter(prefix="/api/v1/me/adhesions", tags=["adhesions"])
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 async def request_adhesion(
-    body: AdhesionIn, subscriber: SubscriberDep, adhesions: AdhesionsDep, response: Response
+    body: AdhesionIn,
+    request: Request,
+    subscriber: SubscriberDep,
+    adhesions: AdhesionsDep,
+    response: Response,
 ) -> AdhesionOut:
     """Ask for a company by SIREN; its code goes by post to its registered address."""
-    adhesion = await adhesions.request(subscriber, body.company_identifier)
+    adhesion = await adhesions.request(
+        subscriber, body.company_identifier, client_description(request)
+    )
     response.headers["Location"] = f"{router.prefix}/{adhesion.id}"
     return AdhesionOut.of(adhesion)
 
@@ -36,10 +42,12 @@ async def get_adhesion(
 async def activate_adhesion(
     adhesion_id: AdhesionId,
     body: AdhesionCodeIn,
+    request: Request,
     subscriber: SubscriberDep,
     adhesions: AdhesionsDep,
 ) -> AdhesionOut:
-    return AdhesionOut.of(await adhesions.activate(subscriber, adhesion_id, body.code))
+    client = client_description(request)
+    return AdhesionOut.of(await adhesions.activate(subscriber, adhesion_id, body.code, client))
 
 
 @router.post("/{adhesion_id}/resend", status_code=status.HTTP_202_ACCEPTED)
@@ -52,8 +60,8 @@ async def resend_letter(
 
 @router.delete("/{adhesion_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def end_adhesion(
-    adhesion_id: AdhesionId, subscriber: SubscriberDep, adhesions: AdhesionsDep
+    adhesion_id: AdhesionId, request: Request, subscriber: SubscriberDep, adhesions: AdhesionsDep
 ) -> Response:
     """Résilier an active adhésion; withdraw a pending request."""
-    await adhesions.end(subscriber, adhesion_id)
+    await adhesions.end(subscriber, adhesion_id, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from api.openapi import problems
 from api.schemas.password_resets import PasswordResetIn, PasswordResetRequestIn
-from http_common.deps import PasswordResetsDep, client_address
+from http_common.deps import PasswordResetsDep, client_address, user_agent
 
 router = APIRouter(prefix="/api/v1/password-resets", tags=["account"])
 
@@ -23,5 +23,7 @@ async def request_reset(
 async def complete_reset(
     form: PasswordResetIn, request: Request, resets: PasswordResetsDep
 ) -> Response:
-    await resets.complete(form, client_address=client_address(request))
+    await resets.complete(
+        form, client_address=client_address(request), user_agent=user_agent(request)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -17,7 +17,7 @@ from storage.engine import session_scope
 from tests.letters import new_subscriber
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
-CLIENT = ClientDescription("Firefox sur Linux", "203.0.113.0/24")
+CLIENT = ClientDescription(browser="Firefox sur Linux", network="203.0.113.0/24")
 
 
 def test_activity_is_the_last_twelve_months_newest_first(

@@ -52,4 +52,4 @@ def test_the_address_is_cut_to_its_network(address: str | None, expected: str) -
 
 def test_a_description_holds_neither_the_header_nor_the_address() -> None:
     described = ClientDescription.of(FIREFOX_LINUX, "203.0.113.77")
-    assert described == ClientDescription("Firefox sur Linux", "203.0.113.0/24")
+    assert described == ClientDescription(browser="Firefox sur Linux", network="203.0.113.0/24")

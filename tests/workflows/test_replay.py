@@ -21,6 +21,7 @@ from workflows.email_change import EmailChangeWorkflow
 from workflows.enrollment import EnrollmentWorkflow
 from workflows.notification import NotificationWorkflow
 from workflows.password_reset import PasswordResetWorkflow
+from workflows.retention import RetentionWorkflow
 from workflows.sign_in_code import SignInCodeWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -57,6 +58,15 @@ def test_histories_are_recorded() -> None:
         "email_change_expired",
         "notification_sent",
     }
+    # The retention purge (tests/histories/record_retention.py).
+    assert "retention_purge" in RECORDED
+    # The invited path of the enrollment (tests/histories/record_invitation.py).
+    assert set(RECORDED) >= {
+        "invitation_accepted",
+        "invitation_opened",
+        "invitation_expired",
+        "invitation_withdrawn",
+    }
     # The second step at sign-in (tests/histories/record_sign_in.py).
     assert set(RECORDED) >= {"sign_in_code_passed", "sign_in_code_expired"}
     # The webhook deliveries of SPEC §8 (tests/histories/record_webhooks.py).
@@ -73,6 +83,7 @@ async def test_recorded_history_replays(name: str) -> None:
             PasswordResetWorkflow,
             EmailChangeWorkflow,
             NotificationWorkflow,
+            RetentionWorkflow,
             SignInCodeWorkflow,
             WebhookDeliveryWorkflow,
         ],

@@ -29,12 +29,13 @@ EVENT_TYPES = (
 def upgrade() -> None:
     op.create_table('security_events',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('subscriber_id', sa.Integer(), nullable=False),
+    sa.Column('subscriber_id', sa.Integer(), nullable=True),
     sa.Column('type', sa.Enum(*EVENT_TYPES, name='security_event_type', native_enum=False, create_constraint=True, length=30), nullable=False),
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('browser', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('network', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
     sa.Column('operator', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
     sa.Column('dedup_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.ForeignKeyConstraint(['subscriber_id'], ['subscribers.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')

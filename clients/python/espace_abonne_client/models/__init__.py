@@ -1,7 +1,12 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .acceptance_in import AcceptanceIn
+from .acceptance_trust_in import AcceptanceTrustIn
+from .acceptance_trust_in_question import AcceptanceTrustInQuestion
 from .activation_in import ActivationIn
 from .activation_out import ActivationOut
+from .activity_item_out import ActivityItemOut
+from .activity_item_out_security_event_type import ActivityItemOutSecurityEventType
 from .adhesion_code_in import AdhesionCodeIn
 from .adhesion_in import AdhesionIn
 from .adhesion_out import AdhesionOut
@@ -37,6 +42,15 @@ from .enrollment_status import EnrollmentStatus
 from .event_type import EventType
 from .field_problem import FieldProblem
 from .healthz_response_healthz import HealthzResponseHealthz
+from .invitation_company_in import InvitationCompanyIn
+from .invitation_contact_in import InvitationContactIn
+from .invitation_contact_in_country import InvitationContactInCountry
+from .invitation_contact_in_street_type import InvitationContactInStreetType
+from .invitation_created_out import InvitationCreatedOut
+from .invitation_in import InvitationIn
+from .invitation_in_civility import InvitationInCivility
+from .invitation_out import InvitationOut
+from .invitation_status import InvitationStatus
 from .method import Method
 from .password_change_in import PasswordChangeIn
 from .password_reset_in import PasswordResetIn
@@ -63,8 +77,13 @@ from .webhook_endpoint_in import WebhookEndpointIn
 from .webhook_endpoint_out import WebhookEndpointOut
 
 __all__ = (
+    "AcceptanceIn",
+    "AcceptanceTrustIn",
+    "AcceptanceTrustInQuestion",
     "ActivationIn",
     "ActivationOut",
+    "ActivityItemOut",
+    "ActivityItemOutSecurityEventType",
     "AdhesionCodeIn",
     "AdhesionIn",
     "AdhesionOut",
@@ -100,6 +119,15 @@ __all__ = (
     "EventType",
     "FieldProblem",
     "HealthzResponseHealthz",
+    "InvitationCompanyIn",
+    "InvitationContactIn",
+    "InvitationContactInCountry",
+    "InvitationContactInStreetType",
+    "InvitationCreatedOut",
+    "InvitationIn",
+    "InvitationInCivility",
+    "InvitationOut",
+    "InvitationStatus",
     "Method",
     "PasswordChangeIn",
     "PasswordResetIn",

@@ -8,6 +8,8 @@ class EnrollmentStatus(StrEnum):
     AWAITING_CONFIRMATION = "awaiting_confirmation"
     EXPIRED = "expired"
     IDENTIFIERS_SET = "identifiers_set"
+    INVITED = "invited"
+    WITHDRAWN = "withdrawn"
 
     def __str__(self) -> str:
         return str(self.value)

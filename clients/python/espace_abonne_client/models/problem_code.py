@@ -26,6 +26,7 @@ class ProblemCode(StrEnum):
     INVALID_RESET = "invalid_reset"
     INVALID_SECRET = "invalid_secret"
     INVALID_URL = "invalid_url"
+    INVITATION_CLOSED = "invitation_closed"
     LETTER_LIMIT = "letter_limit"
     MALFORMED_REQUEST = "malformed_request"
     METHOD_NOT_ALLOWED = "method_not_allowed"
