@@ -100,7 +100,8 @@ def _any_case(word: str) -> str:
 # email-validator refuses the special-use domains (RFC 6761: .test, .localhost …) even without
 # checking deliverability; no JSON Schema `format` says so.
 _SPECIAL_USE = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
-EMAIL_PATTERN = rf"^(?!\S*[.@](?:{_SPECIAL_USE})$)[^\s@]+@[^\s@]+\.[^\s@]+$"
+# The top-level domain starts with a letter (email-validator refuses an all-numeric one).
+EMAIL_PATTERN = rf"^(?!\S*[.@](?:{_SPECIAL_USE})$)[^\s@]+@[^\s@]+\.[A-Za-z][A-Za-z0-9-]*$"
 Email = Annotated[
     str,
     declared(
