@@ -48,9 +48,9 @@ async def accept_invitation_and_open_session(
     user_agent: str = "",
 ) -> Activation:
     """An invitation accepted in one call ends like an activation: the new subscriber is
-    signed in at once."""
+    signed in at once, and the client that proved the address is recognised (SPEC §9)."""
     accepted = await invitations.accept(email, code, form, client_address=client_address)
-    return await open_first_session(subscribers, accepted, user_agent)
+    return await open_first_session(subscribers, accepted, user_agent, recognise_device=True)
 
 
 async def open_first_session(

@@ -115,4 +115,5 @@ async def accept_invitation(
         recap_pdf_url="/api/v1/me/recap.pdf",
         access_token=activation.session.access_token,
         expires_at=activation.session.expires_at,
+        device_token=activation.session.device_token,
     )

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from admin.cli import run as admin
 from devstack.mail_sink import MailSink
-from settings import Settings
+from settings import SecondFactor, Settings
 from tests.integration.problems import fields, problem
 from tests.invitations import (
     PERSON_PASSWORD,
@@ -326,3 +326,30 @@ async def test_a_service_invites_many_people_from_one_address(
             for _ in range(4)
         ]
         assert [p.status_code for p in public] == [201, 201, 201, 429]
+
+
+async def test_the_client_that_accepted_is_recognised_at_sign_in(
+    app_with: LiveFactory, settings: Settings, engine: Engine, mail_sink: MailSink
+) -> None:
+    """API.md: `/invitations/accept` returns a `device_token`, like an activation: the client
+    that proved the address skips the second step; any other client is asked for a code."""
+    async with app_with(second_factor=SecondFactor.NEW_DEVICE) as app:
+        key = await admin_key(settings, engine, "Portail partenaire", "enrollments")
+        email = unique_email("invite-device")
+        await _invite(app, key, email, "crm-device")
+        code = await invitation_code(mail_sink, email)
+        accepted = await app.http.post(
+            f"{API}/accept", json={"email": email, "code": code, **acceptance_body()}
+        )
+        assert accepted.status_code == 201, accepted.text
+        device_token = accepted.json()["device_token"]
+        assert isinstance(device_token, str) and device_token
+
+        credentials = {"email": email, "password": PERSON_PASSWORD}
+        known = await app.http.post(
+            "/api/v1/sessions", json={**credentials, "device_token": device_token}
+        )
+        assert known.status_code == 201, known.text
+        unknown = await app.http.post("/api/v1/sessions", json=credentials)
+        assert unknown.status_code == 202, unknown.text
+        assert unknown.json()["method"] == "email"
