@@ -187,6 +187,8 @@ async def test_counts_by_status(ops: Ops) -> None:
         "activated": 1,
         "expired": 0,
         "abandoned": 0,
+        "invited": 0,
+        "withdrawn": 0,
     }
     await eventually(counts, lambda out: _table(out) == expected)
 

@@ -4,8 +4,9 @@ problem, as docs/integration.md shows."""
 
 from __future__ import annotations
 
-from espace_abonne_client import Client
+from espace_abonne_client import AuthenticatedClient, Client
 from espace_abonne_client.api.enrollment import create_enrollment, get_enrollment, submit_details
+from espace_abonne_client.api.invitations import find_invitations, invite
 from espace_abonne_client.models import (
     CompanyIn,
     CompanyOut,
@@ -19,12 +20,22 @@ from espace_abonne_client.models import (
     EnrollmentOut,
     EnrollmentStartIn,
     EnrollmentStatus,
+    InvitationCompanyIn,
+    InvitationContactIn,
+    InvitationContactInCountry,
+    InvitationCreatedOut,
+    InvitationIn,
+    InvitationInCivility,
+    InvitationStatus,
     Problem,
     TrustIn,
     TrustInQuestion,
     TrustOut,
 )
+from sqlalchemy import Engine
 
+from settings import Settings
+from tests.invitations import admin_key
 from tests.live import LiveApp
 from tests.support import unique_email
 
@@ -104,3 +115,42 @@ async def test_the_generated_client_gets_every_refused_field_at_once(app: LiveAp
             "Les deux mots de passe ne sont pas identiques.",
         ),
     }
+
+
+async def test_a_service_invites_with_the_generated_client(
+    app: LiveApp, settings: Settings, engine: Engine
+) -> None:
+    """docs/integration.md « Invitations »: the service's key in an AuthenticatedClient, a typed
+    invitation, the same reference found again, and a refusal as a typed problem."""
+    key = (await admin_key(settings, engine, "Logiciel comptable", "enrollments"))["Authorization"]
+    email = unique_email("client-invite")
+    person = InvitationIn(
+        external_reference="crm-7",
+        email=email,
+        civility=InvitationInCivility.MADAME,
+        last_name="Rosemonde",
+        first_name="Lila",
+        company=InvitationCompanyIn(identifier="732 829 320"),
+        contact=InvitationContactIn(
+            phone="01 23 45 67 89",
+            street_name="de la Paix",
+            postal_code="75002",
+            city="Paris",
+            country=InvitationContactInCountry.FR,
+        ),
+    )
+    token = key.removeprefix("Bearer ")
+    async with AuthenticatedClient(base_url=app.base_url, token=token) as api:
+        made = await invite.asyncio(client=api, body=person)
+        assert isinstance(made, InvitationCreatedOut), made
+        assert made.status is InvitationStatus.INVITED and made.email == email
+        found = await find_invitations.asyncio(client=api, external_reference="crm-7")
+        assert isinstance(found, list)
+        assert [i.invitation_id for i in found] == [made.invitation_id]
+
+        person.contact.postal_code = "7500"
+        person.external_reference = "crm-8"
+        refused = await invite.asyncio(client=api, body=person)
+    assert isinstance(refused, Problem), refused
+    assert refused.status == 422
+    assert [e.field for e in refused.errors or []] == ["contact.postal_code"]
