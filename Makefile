@@ -32,7 +32,7 @@ client: sync  ## regenerate the typed Python client (clients/python/) from the a
 migrate: sync  ## apply database migrations to DATABASE_URL
 	@"$(UV)" run --frozen python -m storage.migrate upgrade
 
-bench: sync  ## measure one node: throughput, latency, CPU and memory per enrollment, floor, sign-ins
+bench: sync  ## measure one node: throughput, latency, CPU per enrollment against the limit, history events, sign-ins, the newer flows
 	@"$(UV)" run --frozen python -m bench
 
 bench-scale: sync  ## hold BENCH_PENDING (10,000) enrollments awaiting activation; memory, disk, latency
