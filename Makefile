@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: dev test lint format typecheck sync uv migrate bench bench-scale chaos
+.PHONY: dev test lint format typecheck sync uv migrate bench bench-scale chaos client
 
 uv:  ## install uv from PyPI when the machine lacks it
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv \
@@ -26,10 +26,13 @@ format: sync
 typecheck: sync
 	@"$(UV)" run --frozen mypy .
 
+client: sync  ## regenerate the typed Python client (clients/python/) from the app's OpenAPI document
+	@"$(UV)" run --frozen python -m clients.generate
+
 migrate: sync  ## apply database migrations to DATABASE_URL
 	@"$(UV)" run --frozen python -m storage.migrate upgrade
 
-bench: sync  ## measure one node: throughput, latency, CPU and memory per enrollment, floor, sign-ins
+bench: sync  ## measure one node: throughput, latency, CPU per enrollment against the limit, history events, sign-ins, the newer flows
 	@"$(UV)" run --frozen python -m bench
 
 bench-scale: sync  ## hold BENCH_PENDING (10,000) enrollments awaiting activation; memory, disk, latency

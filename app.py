@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None, overrides: Overrides | None = N
         # The docs page is served by api.routes.docs, under a policy of its own.
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     problems.install(app)
     routers = (

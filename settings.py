@@ -98,6 +98,16 @@ class Settings(BaseSettings):
     support_url: str = "https://www.impots.gouv.fr/contacts"
     support_hours: str = "du lundi au vendredi, de 8\u00a0h\u00a000 à 19\u00a0h\u00a030"
 
+    # Who answers for the service, named by the legal and personal-data pages (/mentions-legales,
+    # /donnees-personnelles): facts of the deployment, not of the code. The defaults say so.
+    legal_controller: str = "Administration qui exploite ce service (instance de développement)"
+    legal_controller_address: str = "Adresse postale à préciser par l'exploitant du service"
+    legal_dpo_contact: str = (
+        "Délégué à la protection des données de l'exploitant (contact à préciser)"
+    )
+    legal_publication_director: str = "Directeur de la publication à préciser par l'exploitant"
+    legal_host: str = "Hébergement à préciser par l'exploitant (instance de développement)"
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # Where browsers reach the API, used for the Temporal UI's codec endpoint.

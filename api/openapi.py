@@ -4,14 +4,18 @@ from it, so every problem answer an operation can give is in it, as application/
 Each route names the answers particular to it (`responses=problems(409, 429)`); the ones every
 operation of a kind can give are added to the generated document here: 503 for all (a
 dependency is down), 400/413/422 where there is a body, 404 where the path names a resource, 401
-where a session is required.
+where a session is required. Each operation's `operationId` is its route function's name.
+
+What the request bodies enforce is declared on them (`api/schemas/declared.py`).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from domain.problems import ProblemCode
@@ -73,6 +77,12 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def operation_id(route: APIRoute) -> str:
+    """The route function's name (`create_enrollment`): the generated client's function names.
+    `install` refuses a document where two operations share one."""
+    return route.name
+
+
 def install(app: FastAPI) -> None:
     """Complete the generated document with the answers every operation of a kind can give."""
     generate = app.openapi
@@ -81,6 +91,7 @@ def install(app: FastAPI) -> None:
         if app.openapi_schema is not None:
             return app.openapi_schema
         document = generate()
+        _check_operation_ids(document)
         for path, operations in document.get("paths", {}).items():
             if path.startswith("/api/"):
                 for method, operation in operations.items():
@@ -92,6 +103,7 @@ def install(app: FastAPI) -> None:
         # FastAPI's own validation error shape is never answered: problem+json replaces it.
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
+        _drop_unreferenced(document)
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -106,6 +118,8 @@ def _complete(method: str, operation: dict[str, Any]) -> None:
         statuses |= {400, 413, 422}
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
         statuses |= {404, 422}
+    if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+        statuses.add(422)  # a query parameter of the wrong shape
     if operation.get("security"):
         statuses.add(401)
     responses = operation.setdefault("responses", {})
@@ -114,3 +128,26 @@ def _complete(method: str, operation: dict[str, Any]) -> None:
         # 422 is FastAPI's default answer (application/json): it is problem+json here.
         if key not in responses or "HTTPValidationError" in str(responses[key]):
             responses[key] = answer
+
+
+def _check_operation_ids(document: dict[str, Any]) -> None:
+    seen: set[str] = set()
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            name = operation.get("operationId")
+            if name in seen:
+                raise ValueError(f"two API operations are named {name!r}: rename a route function")
+            seen.add(name)
+
+
+def _drop_unreferenced(document: dict[str, Any]) -> None:
+    """Schemas nothing refers to (a type a field states inline, with `WithJsonSchema`, still has
+    its definition collected): clients' generators would parse them, and clash on their names."""
+    schemas = document.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps(document)
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return
+        for name in unused:
+            del schemas[name]

@@ -14,13 +14,21 @@ import argparse
 import asyncio
 import os
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.harness import Harness, running
 from bench.machine import cores, describe
 from bench.procstat import memory_kib
-from bench.report import PAGE, main_report, scale_report, write_section
+from bench.report import (
+    PAGE,
+    main_report,
+    recorded_scale_runs,
+    scale_report,
+    scale_run_line,
+    write_section,
+)
 from devstack.stack import TEMPORAL_SQLITE_PRAGMAS
 
 
@@ -44,6 +52,8 @@ def parse() -> argparse.Namespace:
     _flag(parser, "warmup", 10.0, "seconds run before each measured window")
     _flag(parser, "sign_in_users", 8, "concurrent users signing in")
     _flag(parser, "sign_in_duration", 30.0, "measured seconds of the sign-in phase")
+    _flag(parser, "flow_duration", 30.0, "measured seconds of each phase of the newer flows")
+    _flag(parser, "limit_repetitions", 100, "calls timed of each part of the limit")
     _flag(parser, "workers", 1, "worker processes on the task queue (their CPU is summed)")
     _flag(parser, "api_processes", 1, "API server processes on one port (their CPU is summed)")
     _flag(parser, "pending", 10_000, "scale: enrollments left awaiting activation")
@@ -66,21 +76,44 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
+async def _counted(
+    harness: Harness, command: dict[str, Any], anchor: str, histories: dict[str, Any], name: str
+) -> dict[str, Any]:
+    """A phase, then the history events of the workflows started during it (bench/history.py),
+    counted by the driver (the Temporal client lives there) once the phase is over."""
+    since = datetime.now(UTC)
+    result = await harness.phase(command)
+    settings = harness.stack.settings
+    histories[name] = await harness.phase(
+        {"cmd": "histories", "address": settings.temporal_address,
+         "namespace": settings.temporal_namespace, "anchor": anchor,
+         "since": since.isoformat(), "until": datetime.now(UTC).isoformat()}
+    )  # fmt: skip
+    return result
+
+
 async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]:
     load = {"warmup": args.warmup, "duration": args.duration}
+    flow = {"users": args.users, "warmup": 5.0, "duration": args.flow_duration}
     url = harness.base_url
     phases: dict[str, dict[str, Any]] = {}
+    histories: dict[str, Any] = {}
     say(f"product: {args.users} users, closed loop, {args.warmup:.0f} + {args.duration:.0f} s")
-    phases["product"] = await harness.phase(
-        {"cmd": "enroll", "base_url": url, "users": args.users, **load}
-    )
+    phases["product"] = await _counted(
+        harness, {"cmd": "enroll", "base_url": url, "users": args.users, **load},
+        "EnrollmentWorkflow", histories, "product",
+    )  # fmt: skip
     say(f"  {phases['product']['per_second']:.2f} enrollments/s")
     say(f"floor: {args.users} users, closed loop")
-    phases["floor"] = await harness.phase(
-        {"cmd": "floor", "address": harness.stack.settings.temporal_address,
-         "users": args.users, **load}
+    phases["floor"] = await _counted(
+        harness, {"cmd": "floor", "address": harness.stack.settings.temporal_address,
+                  "users": args.users, **load},
+        "FloorWorkflow", histories, "floor",
     )  # fmt: skip
     say(f"  {phases['floor']['per_second']:.2f} workflows/s")
+    say(f"the limit's parts alone: {args.limit_repetitions} calls of each")
+    limit = await harness.limit(args.limit_repetitions)
+    say("  " + ", ".join(f"{k} {limit[k]['mean_ms']:.1f} ms" for k in ("hash", "verify", "pdf")))
     rate = max(0.1, phases["product"]["per_second"] / 2)
     say(f"product at half the maximum: {rate:.2f} arrivals/s")
     phases["half_load"] = await harness.phase(
@@ -92,11 +125,16 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
          "warmup": 5.0, "duration": args.sign_in_duration}
     )  # fmt: skip
     say(f"  {phases['sign_in'].get('per_second', 0):.1f} sign-ins/s")
+    not_run = await _newer_flows(args, harness, phases, histories, flow)
     for phase in phases.values():
         _fold_workers(phase)
     return {
         **phases,
         "phases": phases,
+        "limit": limit,
+        "histories": histories,
+        "not_run": not_run,
+        "scale_runs": recorded_scale_runs(),
         "cores": cores(),
         "machine": describe(),
         "settings": {
@@ -104,6 +142,8 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "warm-up s": args.warmup,
             "measured s": args.duration,
             "sign_in_users": args.sign_in_users,
+            "newer flows s": args.flow_duration,
+            "limit repetitions": args.limit_repetitions,
             "worker processes": args.workers,
             "API processes": args.api_processes,
             "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
@@ -111,6 +151,52 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "extra temporal args": " ".join(args.temporal_arg) or "none",
         },
     }
+
+
+SECOND_STEP_PATH = "/api/v1/sessions/challenge"
+SERVICE_PATHS = ("/api/v1/invitations", "/api/v1/invitations/accept", "/api/v1/webhook-endpoints")
+
+
+async def _newer_flows(
+    args: argparse.Namespace,
+    harness: Harness,
+    phases: dict[str, dict[str, Any]],
+    histories: dict[str, Any],
+    flow: dict[str, Any],
+) -> dict[str, str]:
+    """The second step at sign-in, the invitation to its webhook, webhook deliveries: each run
+    when the API serves its paths; otherwise the reason it was not, for the report."""
+    url = harness.base_url
+    paths = await harness.api_paths()
+    not_run: dict[str, str] = {}
+    if SECOND_STEP_PATH in paths:
+        say(f"sign-in with the e-mailed second step: {args.users} users")
+        phases["second_step"] = await harness.phase({"cmd": "second_step", "base_url": url, **flow})
+        say(f"  {phases['second_step'].get('per_second', 0):.1f}/s")
+    else:
+        not_run["second_step"] = f"the API serves no {SECOND_STEP_PATH}"
+    missing = [path for path in SERVICE_PATHS if path not in paths]
+    if missing:
+        reason = f"the API serves no {', '.join(missing)}"
+        not_run |= {"invite": reason, "redeliver": reason}
+        return not_run
+    hook_url = f"http://127.0.0.1:{harness.webhook_port}/webhooks"
+    key = await harness.service_key()
+    setup = await harness.phase({"cmd": "services", "base_url": url, "key": key,
+                                 "hook_url": hook_url})  # fmt: skip
+    if "endpoint_id" not in setup:
+        reason = f"no webhook endpoint: {setup.get('errors')}"
+        return not_run | {"invite": reason, "redeliver": reason}
+    say(f"invitation from a service key to the webhook received: {args.users} users")
+    phases["invite"] = await _counted(
+        harness, {"cmd": "invite", "base_url": url, **flow},
+        "EnrollmentWorkflow", histories, "invite",
+    )  # fmt: skip
+    say(f"  {phases['invite'].get('per_second', 0):.2f}/s")
+    say(f"webhook deliveries sent again and received: {args.users} users")
+    phases["redeliver"] = await harness.phase({"cmd": "redeliver", "base_url": url, **flow})
+    say(f"  {phases['redeliver'].get('per_second', 0):.1f}/s")
+    return not_run
 
 
 def _fold_workers(phase: dict[str, Any]) -> None:
@@ -154,18 +240,22 @@ async def main_scale(args: argparse.Namespace, harness: Harness) -> dict[str, An
 
 async def main() -> None:
     args = parse()
+    verdict = ""  # a scale run's one line, kept on the page: the target asks for three runs
     with tempfile.TemporaryDirectory(prefix="bench-") as data_dir:
         say(f"starting the stack in {data_dir}")
         async with running(
             Path(data_dir), args.temporal_arg, {}, args.workers, args.api_processes
         ) as harness:
             if args.mode == "scale":
-                report = scale_report(await main_scale(args, harness))
+                scale = await main_scale(args, harness)
+                report, verdict = scale_report(scale), scale_run_line(scale)
             else:
                 report = main_report(await main_run(args, harness))
-    say("\n" + report)
+    say("\n" + report + (f"\n\n{verdict}" if verdict else ""))
     if not args.no_write:
         write_section("scale" if args.mode == "scale" else "latest", report)
+        if verdict:
+            write_section("scale-runs", "\n".join([*recorded_scale_runs(), verdict]))
         say(f"\nwritten to {PAGE}")
 
 

@@ -1,10 +1,11 @@
 """The load driver: a process of its own that plays the users, over HTTP (httpx, async).
 
-It also hosts the SMTP capture server the stack delivers to, and, for the floor, plays the API's
-part against Temporal directly. It speaks JSON lines: on start it prints `{"smtp_port": N}`, then
-runs each command read from stdin, printing `{"event": "window_start"}` and
-`{"event": "window_end"}` around the measured window (so that the parent reads CPU counters at
-the same moments) and finally `{"result": {...}}`.
+It also hosts the SMTP capture server the stack delivers to and the webhook receiver a backend
+service would run, and, for the floor, plays the API's part against Temporal directly. It speaks
+JSON lines: on start it prints `{"smtp_port": N, "webhook_port": N}`, then runs each command read
+from stdin, printing `{"event": "window_start"}` and `{"event": "window_end"}` around the
+measured window (so that the parent reads CPU counters at the same moments) and finally
+`{"result": {...}}`.
 
     python -m bench.driver
 """
@@ -20,6 +21,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -29,10 +31,16 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.capture import CodeCapture
 from bench.floor import FLOOR_TASK_QUEUE, FloorWorkflow, Step
-from bench.sample import DETAILS
+from bench.history import count_phase
+from bench.receiver import WebhookReceiver
+from bench.sample import DETAILS, invitation_body
 from bench.stats import Recorder
 
 MAIL_TIMEOUT = 60  # seconds: far beyond any healthy delivery, short of hanging the run
+WEBHOOK_TIMEOUT = 60  # the same for a webhook (its first retry comes 5 s after a failure)
+# A subscriber may be sent CODE_EMAILS_PER_RECIPIENT (6) code e-mails an hour; the activation
+# e-mail was one: the second-step phase signs each one in at most this many times.
+SECOND_STEPS_PER_SUBSCRIBER = 4
 
 Action = Callable[[Recorder], Coroutine[Any, Any, None]]
 
@@ -49,9 +57,15 @@ class RequestFailed(Exception):
 @dataclass
 class Driver:
     capture: CodeCapture
+    receiver: WebhookReceiver
     # Activated subscribers (identifier, password, the activating client's device token), signed
-    # in with during the sign-in phase: as a recognised client, so no second step (SPEC §9).
+    # in with during the sign-in phases: as a recognised client, so no second step (SPEC §9),
+    # except in the second step's own phase, which leaves the token out.
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
+    # The service key and webhook endpoint of the services phases, and the deliveries received.
+    service_key: str = ""
+    endpoint_id: str = ""
+    deliveries: list[str] = field(default_factory=list)
 
     # -- the product --------------------------------------------------------------------------
 
@@ -117,6 +131,7 @@ class Driver:
     async def sign_in(
         self, http: httpx.AsyncClient, rec: Recorder, pick: itertools.cycle[tuple[str, str, str]]
     ) -> None:
+        """As the client that activated (its device token): one argon2id verification."""
         email, password, device_token = next(pick)
         body = {"email": email, "password": password, "device_token": device_token}
         try:
@@ -126,6 +141,127 @@ class Driver:
             pass
         except httpx.HTTPError as error:
             rec.fail("transport", type(error).__name__)
+
+    async def second_step(
+        self, http: httpx.AsyncClient, rec: Recorder, pool: list[tuple[str, str]]
+    ) -> None:
+        """From a client never seen (no device token): the password (202 and a challenge), the
+        e-mailed 6 digits, the challenge answered (201); `whole` times the three."""
+        if not pool:
+            rec.fail("second_step", "no subscriber left to sign in with")
+            await asyncio.sleep(1)  # the phase's clock runs on; say it once a second
+            return
+        email, password = pool.pop()
+        mail = self.capture.expect(email)
+        started = time.perf_counter()
+        try:
+            asked = await _call(
+                rec, "password", 202,
+                http.post("/api/v1/sessions", json={"email": email, "password": password}),
+            )  # fmt: skip
+            code, arrived = await asyncio.wait_for(mail, MAIL_TIMEOUT)
+            rec.add("mail", started, arrived - started)  # the code may come before the 202
+            answer = {"challenge_id": asked.json()["challenge_id"], "code": code}
+            await _call(rec, "code", 201, http.post("/api/v1/sessions/challenge", json=answer))
+            rec.add("whole", started, time.perf_counter() - started)
+            rec.complete()
+        except RequestFailed:
+            pass
+        except (httpx.HTTPError, TimeoutError) as error:
+            rec.fail(
+                "transport" if isinstance(error, httpx.HTTPError) else "mail", type(error).__name__
+            )
+        finally:
+            self.capture.forget(email)
+
+    # -- a backend service ---------------------------------------------------------------------
+
+    async def services(self, http: httpx.AsyncClient, key: str, hook_url: str) -> dict[str, Any]:
+        """Register the receiver as the service's webhook endpoint for activations."""
+        self.service_key = key
+        body = {"url": hook_url, "event_types": ["enrollment.activated"]}
+        answer = await http.post(
+            "/api/v1/webhook-endpoints", json=body, headers=self._service_headers()
+        )
+        if answer.status_code != 201:
+            return {"errors": {f"webhook endpoint: HTTP {answer.status_code}": 1}}
+        self.receiver.trust(answer.json()["secret"])
+        self.endpoint_id = answer.json()["endpoint_id"]
+        return {"endpoint_id": self.endpoint_id}
+
+    def _service_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.service_key}"}
+
+    async def invitation(self, http: httpx.AsyncClient, rec: Recorder) -> None:
+        """A service invites; the person accepts with the e-mailed code; the service's webhook
+        receives `enrollment.activated`. `whole` runs from the invitation to the webhook."""
+        email = f"bench.{uuid.uuid4().hex[:16]}@exemple.fr"
+        password = "Bench" + secrets.token_hex(5)
+        mail = self.capture.expect(email)
+        invitation_id = ""
+        started = time.perf_counter()
+        try:
+            invited = await _call(
+                rec, "invite", 201,
+                http.post("/api/v1/invitations", json=invitation_body(email),
+                          headers=self._service_headers()),
+            )  # fmt: skip
+            invitation_id = invited.json()["invitation_id"]
+            hook = self.receiver.expect_invitation(invitation_id)
+            code, arrived = await asyncio.wait_for(mail, MAIL_TIMEOUT)
+            rec.add("mail", started, arrived - started)  # the code may come before the 201
+            acceptance = {
+                "email": email,
+                "code": code,
+                "terms_accepted": True,
+                "password": password,
+                "password_confirmation": password,
+                "trust": DETAILS["trust"],
+            }
+            accepted_at = time.perf_counter()
+            await _call(
+                rec, "accept", 201, http.post("/api/v1/invitations/accept", json=acceptance)
+            )
+            delivery_id, received = await asyncio.wait_for(hook, WEBHOOK_TIMEOUT)
+            rec.add("webhook", accepted_at, received - accepted_at)
+            rec.add("whole", started, received - started)
+            rec.complete()
+            self.deliveries.append(delivery_id)
+        except RequestFailed:
+            pass
+        except TimeoutError:
+            rec.fail("mail or webhook", "TimeoutError")
+        except httpx.HTTPError as error:
+            rec.fail("transport", type(error).__name__)
+        finally:
+            self.capture.forget(email)
+            self.receiver.forget(invitation_id=invitation_id)
+
+    async def redelivery(self, http: httpx.AsyncClient, rec: Recorder, pool: list[str]) -> None:
+        """One delivery sent again (`…/deliveries/{id}/retry`) and received: the path every
+        webhook takes from the API's request to the receiver, through the worker."""
+        if not pool:
+            rec.fail("redeliver", "no delivery to send again")
+            await asyncio.sleep(1)
+            return
+        delivery_id = pool.pop()  # one user at a time per delivery: its arrival is its own
+        received = self.receiver.expect_delivery(delivery_id)
+        path = f"/api/v1/webhook-endpoints/{self.endpoint_id}/deliveries/{delivery_id}/retry"
+        try:
+            asked = time.perf_counter()
+            await _call(rec, "retry", 202, http.post(path, headers=self._service_headers()))
+            arrived = await asyncio.wait_for(received, WEBHOOK_TIMEOUT)
+            rec.add("delivered", asked, arrived - asked)
+            rec.complete()
+        except RequestFailed:
+            pass
+        except TimeoutError:
+            rec.fail("delivered", "TimeoutError")
+        except httpx.HTTPError as error:
+            rec.fail("transport", type(error).__name__)
+        finally:
+            self.receiver.forget(delivery_id=delivery_id)
+            pool.insert(0, delivery_id)
 
     # -- the floor ----------------------------------------------------------------------------
 
@@ -240,6 +376,10 @@ async def run_phase(
 async def run(command: dict[str, Any], driver: Driver) -> dict[str, Any]:
     load = {k: command[k] for k in ("users", "rate", "count", "duration", "warmup") if k in command}
     kind = command["cmd"]
+    if kind == "histories":
+        client = await Client.connect(command["address"], namespace=command["namespace"])
+        since, until = (datetime.fromisoformat(command[k]) for k in ("since", "until"))
+        return await count_phase(client, since, until, command["anchor"])
     if kind == "floor":
         client = await Client.connect(command["address"], data_converter=pydantic_data_converter)
         return await run_phase(lambda rec: driver.floor(client, rec), **load)
@@ -253,13 +393,24 @@ async def run(command: dict[str, Any], driver: Driver) -> dict[str, Any]:
                 return {"errors": {"sign_in: no subscriber to sign in with": 1}}
             pick = itertools.cycle(list(driver.credentials))
             return await run_phase(lambda rec: driver.sign_in(http, rec, pick), **load)
+        if kind == "second_step":
+            pool = [(email, password) for email, password, _ in driver.credentials]
+            pool *= SECOND_STEPS_PER_SUBSCRIBER
+            return await run_phase(lambda rec: driver.second_step(http, rec, pool), **load)
+        if kind == "services":
+            return await driver.services(http, command["key"], command["hook_url"])
+        if kind == "invite":
+            return await run_phase(lambda rec: driver.invitation(http, rec), **load)
+        if kind == "redeliver":
+            deliveries = list(driver.deliveries)
+            return await run_phase(lambda rec: driver.redelivery(http, rec, deliveries), **load)
     raise ValueError(f"unknown command {kind!r}")
 
 
 async def main() -> None:
-    capture = CodeCapture()
-    emit({"smtp_port": await capture.start()})
-    driver = Driver(capture)
+    capture, receiver = CodeCapture(), WebhookReceiver()
+    emit({"smtp_port": await capture.start(), "webhook_port": await receiver.start()})
+    driver = Driver(capture, receiver)
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -269,6 +420,7 @@ async def main() -> None:
             break
         emit({"result": await run(command, driver)})
     await capture.stop()
+    await receiver.stop()
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 The embedded stack runs with production-like settings in a temporary data directory on free
 ports: APP_ENV=production (real secrets, real argon2 parameters), Temporal state in its SQLite
-file, mail by real SMTP to the driver's capture server. The floor's worker runs beside it on
-the same Temporal server.
+file, mail by real SMTP to the driver's capture server, webhooks to the driver's loopback
+receiver. The floor's worker runs beside it on the same Temporal server.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from bench.procstat import RssSampler, snapshot
 from devstack.secrets_file import load_or_create
@@ -36,6 +38,10 @@ ONE_ADDRESS_FOR_ALL_USERS = {
         "CONFIRMS_PER_ADDRESS",
     )
 }
+# The driver's webhook receiver listens on 127.0.0.1 over plain HTTP, which production refuses.
+LOOPBACK_WEBHOOKS = {"WEBHOOK_ALLOW_LOCAL_URLS": "true"}
+# A service client's requests per minute: far above what the bench sends, so never its limit.
+SERVICE_QUOTA = 10**9
 
 
 def free_port() -> int:
@@ -50,6 +56,7 @@ class Harness:
     driver: asyncio.subprocess.Process
     floor_worker: asyncio.subprocess.Process
     data_dir: Path
+    webhook_port: int = 0
     log: list[str] = field(default_factory=list)
 
     @property
@@ -64,6 +71,38 @@ class Harness:
     def temporal_db_bytes(self) -> int:
         """The Temporal SQLite file with its write-ahead log."""
         return sum(p.stat().st_size for p in self.data_dir.glob("temporal.db*"))
+
+    async def api_paths(self) -> set[str]:
+        """The paths the API serves (its OpenAPI document): which flows this build has."""
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=30) as http:
+            answer = await http.get("/openapi.json")
+        return set(answer.json().get("paths", {})) if answer.status_code == 200 else set()
+
+    async def _run(self, *arguments: str) -> str:
+        """A product command in the stack's environment (its settings, its database)."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *arguments, cwd=ROOT, env=self.stack.env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(arguments)}: {err.decode()[-2000:]}")
+        return out.decode()
+
+    async def limit(self, repetitions: int) -> dict[str, Any]:
+        """The limit's parts timed alone in a process of their own (bench/limit.py)."""
+        found: dict[str, Any] = json.loads(
+            (await self._run("-m", "bench.limit", str(repetitions))).splitlines()[-1]
+        )
+        return found
+
+    async def service_key(self) -> str:
+        """A service client with both scopes, made by the admin command in the bench's database."""
+        made = await self._run(
+            "-m", "admin", "clients", "create", "--name", "Banc de mesure",
+            "--scopes", "enrollments,events", "--quota-per-minute", str(SERVICE_QUOTA),
+        )  # fmt: skip
+        return str(json.loads(made)["key"])
 
     async def phase(self, command: dict[str, Any]) -> dict[str, Any]:
         """Run one driver command; add each process's CPU seconds and peak RSS in its window."""
@@ -123,11 +162,12 @@ async def running(
     stack: Stack | None = None
     try:
         assert driver.stdout is not None
-        smtp_port = int(json.loads(await driver.stdout.readline())["smtp_port"])
+        ports = json.loads(await driver.stdout.readline())
+        smtp_port = int(ports["smtp_port"])
         settings = production_like_settings(data_dir, smtp_port)
         stack = Stack(
             settings,
-            extra_env=ONE_ADDRESS_FOR_ALL_USERS | extra_env,
+            extra_env=ONE_ADDRESS_FOR_ALL_USERS | LOOPBACK_WEBHOOKS | extra_env,
             quiet=True,
             temporal_args=temporal_args,
             api_processes=api_processes,
@@ -140,7 +180,7 @@ async def running(
         floor_worker = await asyncio.create_subprocess_exec(
             python, "-m", "bench.floor_worker", settings.temporal_address, cwd=ROOT
         )
-        yield Harness(stack, driver, floor_worker, data_dir)
+        yield Harness(stack, driver, floor_worker, data_dir, int(ports["webhook_port"]))
     finally:
         for process in (floor_worker, driver):
             if process and process.returncode is None:

@@ -6,9 +6,12 @@ history, kept by hand) stays as it is.
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from typing import Any
 
+from bench.history import ordered_kinds
 from devstack.stack import ROOT
 
 PAGE = ROOT / "docs" / "benchmarks.md"
@@ -18,6 +21,12 @@ FLOOR_PROCESSES = ("floor_worker", "temporal", "driver")
 # arrival at the capture server.
 STEPS = ("create", "details", "confirm", "mail", "activate", "pdf")
 P99_TARGET_MS = 300.0
+# The targets against the limit (never met by changing the parameters it is measured with).
+CPU_OVER_LIMIT = 1.25  # CPU per completed enrollment ≤ 1.25 × the limit
+TEMPORAL_OVER_FLOOR = 1.25  # the Temporal server's CPU per enrollment ≤ 1.25 × the floor's
+SIGN_INS_OF_VERIFY_RATE = 0.80  # sign-ins per API CPU-second ≥ 80 % of raw verifications
+SCALE_CHANGE = 0.20  # with 10,000 pending, p99 within +20 % of the empty system's …
+SCALE_RUNS = 3  # … in three `make bench-scale` runs out of three
 
 
 def _ms(value: float) -> str:
@@ -33,6 +42,93 @@ def cpu_ms_per(phase: dict[str, Any], processes: tuple[str, ...]) -> dict[str, f
     cpu: dict[str, float] = phase.get("cpu_s", {})
     per = {name: 1000 * cpu.get(name, 0.0) / done if done else 0.0 for name in processes}
     return per | {"total": sum(per.values())}
+
+
+def limit_per_process(
+    floor_cpu: dict[str, float], limit: dict[str, Any], hashes: int = 2, pdfs: int = 1
+) -> dict[str, float]:
+    """What an enrollment must cost, per process: the floor's share plus the work the product
+    cannot avoid, timed alone in the same run (argon2id in the API, the recap in the worker).
+    The floor's client (`driver`) stands for the API's Temporal work."""
+    per = {
+        "api": floor_cpu.get("driver", 0.0) + hashes * limit["hash"]["mean_ms"],
+        "worker": floor_cpu.get("floor_worker", 0.0) + pdfs * limit["pdf"]["mean_ms"],
+        "temporal": floor_cpu.get("temporal", 0.0),
+    }
+    return per | {"total": sum(per.values())}
+
+
+def verify_rate(limit: dict[str, Any]) -> float:
+    """Raw argon2id verifications per CPU-second, one thread: the inverse of the mean."""
+    mean: float = limit["verify"]["mean_ms"]
+    return 1000 / mean if mean else 0.0
+
+
+def sign_ins_per_api_cpu_second(sign_in: dict[str, Any]) -> float:
+    api_cpu: float = sign_in.get("cpu_s", {}).get("api", 0.0)
+    return sign_in.get("completed", 0) / api_cpu if api_cpu else 0.0
+
+
+def sign_in_work(sign_in: dict[str, Any], limit: dict[str, Any]) -> str:
+    """A sign-in's API CPU split into the verification (timed alone) and the request around it."""
+    per_second = sign_ins_per_api_cpu_second(sign_in)
+    if not per_second:
+        return "no sign-in completed"
+    each = 1000 / per_second
+    verify: float = limit["verify"]["mean_ms"]
+    return (
+        f"{each:.1f} ms of API CPU each, {verify:.1f} ms the argon2id verification alone,"
+        f" {each - verify:.1f} ms the request around it"
+    )
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
+
+
+_SCALE_LINE = re.compile(
+    r"^- (?P<date>.+?): largest p99 change (?P<change>[+-]?\d+%|unknown .*),"
+    r" (?P<verdict>met|not met)$"
+)
+
+
+def worst_scale_change(run: dict[str, Any]) -> float:
+    """The largest relative p99 change of a step, empty system → with the pending enrollments;
+    infinite when a step has no sample on either side (the target cannot be judged then)."""
+    worst = -1.0
+    for step in STEPS:
+        a = run["empty"]["latency"].get(step, {})
+        b = run["full"]["latency"].get(step, {})
+        if not (a.get("n") and b.get("n") and a["p99_ms"]):
+            return math.inf
+        worst = max(worst, b["p99_ms"] / a["p99_ms"] - 1)
+    return worst
+
+
+def _change(worst: float) -> str:
+    return f"{worst:+.0%}" if math.isfinite(worst) else "unknown (a step without samples)"
+
+
+def scale_run_line(run: dict[str, Any]) -> str:
+    """One `make bench-scale` run's verdict, as the page keeps it between runs."""
+    worst = worst_scale_change(run)
+    verdict = "met" if worst <= SCALE_CHANGE else "not met"
+    return f"- {run['machine']['date']}: largest p99 change {_change(worst)}, {verdict}"
+
+
+def recorded_scale_runs(page: Path = PAGE) -> list[str]:
+    """The verdicts of the `make bench-scale` runs kept on the page, oldest first."""
+    text = page.read_text() if page.exists() else ""
+    start, end = "<!-- bench:scale-runs:start -->", "<!-- bench:scale-runs:end -->"
+    body = text.partition(start)[2].partition(end)[0]
+    return [line for line in body.splitlines() if _SCALE_LINE.match(line)]
+
+
+def scale_target(lines: list[str]) -> tuple[int, int, bool]:
+    """(runs met among the last three, runs recorded, the target met): three out of three."""
+    last = lines[-SCALE_RUNS:]
+    met = sum(line.endswith(", met") for line in last)
+    return met, len(lines), len(last) == SCALE_RUNS and met == SCALE_RUNS
 
 
 def latency_table(phases: dict[str, dict[str, Any]], steps: tuple[str, ...]) -> list[str]:
@@ -62,19 +158,179 @@ def errors_of(phases: dict[str, dict[str, Any]]) -> list[str]:
     return found or ["None: every request answered as expected and every e-mail arrived."]
 
 
+def _targets(run: dict[str, Any], cpu: dict[str, float], limit_cpu: dict[str, float],
+             floor_cpu: dict[str, float]) -> list[str]:  # fmt: skip
+    half, sign_in, limit = run["half_load"], run["sign_in"], run["limit"]
+    over_limit = _ratio(cpu["total"], limit_cpu["total"])
+    temporal = _ratio(cpu["temporal"], floor_cpu["temporal"])
+    worst_p99 = max((half["latency"].get(s, {}).get("p99_ms", 0.0) for s in STEPS), default=0.0)
+    per_cpu_second = sign_ins_per_api_cpu_second(sign_in)
+    of_verify = _ratio(per_cpu_second, verify_rate(limit))
+    scale_met, recorded, scale_ok = scale_target(run.get("scale_runs", []))
+    last = min(recorded, SCALE_RUNS)
+    return [
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| CPU per completed enrollment ≤ {CPU_OVER_LIMIT} × the limit | {cpu['total']:.0f} ms"
+        f" = {over_limit:.2f} × the limit ({limit_cpu['total']:.0f} ms)"
+        f" | {_met(0 < over_limit <= CPU_OVER_LIMIT)} |",
+        f"| Temporal server CPU per enrollment ≤ {TEMPORAL_OVER_FLOOR} × the floor's"
+        f" | {cpu['temporal']:.0f} ms = {temporal:.2f} × the floor's"
+        f" ({floor_cpu['temporal']:.0f} ms) | {_met(0 < temporal <= TEMPORAL_OVER_FLOOR)} |",
+        f"| p99 < {P99_TARGET_MS:.0f} ms for every step, mail included, at half the maximum load"
+        f" ({half['offered_rate']:.2f}/s offered) | worst step p99 {_ms(worst_p99)} ms"
+        f" | {_met(worst_p99 < P99_TARGET_MS)} |",
+        f"| sign-ins per API CPU-second ≥ {SIGN_INS_OF_VERIFY_RATE:.0%} of the raw argon2id"
+        f" verification rate | {per_cpu_second:.1f} = {of_verify:.0%} of"
+        f" {verify_rate(limit):.1f} verifications per CPU-second"
+        f" | {_met(of_verify >= SIGN_INS_OF_VERIFY_RATE)} |",
+        f"| with 10,000 enrollments pending, p99 within +{SCALE_CHANGE:.0%} of the empty"
+        f" system's in {SCALE_RUNS} `make bench-scale` runs out of {SCALE_RUNS}"
+        f" | {scale_met} of the last {last} recorded ({recorded} in all, below)"
+        f" | {_met(scale_ok)} |",
+    ]
+
+
+def limit_tables(
+    run: dict[str, Any], cpu: dict[str, float], floor_cpu: dict[str, float]
+) -> list[str]:
+    limit = run["limit"]
+    limit_cpu = limit_per_process(floor_cpu, limit)
+    hash_ms, pdf_ms = limit["hash"]["mean_ms"], limit["pdf"]["mean_ms"]
+    rows = []
+    for name, label, must in (
+        ("api", "API", f"floor's client {floor_cpu.get('driver', 0.0):.0f} + 2 hashes"),
+        ("worker", "worker", f"floor's worker {floor_cpu.get('floor_worker', 0.0):.0f} + 1 PDF"),
+        ("temporal", "Temporal server", "the floor's server"),
+        ("total", "**total**", "the floor + 2 hashes + 1 PDF"),
+    ):
+        rows.append(
+            f"| {label} | {cpu[name]:.0f} | {limit_cpu[name]:.0f} ({must}) |"
+            f" {_ratio(cpu[name], limit_cpu[name]):.2f} | {cpu[name] - limit_cpu[name]:+.0f} |"
+        )
+    return [
+        "### The limit, measured in this run",
+        "",
+        "What an enrollment must cost: the floor, plus the work the product cannot avoid, each part"
+        " timed alone in a process of its own on this machine in this run (process CPU time, one"
+        f" call at a time; argon2id at {limit.get('argon2id', '?')}).",
+        "",
+        "| part | CPU ms (mean) | median | calls |",
+        "|---|---|---|---|",
+        f"| the floor (its Temporal server, worker and client) | {floor_cpu['total']:.1f} | | |",
+        f"| 2 argon2id hashes (password, trust answer) | {2 * hash_ms:.1f} |"
+        f" 2 × {limit['hash']['median_ms']:.1f} | {limit['hash']['n']} |",
+        f"| 1 recap PDF (the sample subscriber) | {pdf_ms:.1f} | {limit['pdf']['median_ms']:.1f}"
+        f" | {limit['pdf']['n']} |",
+        f"| **the limit** | **{limit_cpu['total']:.1f}** | | |",
+        f"| *one argon2id verification (a sign-in's)* | {limit['verify']['mean_ms']:.1f} |"
+        f" {limit['verify']['median_ms']:.1f} | {limit['verify']['n']} |",
+        "",
+        "Product against the limit, CPU ms per completed enrollment:",
+        "",
+        "| process | product | the limit | product / limit | above the limit |",
+        "|---|---|---|---|---|",
+        *rows,
+    ]
+
+
+def history_table(histories: dict[str, Any]) -> list[str]:
+    """History events per workflow by kind: the product's enrollment (every workflow it starts
+    counted in), the floor's workflow, and an invitation's when it ran."""
+    columns = [
+        (name, label)
+        for name, label in (
+            ("product", "product, per enrollment"),
+            ("floor", "floor, per workflow"),
+            ("invite", "invitation, per enrollment"),
+        )
+        if histories.get(name, {}).get("events")
+    ]
+    if not columns:
+        return ["No history could be sampled."]
+    tables = [histories[name]["events"] for name, _ in columns]
+    lines = [
+        "| event | " + " | ".join(label for _, label in columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for kind in ordered_kinds(*tables):
+        lines.append(f"| {kind} | " + " | ".join(f"{t.get(kind, 0.0):.1f}" for t in tables) + " |")
+    lines.append(
+        "| **all events** | " + " | ".join(f"**{sum(t.values()):.1f}**" for t in tables) + " |"
+    )
+    lines += ["", "Workflows started per anchor workflow in each phase (histories sampled):", ""]
+    for name, label in columns:
+        found = histories[name]
+        anchors = found["started"].get(found["anchor"], 0) or 1
+        running = set(found.get("still_running", []))
+        lines.append(
+            f"- {label.partition(',')[0]}: "
+            + ", ".join(
+                f"{workflow_type} {count / anchors:.2f} ({found['sampled'].get(workflow_type, 0)}"
+                + (", still running: history so far" if workflow_type in running else "")
+                + ")"
+                for workflow_type, count in sorted(found["started"].items())
+            )
+        )
+    return lines
+
+
+FLOWS = {
+    "second_step": ("sign-in with the e-mailed second step", ("password", "mail", "code", "whole")),
+    "invite": ("invitation from a service key to the webhook received",
+               ("invite", "mail", "accept", "webhook", "whole")),
+    "redeliver": ("webhook delivery sent again, to its arrival", ("retry", "delivered")),
+}  # fmt: skip
+
+
+def flow_rows(run: dict[str, Any]) -> list[str]:
+    """A row per newer flow: throughput, p99 of the whole, CPU per flow; or why it did not run."""
+    workers = run["settings"].get("worker processes", 1) or 1
+    lines = [
+        "| flow | completed per second | p50 / p99 of the whole (ms) |"
+        " CPU ms each: API / worker / Temporal | errors |",
+        "|---|---|---|---|---|",
+    ]
+    for name, (label, steps) in FLOWS.items():
+        phase = run.get(name)
+        if phase is None:
+            reason = run.get("not_run", {}).get(name)
+            lines.append(f"| {label} | {f'not run: {reason}' if reason else 'not run'} | | | |")
+            continue
+        whole = phase.get("latency", {}).get(steps[-1], {})
+        cpu = cpu_ms_per(phase, PRODUCT_PROCESSES)
+        rate = f"{phase.get('per_second', 0.0):.2f}"
+        if name == "redeliver":
+            rate += f" ({phase.get('per_second', 0.0) / workers:.1f} per worker process)"
+        lines.append(
+            f"| {label} | {rate} |"
+            f" {_ms(whole.get('p50_ms', 0.0))} / {_ms(whole.get('p99_ms', 0.0))} |"
+            f" {cpu['api']:.1f} / {cpu['worker']:.1f} / {cpu['temporal']:.1f} |"
+            f" {sum(phase.get('errors', {}).values())} |"
+        )
+    redeliver = run.get("redeliver")
+    if redeliver:
+        worker_ms = cpu_ms_per(redeliver, PRODUCT_PROCESSES)["worker"]
+        lines += [
+            "",
+            f"Webhook deliveries per worker CPU-second: {_ratio(1000, worker_ms):.0f}"
+            f" ({worker_ms:.1f} ms of worker CPU each, {workers} worker process(es)).",
+        ]
+    for name, (label, steps) in FLOWS.items():
+        if name in run:
+            lines += ["", f"{label[0].upper()}{label[1:]}, each step:", ""]
+            lines += latency_table({name.replace("_", " "): run[name]}, steps)
+    return lines
+
+
 def main_report(run: dict[str, Any]) -> str:
     product, floor = run["product"], run["floor"]
-    half, sign_in = run["half_load"], run["sign_in"]
-    cores = run["cores"]
+    sign_in = run["sign_in"]
     product_cpu = cpu_ms_per(product, PRODUCT_PROCESSES)
     floor_cpu = cpu_ms_per(floor, FLOOR_PROCESSES)
-    ratio = product["per_second"] / floor["per_second"] if floor["per_second"] else 0.0
-    cpu_ratio = product_cpu["total"] / floor_cpu["total"] if floor_cpu["total"] else 0.0
-    errors = sum(sum(p.get("errors", {}).values()) for p in run["phases"].values())
-    worst_p99 = max((half["latency"].get(s, {}).get("p99_ms", 0.0) for s in STEPS), default=0.0)
-    sign_ins = sign_in.get("per_second", 0.0)
-    api_cpu = sign_in.get("cpu_s", {}).get("api", 0.0)
-    per_api_cpu_second = sign_in.get("completed", 0) / api_cpu if api_cpu else 0.0
+    limit_cpu = limit_per_process(floor_cpu, run["limit"])
+    ratio = _ratio(product["per_second"], floor["per_second"])
+    cpu_ratio = _ratio(product_cpu["total"], floor_cpu["total"])
     lines = [
         f"Measured {run['machine']['date']}.",
         "",
@@ -86,22 +342,9 @@ def main_report(run: dict[str, Any]) -> str:
         "",
         "### Targets",
         "",
-        "| target | measured | |",
-        "|---|---|---|",
-        f"| completed enrollments/s ≥ 0.6 × floor, zero errors | {product['per_second']:.2f}/s"
-        f" = {ratio:.2f} × floor ({floor['per_second']:.2f}/s), {errors} errors"
-        f" | {_met(ratio >= 0.6 and errors == 0)} |",
-        f"| CPU per completed enrollment ≤ 2 × floor's | {product_cpu['total']:.0f} ms ="
-        f" {cpu_ratio:.2f} × floor ({floor_cpu['total']:.0f} ms) | {_met(cpu_ratio <= 2)} |",
-        f"| p99 < {P99_TARGET_MS:.0f} ms for every step, mail included, at half the maximum load"
-        f" ({half['offered_rate']:.2f}/s offered) | worst step p99 {_ms(worst_p99)} ms"
-        f" | {_met(worst_p99 < P99_TARGET_MS)} |",
-        f"| sign-ins ≥ 30/s per core (argon2id 19 MiB, t=2, p=1) | {sign_ins / cores:.1f}/s per"
-        f" core ({sign_ins:.1f}/s on {cores} cores; {per_api_cpu_second:.1f} per API CPU-second)"
-        f" | {_met(sign_ins / cores >= 30)} |",
+        *_targets(run, product_cpu, limit_cpu, floor_cpu),
         "",
-        "For scale: a widely used identity server publishes 15 password sign-ins per second per"
-        " vCPU for its own sizing.",
+        *limit_tables(run, product_cpu, floor_cpu),
         "",
         "### Throughput and cost per completed enrollment",
         "",
@@ -124,12 +367,19 @@ def main_report(run: dict[str, Any]) -> str:
         )
         + f"; floor worker {floor.get('peak_rss_kib', {}).get('floor_worker', 0) / 1024:.0f}.",
         "",
+        "### Where the overhead goes: history events",
+        "",
+        "Counted in the histories of completed workflows started during each phase (queries leave"
+        " no event).",
+        "",
+        *history_table(run.get("histories", {})),
+        "",
         "### Latency of each step (ms)",
         "",
         "`mail` runs from the confirm request to the e-mail's arrival at the capture server.",
         "",
         *latency_table(
-            {"max load": product, "half load": half},
+            {"max load": product, "half load": run["half_load"]},
             STEPS,
         ),
         "",
@@ -137,12 +387,25 @@ def main_report(run: dict[str, Any]) -> str:
         "",
         *latency_table({"floor": floor}, ("create", "details", "confirm", "activate")),
         "",
-        f"Sign-in ({run['settings']['sign_in_users']} users): "
+        f"Sign-in ({run['settings']['sign_in_users']} users, as the client that activated):"
+        f" {sign_in.get('per_second', 0.0):.1f}/s, "
         + " / ".join(
             _ms(sign_in.get("latency", {}).get("sign_in", {}).get(k, 0.0))
             for k in ("p50_ms", "p95_ms", "p99_ms")
         )
-        + " ms (p50 / p95 / p99).",
+        + f" ms (p50 / p95 / p99), {sign_ins_per_api_cpu_second(sign_in):.1f} per API"
+        f" CPU-second: {sign_in_work(sign_in, run['limit'])}.",
+        "",
+        "### The newer flows",
+        "",
+        "`whole` runs from the first request to the end: the challenge answered; the webhook"
+        " received by the service's receiver. `webhook` runs from the acceptance to it.",
+        "",
+        *flow_rows(run),
+        "",
+        "### `make bench-scale` runs recorded",
+        "",
+        *(run.get("scale_runs") or ["None yet."]),
         "",
         "### Errors",
         "",
@@ -157,14 +420,14 @@ def scale_report(run: dict[str, Any]) -> str:
     worker_mib = run["worker_rss_kib"] / 1024
     per_pending = run["db_growth_bytes"] / pending if pending else 0.0
     rows = []
-    worst = -1.0
+    worst = worst_scale_change(run)
     for step in STEPS:
         a = empty["latency"].get(step, {})
         b = full["latency"].get(step, {})
-        if not a or not b:
+        if not (a.get("n") and b.get("n") and a["p99_ms"]):
+            rows.append(f"| {step} | {a.get('n', 0)} samples | {b.get('n', 0)} samples | — |")
             continue
-        change = b["p99_ms"] / a["p99_ms"] - 1 if a["p99_ms"] else 0.0
-        worst = max(worst, change)
+        change = b["p99_ms"] / a["p99_ms"] - 1
         rows.append(
             f"| {step} | {_ms(a['p50_ms'])} / {_ms(a['p99_ms'])} |"
             f" {_ms(b['p50_ms'])} / {_ms(b['p99_ms'])} | {change:+.0%} |"
@@ -183,8 +446,8 @@ def scale_report(run: dict[str, Any]) -> str:
         f"| worker RSS < 500 MB with them pending | {worker_mib:.0f} MiB"
         f" (peak {run['worker_peak_kib'] / 1024:.0f} MiB while filling)"
         f" | {_met(worker_mib * 1.048576 < 500)} |",
-        f"| new-enrollment p99 within 20 % of the empty system's | largest change {worst:+.0%}"
-        f" | {_met(worst <= 0.20)} |",
+        f"| new-enrollment p99 within 20 % of the empty system's | largest change {_change(worst)}"
+        f" | {_met(worst <= SCALE_CHANGE)} |",
         "",
         f"Temporal database: {run['db_growth_bytes'] / 2**20:.0f} MiB more,"
         f" {per_pending / 1024:.1f} KiB per pending enrollment"

@@ -22,3 +22,12 @@ DETAILS: dict[str, Any] = {
     },
     "trust": {"question": "nickname", "answer": "Tâta"},
 }
+
+
+def invitation_body(email: str) -> dict[str, Any]:
+    """What a backend service sends to invite (API.md « Services »): the same person, without
+    the trust question, which only the invited person gives."""
+    fields = ("civility", "last_name", "first_name", "company", "contact")
+    return {"external_reference": f"bench-{email.partition('@')[0]}", "email": email} | {
+        name: DETAILS[name] for name in fields
+    }

@@ -63,6 +63,7 @@ class LetterCodeChannel:
             sent_at=outgoing.sent_at,
             number=outgoing.generation,
             assistance=self._support.mail_lines(),
+            privacy=self._support.privacy_lines(),
         )
         self._outbox.post(posted_letter(outgoing.message_id, letter, adhesion_id=adhesion.id))
         self._adhesions.letter_sent(adhesion.id, outgoing.generation, outgoing.deadline)

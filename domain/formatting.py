@@ -3,7 +3,7 @@ time, phone numbers as the country writes them, names as the sheet addresses the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -35,9 +35,13 @@ def french_datetime(moment: datetime) -> str:
     and Temporal does as well.
     """
     local = moment.astimezone(PARIS)
-    day_number = "1er" if local.day == 1 else str(local.day)
-    day = f"{day_number} {_MONTHS[local.month - 1]} {local.year}"
-    return f"{day} à {local:%H}\u00a0h\u00a0{local:%M} (heure de Paris)"
+    return f"{french_date(local.date())} à {local:%H}\u00a0h\u00a0{local:%M} (heure de Paris)"
+
+
+def french_date(day: date) -> str:
+    """E.g. « 6 décembre 2026 », « 1er décembre 2026 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def display_phone(e164: str, country: str) -> str:
@@ -57,3 +61,16 @@ def display_phone(e164: str, country: str) -> str:
 def full_name(civility: Civility, last_name: str, first_name: str) -> str:
     """« Madame ROSEMONDE Lila », as the sheet addresses the user."""
     return f"{civility.label} {last_name.upper()} {first_name}"
+
+
+def french_duration(duration: timedelta) -> str:
+    """E.g. « 48 h », « 30 min », « 60 jours »: the largest unit that counts it whole, a no-break
+    space before the unit (« 90 min » rather than « 1,5 h »)."""
+    seconds = int(duration.total_seconds())
+    if seconds and seconds % 86400 == 0 and seconds > 2 * 86400:
+        return f"{seconds // 86400}\u00a0jours"
+    if seconds and seconds % 3600 == 0:
+        return f"{seconds // 3600}\u00a0h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60}\u00a0min"
+    return f"{seconds}\u00a0s"

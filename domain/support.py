@@ -1,7 +1,9 @@
-"""The assistance channel (the sheet's §5), worded once for the pages' footer and every e-mail.
+"""The assistance channel (the sheet's §5), worded once for the pages' footer and every e-mail,
+and where every e-mail and letter says the personal-data notice is.
 
 E-mails carry no link (SPEC §3): they give the phone number and say where the contact form is,
-never its address; the pages link to both.
+never its address; the pages link to both. The notice's address is written as text, without its
+scheme, for the reader to type.
 """
 
 from __future__ import annotations
@@ -20,10 +22,17 @@ class SupportChannel:
     phone: str
     url: str
     hours: str
+    # The personal-data page's address as text (web.legal_pages.PERSONAL_DATA on the public site).
+    privacy_notice: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SupportChannel:
-        return cls(settings.support_phone, settings.support_url, settings.support_hours)
+        return cls(
+            settings.support_phone,
+            settings.support_url,
+            settings.support_hours,
+            notice_address(settings.base_url),
+        )
 
     @property
     def phone_text(self) -> str:
@@ -47,6 +56,21 @@ class SupportChannel:
             "chaque page de l'espace abonné."
         )
 
+    def privacy_lines(self) -> str:
+        """For every e-mail and letter: where to read what is done with personal data."""
+        return (
+            "Vos données personnelles et vos droits\u00a0: page «\u00a0Données personnelles\u00a0» "
+            f"de l'espace abonné ({self.privacy_notice})."
+        )
+
+
+PERSONAL_DATA_PATH = "/donnees-personnelles"
+
+
+def notice_address(base_url: str) -> str:
+    """« espace.example.fr/donnees-personnelles »: the page's address, to read, not to click."""
+    return base_url.split("://", 1)[-1].rstrip("/") + PERSONAL_DATA_PATH
+
 
 def _default(name: str) -> str:
     return str(Settings.model_fields[name].default)
@@ -54,5 +78,8 @@ def _default(name: str) -> str:
 
 # The settings' defaults, for callers that were not handed the settings.
 DEFAULT_SUPPORT = SupportChannel(
-    _default("support_phone"), _default("support_url"), _default("support_hours")
+    _default("support_phone"),
+    _default("support_url"),
+    _default("support_hours"),
+    notice_address(f"{_default('api_host')}:{_default('api_port')}"),
 )

@@ -30,6 +30,8 @@ from domain.support import DEFAULT_SUPPORT
 
 # The window block (see the module's docstring), in millimetres from the page's top-left corner.
 WINDOW_X, WINDOW_Y, WINDOW_WIDTH, WINDOW_LINES = 110.0, 50.0, 80.0, 6
+# The personal-data line, left of the envelope's window (which starts at x = 95 mm).
+PRIVACY_Y, PRIVACY_WIDTH = 60.0, 70.0
 SENDER_LINES = (
     "ESPACE ABONNÉ DES PROFESSIONNELS",
     "Service des adhésions aux services en ligne",
@@ -59,6 +61,8 @@ class AdhesionLetter:
     number: int = 1  # the request's n-th letter: each one voids the code of the one before
     # Whom to call if the company did not ask: the assistance channel, worded once, no link.
     assistance: str = DEFAULT_SUPPORT.mail_lines()
+    # Where the personal-data notice is, as text.
+    privacy: str = DEFAULT_SUPPORT.privacy_lines()
 
     @property
     def window_lines(self) -> list[str]:
@@ -101,6 +105,8 @@ communiquez pas ce code : la demande expirera d'elle-même. En cas de doute, co
 Pour votre sécurité, l'administration fiscale ne vous adresse jamais de courrier ni de message \
 contenant un lien renvoyant sur un site Internet : un code ne se saisit que dans votre espace \
 abonné.
+
+{letter.privacy}
 """
 
 
@@ -135,6 +141,12 @@ def _draw(pdf: FPDF, letter: AdhesionLetter) -> None:
         pdf.set_x(WINDOW_X)
         pdf.cell(WINDOW_WIDTH, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
 
+    # Where the personal-data notice is, in small type in the left column under the sender,
+    # beside the window and above the subject: the body keeps the page to itself.
+    pdf.set_font(FAMILY, "", 8)
+    pdf.set_xy(20, PRIVACY_Y)
+    pdf.multi_cell(PRIVACY_WIDTH, 3.8, letter.privacy, align="L")
+
     pdf.set_xy(WINDOW_X, 100)
     pdf.set_font(FAMILY, "", 9.5)
     pdf.cell(WINDOW_WIDTH, 5, f"Le {french_datetime(letter.sent_at)}")
@@ -151,7 +163,8 @@ def _draw(pdf: FPDF, letter: AdhesionLetter) -> None:
     pdf.cell(0, 11, letter.code, border=1, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     pdf.set_font(FAMILY, "", 10)
-    pdf.multi_cell(0, 5, after.strip(), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    body = after.strip().removesuffix(letter.privacy).strip()
+    pdf.multi_cell(0, 5, body, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _fold_marks(pdf: FPDF) -> None:

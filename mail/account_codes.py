@@ -22,6 +22,8 @@ qu'une fois\u202f; une nouvelle demande le remplace.
 
 L'Administration Fiscale vous remercie de l'intérêt que vous portez à ses services.
 
+{privacy}
+
 Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messages contenant un \
 logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
 utiliser ce lien.
@@ -94,5 +96,11 @@ def _message(mail: CodeMail, subject: str, text: str, **wording: str) -> EmailMe
     """`text` with the code and how long it lasts, then the purpose's own `wording`."""
     validity = validity_text(mail.deadline - mail.sent_at)
     deadline = french_datetime(mail.deadline)
-    body = text.format(code=mail.code, validity=validity, deadline=deadline, **wording)
+    body = text.format(
+        code=mail.code,
+        validity=validity,
+        deadline=deadline,
+        privacy=mail.support.privacy_lines(),
+        **wording,
+    )
     return mail.message(subject, body)

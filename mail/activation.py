@@ -38,6 +38,8 @@ les réponses aux questions les plus fréquentes.
 Si vous n'êtes pas à l'origine de cette demande, ne saisissez pas ce code et contactez \
 {support}
 
+{privacy}
+
 Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messages contenant un \
 logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
 utiliser ce lien.
@@ -52,5 +54,6 @@ def activation_code_message(mail: CodeMail) -> EmailMessage:
         deadline=french_datetime(mail.deadline),
         steps="\n".join(f"{n}. {step}" for n, step in enumerate(ACTIVATION_STEPS, 1)),
         support=mail.support.mail_lines(),
+        privacy=mail.support.privacy_lines(),
     )
     return mail.message(SUBJECT, body)

@@ -86,6 +86,8 @@ demandera pas.
 
 L'Administration Fiscale vous remercie de l'intérêt que vous portez à ses services.
 
+{privacy}
+
 Pour votre sécurité, l'administration fiscale ne vous adresse jamais de messages contenant un \
 logo ou un lien renvoyant sur un site Internet. Si vous recevez un tel message, merci de ne pas \
 utiliser ce lien.
@@ -128,6 +130,7 @@ def notification_message(
         what=what.format(new_email=shown),
         when=french_datetime(changed_at),
         support=support.mail_lines(),
+        privacy=support.privacy_lines(),
     )
     message.set_content(body, charset="utf-8")
     return message

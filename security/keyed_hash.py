@@ -19,7 +19,10 @@ from domain.codes import CodePurpose, code_from_bytes, digits_from_bytes
 
 WORKFLOW_ID_PREFIX = "enrollment-"
 _DIGEST_LENGTH = 32  # hex characters: 128 bits
-_ENROLLMENT_ID = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{22})$")
+_DIGEST, _DRAFT_KEY = "[0-9a-f]{32}", "[A-Za-z0-9_-]{22}"
+_ENROLLMENT_ID = re.compile(rf"^({_DIGEST})\.({_DRAFT_KEY})$")
+# What an enrollment ID looks like, as the OpenAPI document states it (ECMA-262 reads it alike).
+ENROLLMENT_ID_PATTERN = rf"^{_DIGEST}\.{_DRAFT_KEY}$"
 
 
 class KeyedHasher:

@@ -27,6 +27,9 @@ class AdhesionLimit(Exception):
     """The space already holds as many open requests as allowed."""
 
 
+ADHESION_ID_PATTERN = "^[0-9a-f]{32}$"  # what new_adhesion_id gives, for the OpenAPI document
+
+
 def new_adhesion_id() -> str:
     return secrets.token_hex(16)
 

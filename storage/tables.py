@@ -110,6 +110,9 @@ class RecapDocument(SQLModel, table=True):
     rendered_at: datetime = Field(default_factory=utcnow)
 
 
+SESSION_ID_PATTERN = "^[A-Za-z0-9_-]{16}$"  # what new_session_id gives, for the OpenAPI document
+
+
 def new_session_id() -> str:
     return secrets.token_urlsafe(12)
 

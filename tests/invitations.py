@@ -4,12 +4,15 @@ person's acceptance, the invitation e-mail."""
 from __future__ import annotations
 
 import copy
+import io
+import json
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import Engine
 
+from admin.cli import run as admin
 from devstack.mail_sink import MailSink
 from domain.models import AcceptanceForm, InvitationForm
 from security.keyed_hash import KeyedHasher
@@ -107,6 +110,16 @@ async def invited(
     )
     assert made.created
     return made.info.invitation_id, await invitation_code(sink, email)
+
+
+async def admin_key(settings: Settings, engine: Engine, name: str, scopes: str) -> dict[str, str]:
+    """A client and its key, as the operator makes them: the command's JSON on stdout."""
+    out = io.StringIO()
+    argv = ["clients", "create", "--name", name, "--scopes", scopes]
+    assert await admin(argv, settings, engine=engine, out=out) == 0
+    made = json.loads(out.getvalue())
+    assert made["key"].startswith("esp_")
+    return {"Authorization": f"Bearer {made['key']}"}
 
 
 def invitation_service(

@@ -17,7 +17,9 @@ from web import (
     codec_pages,
     enrollment_pages,
     invitation_pages,
+    legal_pages,
     password_reset_pages,
+    rgaa,
     security_pages,
 )
 from web.dev.inbox import inbox_router
@@ -30,8 +32,13 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI, settings: Settings) -> None:
     app.state.session_cookies = SessionCookies(settings)
+    app.state.page_settings = settings  # for the pages that need no service (web.legal_pages)
     # Every page's footer names the assistance channel.
     TEMPLATES.env.globals["support"] = SupportChannel.from_settings(settings)
+    # …and the accessibility status the audit supports (web/rgaa.py), linking the statement.
+    TEMPLATES.env.globals["accessibility"] = rgaa.result().conformance
+    # The time limits the pages announce (RGAA 13.1), as the notices write them.
+    TEMPLATES.env.globals["durations"] = legal_pages.durations(settings)
     app.include_router(account_pages.router)
     app.include_router(account_settings_pages.router)
     app.include_router(activity_pages.router)
@@ -40,6 +47,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(invitation_pages.router)
     app.include_router(codec_pages.router)
     app.include_router(adhesion_pages.router)
+    app.include_router(legal_pages.router)
     app.include_router(security_pages.router)
     mail_folder = settings.data_dir / "mail"
     if settings.app_env is Environment.DEVELOPMENT and mail_folder.is_dir():

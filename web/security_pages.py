@@ -27,8 +27,9 @@ QR_LABEL = "QR code à scanner avec votre application d'authentification"
 
 
 def qr_svg(uri: str) -> Markup:
-    """The otpauth URI as an inline SVG QR code, named for screen readers."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=4, omitsize=False)
+    """The otpauth URI as an inline SVG QR code, named for screen readers. Sized by the style
+    sheet from its viewBox (omitsize), so that it shrinks to a 320 px screen (RGAA 10.11)."""
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=4, omitsize=True)
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{QR_LABEL}" ', 1))  # noqa: S704 - segno's own markup
 
 

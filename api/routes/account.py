@@ -5,17 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from api.account_schemas import EmailChangeOut, SessionItem
 from api.openapi import problems
-from api.schemas import ProfileOut
-from domain.account_forms import (
-    EmailChangeCodeForm,
-    EmailChangeForm,
-    PasswordChangeForm,
-    SecretsForm,
+from api.schemas.account import (
+    ContactChangeIn,
+    EmailChangeCodeIn,
+    EmailChangeIn,
+    EmailChangeOut,
+    PasswordChangeIn,
+    SecretsIn,
+    SessionId,
+    SessionItemOut,
 )
+from api.schemas.common import ProfileOut
 from domain.errors import FieldError, InvalidFields
-from domain.models import ContactForm
 from http_common.deps import (
     AccountDep,
     EmailChangesDep,
@@ -31,7 +33,7 @@ CONTACT_PREFIX = "contact."
 
 @router.put("/password", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 429))
 async def change_password(
-    form: PasswordChangeForm, request: Request, signed_in: SignedInDep, account: AccountDep
+    form: PasswordChangeIn, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> Response:
     await account.change_password(signed_in, form, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -41,7 +43,7 @@ async def change_password(
     "/email-change", status_code=status.HTTP_202_ACCEPTED, responses=problems(403, 409, 429)
 )
 async def request_email_change(
-    form: EmailChangeForm, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
+    form: EmailChangeIn, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
 ) -> EmailChangeOut:
     requested = await changes.request(signed_in, form, client_address=client_address(request))
     return EmailChangeOut(new_email=requested.new_email, expires_at=requested.expires_at)
@@ -49,7 +51,7 @@ async def request_email_change(
 
 @router.post("/email-change/confirm", responses=problems(404, 409, 410, 429))
 async def confirm_email_change(
-    form: EmailChangeCodeForm, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
+    form: EmailChangeCodeIn, request: Request, signed_in: SignedInDep, changes: EmailChangesDep
 ) -> ProfileOut:
     confirmed = await changes.confirm(signed_in, form, client_description(request))
     return ProfileOut.from_subscriber(confirmed)
@@ -57,7 +59,7 @@ async def confirm_email_change(
 
 @router.patch("/contact")
 async def change_contact(
-    form: ContactForm, request: Request, signed_in: SignedInDep, account: AccountDep
+    form: ContactChangeIn, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> ProfileOut:
     try:
         updated = await account.change_contact(
@@ -78,10 +80,10 @@ async def change_contact(
 
 
 @router.get("/sessions")
-async def list_sessions(signed_in: SignedInDep, account: AccountDep) -> list[SessionItem]:
+async def list_sessions(signed_in: SignedInDep, account: AccountDep) -> list[SessionItemOut]:
     sessions = await run_in_threadpool(account.sessions, signed_in)
     return [
-        SessionItem(
+        SessionItemOut(
             session_id=s.session_id,
             created_at=s.created_at,
             last_used_at=s.last_used_at,
@@ -94,7 +96,7 @@ async def list_sessions(signed_in: SignedInDep, account: AccountDep) -> list[Ses
 
 @router.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def end_session(
-    session_id: str, request: Request, signed_in: SignedInDep, account: AccountDep
+    session_id: SessionId, request: Request, signed_in: SignedInDep, account: AccountDep
 ) -> Response:
     await run_in_threadpool(account.end_session, signed_in, session_id, client_description(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -109,6 +111,6 @@ async def end_other_sessions(
 
 
 @router.delete("", status_code=status.HTTP_204_NO_CONTENT, responses=problems(403, 429))
-async def close_space(form: SecretsForm, signed_in: SignedInDep, account: AccountDep) -> Response:
+async def close_space(form: SecretsIn, signed_in: SignedInDep, account: AccountDep) -> Response:
     await account.close(signed_in, form)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,17 +9,17 @@ from fastapi.responses import JSONResponse
 
 from api.openapi import problems
 from api.routes.subscriber import challenge_response, session_out
-from api.schemas import SessionOut
-from api.security_schemas import (
+from api.schemas.account_security import (
     ChallengeIn,
     ChallengeOut,
     ChallengeResendIn,
-    DeviceItem,
+    DeviceItemOut,
     RecoveryCodesOut,
     TotpConfirmIn,
     TotpDisableIn,
     TotpEnrolmentOut,
 )
+from api.schemas.subscriber import SessionOut
 from domain.client_description import describe_browser
 from domain.errors import FieldError, InvalidFields
 from http_common.deps import (
@@ -68,10 +68,10 @@ async def resend_challenge_code(
 
 
 @router.get("/me/devices")
-async def list_devices(signed_in: SignedInDep, devices: DevicesDep) -> list[DeviceItem]:
+async def list_devices(signed_in: SignedInDep, devices: DevicesDep) -> list[DeviceItemOut]:
     found = await run_in_threadpool(devices.devices, signed_in)
     return [
-        DeviceItem(
+        DeviceItemOut(
             device_id=d.device_id,
             browser=describe_browser(d.user_agent),
             first_seen=d.first_seen,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.adhesion_schemas import AdhesionCodeIn, AdhesionIn, AdhesionOut
+from api.schemas.adhesions import AdhesionCodeIn, AdhesionId, AdhesionIn, AdhesionOut
 from http_common.deps import AdhesionsDep, SubscriberDep, client_description
 
 router = APIRouter(prefix="/api/v1/me/adhesions", tags=["adhesions"])
@@ -33,14 +33,14 @@ async def list_adhesions(subscriber: SubscriberDep, adhesions: AdhesionsDep) -> 
 
 @router.get("/{adhesion_id}")
 async def get_adhesion(
-    adhesion_id: str, subscriber: SubscriberDep, adhesions: AdhesionsDep
+    adhesion_id: AdhesionId, subscriber: SubscriberDep, adhesions: AdhesionsDep
 ) -> AdhesionOut:
     return AdhesionOut.of(await adhesions.get(subscriber, adhesion_id))
 
 
 @router.post("/{adhesion_id}/activate")
 async def activate_adhesion(
-    adhesion_id: str,
+    adhesion_id: AdhesionId,
     body: AdhesionCodeIn,
     request: Request,
     subscriber: SubscriberDep,
@@ -52,7 +52,7 @@ async def activate_adhesion(
 
 @router.post("/{adhesion_id}/resend", status_code=status.HTTP_202_ACCEPTED)
 async def resend_letter(
-    adhesion_id: str, subscriber: SubscriberDep, adhesions: AdhesionsDep
+    adhesion_id: AdhesionId, subscriber: SubscriberDep, adhesions: AdhesionsDep
 ) -> AdhesionOut:
     """A new letter; the previous code is void."""
     return AdhesionOut.of(await adhesions.resend(subscriber, adhesion_id))
@@ -60,7 +60,7 @@ async def resend_letter(
 
 @router.delete("/{adhesion_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def end_adhesion(
-    adhesion_id: str, request: Request, subscriber: SubscriberDep, adhesions: AdhesionsDep
+    adhesion_id: AdhesionId, request: Request, subscriber: SubscriberDep, adhesions: AdhesionsDep
 ) -> Response:
     """Résilier an active adhésion; withdraw a pending request."""
     await adhesions.end(subscriber, adhesion_id, client_description(request))

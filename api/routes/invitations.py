@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from api.invitation_schemas import AcceptanceIn, InvitationCreated, InvitationIn, InvitationOut
 from api.openapi import problems
 from api.routes.activations import activation_answer
-from api.schemas import ActivationOut
+from api.schemas.activations import ActivationOut
+from api.schemas.invitations import AcceptanceIn, InvitationCreatedOut, InvitationIn, InvitationOut
 from api.service_auth import EnrollmentsClient
 from domain.problems import ProblemCode
 from http_common.deps import InvitationsDep, SubscribersDep, client_address, user_agent
@@ -34,7 +34,7 @@ def _caller(client: EnrollmentsClient) -> Caller:
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {
-            "model": InvitationCreated,
+            "model": InvitationCreatedOut,
             "description": "La même référence\u00a0: l'invitation déjà faite.",
         },
         **problems(401, 403, 409, 429),
@@ -42,12 +42,12 @@ def _caller(client: EnrollmentsClient) -> Caller:
 )
 async def invite(
     form: InvitationIn, client: EnrollmentsClient, invitations: InvitationsDep, response: Response
-) -> InvitationCreated:
+) -> InvitationCreatedOut:
     made = await invitations.invite(_caller(client), form)
     response.headers["Location"] = f"/api/v1/invitations/{made.info.invitation_id}"
     if not made.created:
         response.status_code = status.HTTP_200_OK
-    return InvitationCreated.of(made.info)
+    return InvitationCreatedOut.of(made.info)
 
 
 @router.get("", responses=problems(401, 403, 429))

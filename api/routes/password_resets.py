@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from api.openapi import problems
-from domain.account_forms import PasswordResetForm, PasswordResetRequestForm
+from api.schemas.password_resets import PasswordResetIn, PasswordResetRequestIn
 from http_common.deps import PasswordResetsDep, client_address, user_agent
 
 router = APIRouter(prefix="/api/v1/password-resets", tags=["account"])
@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/v1/password-resets", tags=["account"])
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, responses=problems(429))
 async def request_reset(
-    form: PasswordResetRequestForm, request: Request, resets: PasswordResetsDep
+    form: PasswordResetRequestIn, request: Request, resets: PasswordResetsDep
 ) -> dict[str, str]:
     await resets.request(form.email, client_address=client_address(request))
     return {}  # the same empty answer whether or not the identifier is a subscriber's
@@ -21,7 +21,7 @@ async def request_reset(
 
 @router.post("/complete", status_code=status.HTTP_204_NO_CONTENT, responses=problems(429))
 async def complete_reset(
-    form: PasswordResetForm, request: Request, resets: PasswordResetsDep
+    form: PasswordResetIn, request: Request, resets: PasswordResetsDep
 ) -> Response:
     await resets.complete(
         form, client_address=client_address(request), user_agent=user_agent(request)

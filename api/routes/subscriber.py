@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.openapi import problems
-from api.schemas import ProfileOut, SessionIn, SessionOut
-from api.security_schemas import ChallengeOut
+from api.schemas.account_security import ChallengeOut
+from api.schemas.common import ProfileOut
+from api.schemas.subscriber import SessionIn, SessionOut
 from http_common.deps import (
     SecondStepDep,
     SubscriberDep,
@@ -85,7 +86,7 @@ async def sign_out(
 
 
 @router.get("/me")
-async def me(subscriber: SubscriberDep) -> ProfileOut:
+async def get_profile(subscriber: SubscriberDep) -> ProfileOut:
     return ProfileOut.from_subscriber(subscriber)
 
 
@@ -95,7 +96,7 @@ async def me(subscriber: SubscriberDep) -> ProfileOut:
     responses={
         200: {
             "description": "Le formulaire d'inscription (PDF).",
-            "content": {"application/pdf": {}},
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         }
     },
 )

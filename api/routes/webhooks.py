@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, status
 
-from api.service_auth import EventsClient
-from api.webhook_schemas import (
+from api.schemas.webhooks import (
     DeliveryOut,
-    WebhookEndpointCreated,
+    WebhookEndpointCreatedOut,
     WebhookEndpointIn,
     WebhookEndpointOut,
 )
+from api.service_auth import EventsClient
 from http_common.deps import StateDep
 from services.webhook_endpoints import WebhookEndpoints
 
@@ -33,12 +33,12 @@ WebhooksDep = Annotated[WebhookEndpoints, Depends(get_webhooks)]
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def register_endpoint(
     body: WebhookEndpointIn, caller: EventsClient, webhooks: WebhooksDep, response: Response
-) -> WebhookEndpointCreated:
+) -> WebhookEndpointCreatedOut:
     """Register an endpoint; its signing secret is in this answer and nowhere else."""
     registered = await webhooks.register(caller.client_id, body.url, body.event_types)
     response.headers["Location"] = f"{router.prefix}/{registered.endpoint.id}"
     out = WebhookEndpointOut.of(registered.endpoint)
-    return WebhookEndpointCreated(**out.model_dump(), secret=registered.secret)
+    return WebhookEndpointCreatedOut(**out.model_dump(), secret=registered.secret)
 
 
 @router.get("")

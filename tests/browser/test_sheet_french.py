@@ -29,6 +29,17 @@ SHEET_HOME = (
 )
 
 
+PAGES = ("/", "/inscription", "/activation", "/activation/nouveau-code")
+# The site's information pages, each linked from every footer under these words.
+INFORMATION_PAGES = {
+    "/accessibilite": "Accessibilité\u00a0: partiellement conforme",
+    "/mentions-legales": "Mentions légales",
+    "/donnees-personnelles": "Données personnelles",
+    "/cookies": "Cookies",
+    "/plan-du-site": "Plan du site",
+}
+
+
 async def assert_footer_channel(page: Page, settings: Settings) -> None:
     footer = page.get_by_role("contentinfo")
     await expect(footer).to_contain_text("de 8 h 00 à 19 h 30")
@@ -37,6 +48,10 @@ async def assert_footer_channel(page: Page, settings: Settings) -> None:
     await expect(phone).to_have_attribute("href", "tel:+33810006882")
     form = footer.get_by_role("link", name=re.compile("formulaire électronique"))
     await expect(form).to_have_attribute("href", settings.support_url)
+    for href, name in INFORMATION_PAGES.items():
+        await expect(footer.get_by_role("link", name=name, exact=True)).to_have_attribute(
+            "href", href
+        )
 
 
 async def test_the_sheet_sentences_the_footer_and_french_spacing(
@@ -47,7 +62,7 @@ async def test_the_sheet_sentences_the_footer_and_french_spacing(
     await expect(page.get_by_role("navigation", name="Professionnels")).to_contain_text(
         "Espace abonné (création, accès)"
     )
-    for path in ("/", "/inscription", "/activation", "/activation/nouveau-code"):
+    for path in (*PAGES, *INFORMATION_PAGES):
         await page.goto(path)
         await assert_footer_channel(page, settings)
         await assert_french_spacing(page)

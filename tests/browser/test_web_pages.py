@@ -125,7 +125,7 @@ async def test_the_sheet_click_by_click(page: Page, mail_sink: MailSink) -> None
         assert " ".join(step.split()) in mail_text
     assert "contactez l'assistance aux usagers des téléprocédures" in mail_text
     assert "0 810 006 882" in mail_text
-    await page.get_by_role("link", name="OK").click()
+    await page.get_by_role("link", name="OK", exact=True).click()
 
     # Activation
     await heading(page, "Espace abonné")

@@ -174,11 +174,11 @@ async def test_counts_by_status(ops: Ops) -> None:
         "identifiers_set": 0,
         "awaiting_confirmation": 1,
         "awaiting_activation": 2,
-        "invited": 0,
-        "withdrawn": 0,
         "activated": 1,
         "expired": 0,
         "abandoned": 0,
+        "invited": 0,
+        "withdrawn": 0,
     }
     await eventually(counts, lambda out: _table(out) == expected)
 

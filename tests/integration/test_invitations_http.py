@@ -5,21 +5,19 @@ admin command (`python -m admin clients create`)."""
 from __future__ import annotations
 
 import asyncio
-import io
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine
 
-from admin.cli import run as admin
 from devstack.mail_sink import MailSink
 from settings import SecondFactor, Settings
 from tests.integration.problems import fields, problem
 from tests.invitations import (
     PERSON_PASSWORD,
     acceptance_body,
+    admin_key,
     invitation_body,
     invitation_code,
 )
@@ -28,16 +26,6 @@ from tests.support import details, fresh_hash_key, identifiers, unique_email
 from tests.workflow_env import wrong_code
 
 API = "/api/v1/invitations"
-
-
-async def admin_key(settings: Settings, engine: Engine, name: str, scopes: str) -> dict[str, str]:
-    """A client and its key, as the operator makes them: the command's JSON on stdout."""
-    out = io.StringIO()
-    argv = ["clients", "create", "--name", name, "--scopes", scopes]
-    assert await admin(argv, settings, engine=engine, out=out) == 0
-    made = json.loads(out.getvalue())
-    assert made["key"].startswith("esp_")
-    return {"Authorization": f"Bearer {made['key']}"}
 
 
 async def _invite(app: LiveApp, key: dict[str, str], email: str, reference: str) -> Any:

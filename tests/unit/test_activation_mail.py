@@ -184,3 +184,16 @@ def test_the_mail_and_the_page_name_the_same_places() -> None:
     text = str(parsed(build()).get_content())
     for number, step in enumerate(ACTIVATION_STEPS, 1):
         assert f"{number}. {step}" in text
+
+
+def test_the_mail_says_where_the_personal_data_notice_is_as_text() -> None:
+    text = body_of(parsed(build()))
+    assert (
+        "Vos données personnelles et vos droits : page « Données personnelles » de l'espace "
+        "abonné (127.0.0.1:8000/donnees-personnelles)."
+    ) in text
+    # The deployment's public address, without its scheme: read, typed, never a link.
+    settings = Settings(public_base_url="https://espace.exemple.fr/")
+    text = body_of(parsed(build(support=SupportChannel.from_settings(settings))))
+    assert "(espace.exemple.fr/donnees-personnelles)." in text
+    assert "https" not in text

@@ -1,11 +1,27 @@
-"""The benchmark's bookkeeping: percentiles, summaries over a window, and the page it rewrites
-without touching what was written there by hand. (No timing is asserted anywhere.)"""
+"""The benchmark's bookkeeping: percentiles, summaries over a window, the limit and the targets
+read against it, and the page it rewrites without touching what was written there by hand. (No
+timing is asserted anywhere: the figures below are made up, the arithmetic is what is checked.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from bench.report import scale_report, write_section
+import pytest
+
+from bench.report import (
+    FLOOR_PROCESSES,
+    cpu_ms_per,
+    limit_per_process,
+    main_report,
+    recorded_scale_runs,
+    scale_report,
+    scale_run_line,
+    scale_target,
+    sign_ins_per_api_cpu_second,
+    verify_rate,
+    write_section,
+)
 from bench.stats import Recorder, percentile
 
 
@@ -68,3 +84,195 @@ def test_the_scale_target_judges_every_step_the_mail_included() -> None:
     assert "| mail | 50.0 / 100 | 75.0 / 150 | +50% |" in report
     assert "largest change +50% | **not met** |" in report
     assert "| worker RSS < 500 MB with them pending | 400 MiB" in report
+
+
+# -- the limit and the targets against it ---------------------------------------------------
+
+# The floor: 100 workflows; its server 5.7 s of CPU, its worker 3.3 s, its client 0.5 s.
+FLOOR = {
+    "completed": 100,
+    "per_second": 18.0,
+    "cpu_s": {"temporal": 5.7, "floor_worker": 3.3, "driver": 0.5},
+    "latency": {},
+}
+# The product: 100 enrollments; API 7.4 s, worker 10.9 s, Temporal 9.2 s.
+PRODUCT = {
+    "completed": 100,
+    "per_second": 6.0,
+    "cpu_s": {"api": 7.4, "worker": 10.9, "temporal": 9.2},
+    "latency": {},
+}
+# Timed alone: a hash 24 ms, a verification 25 ms, a recap 38 ms (means).
+LIMIT: dict[str, Any] = {
+    "hash": {"n": 100, "median_ms": 23.5, "mean_ms": 24.0},
+    "verify": {"n": 100, "median_ms": 24.8, "mean_ms": 25.0},
+    "pdf": {"n": 100, "median_ms": 37.0, "mean_ms": 38.0},
+    "argon2id": "19 MiB, t=2, p=1",
+}
+
+
+def test_the_limit_is_the_floor_plus_two_hashes_and_one_recap_per_process() -> None:
+    floor_cpu = cpu_ms_per(FLOOR, FLOOR_PROCESSES)
+    limit = limit_per_process(floor_cpu, LIMIT)
+    assert limit["api"] == pytest.approx(53.0)  # the floor's client 5 + 2 × 24
+    assert limit["worker"] == pytest.approx(71.0)  # the floor's worker 33 + 38
+    assert limit["temporal"] == pytest.approx(57.0)
+    assert limit["total"] == pytest.approx(181.0)
+
+
+def test_the_raw_verification_rate_is_per_cpu_second() -> None:
+    assert verify_rate(LIMIT) == pytest.approx(40.0)
+    sign_in = {"completed": 1000, "cpu_s": {"api": 27.0}}
+    assert sign_ins_per_api_cpu_second(sign_in) == pytest.approx(37.037, abs=0.001)
+    assert sign_ins_per_api_cpu_second({"completed": 5, "cpu_s": {}}) == 0.0
+
+
+def _run(**overrides: Any) -> dict[str, Any]:
+    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    half = {"offered_rate": 3.0, "latency": {s: _latency(250.0) for s in steps}, "completed": 90}
+    sign_in = {"completed": 1000, "per_second": 33.3, "cpu_s": {"api": 27.0}, "latency": {}}
+    run: dict[str, Any] = {
+        "product": PRODUCT,
+        "floor": FLOOR,
+        "half_load": half,
+        "sign_in": sign_in,
+        "limit": LIMIT,
+        "histories": {},
+        "not_run": {},
+        "scale_runs": [],
+        "cores": 2,
+        "machine": {"date": "2026-12-06 10:00 UTC", "cpu": "2 cores"},
+        "settings": {"users": 8, "sign_in_users": 8, "worker processes": 1},
+    }
+    run |= overrides
+    run["phases"] = {k: run[k] for k in ("product", "floor", "half_load", "sign_in")}
+    return run
+
+
+def test_the_targets_read_against_the_limit_and_the_floor() -> None:
+    report = main_report(_run())
+    assert (
+        "| CPU per completed enrollment ≤ 1.25 × the limit | 275 ms = 1.52 × the limit (181 ms)"
+        " | **not met** |" in report
+    )
+    assert (
+        "| Temporal server CPU per enrollment ≤ 1.25 × the floor's | 92 ms = 1.61 × the floor's"
+        " (57 ms) | **not met** |" in report
+    )
+    assert "| worst step p99 250 ms | **met** |" in report
+    assert "| 37.0 = 93% of 40.0 verifications per CPU-second | **met** |" in report  # 37.0 / 40.0
+    assert "| API | 74 | 53 (floor's client 5 + 2 hashes) | 1.40 | +21 |" in report
+    assert "| worker | 109 | 71 (floor's worker 33 + 1 PDF) | 1.54 | +38 |" in report
+    assert "| Temporal server | 92 | 57 (the floor's server) | 1.61 | +35 |" in report
+    assert "| **total** | 275 | 181 (the floor + 2 hashes + 1 PDF) | 1.52 | +94 |" in report
+    # 27 s of API CPU for 1,000 sign-ins: 27 ms each, 25 of them the verification.
+    assert (
+        "27.0 ms of API CPU each, 25.0 ms the argon2id verification alone, 2.0 ms the request"
+        " around it." in report
+    )
+
+
+def test_a_product_within_a_quarter_of_the_limit_meets_it() -> None:
+    # 22.6 s over 100 enrollments: 226 ms ≤ 1.25 × 181 = 226.25 ms.
+    lean = PRODUCT | {"cpu_s": {"api": 6.0, "worker": 9.0, "temporal": 7.6}}
+    report = main_report(_run(product=lean))
+    assert "226 ms = 1.25 × the limit (181 ms) | **met** |" in report
+    assert "76 ms = 1.33 × the floor's (57 ms) | **not met** |" in report
+
+
+def test_sign_ins_below_four_fifths_of_the_raw_rate_miss() -> None:
+    slow = {"completed": 1000, "per_second": 30.0, "cpu_s": {"api": 32.0}, "latency": {}}
+    report = main_report(_run(sign_in=slow))
+    assert "| 31.2 = 78% of 40.0 verifications per CPU-second | **not met** |" in report
+
+
+def test_the_scale_target_needs_three_recorded_runs_out_of_three(tmp_path: Path) -> None:
+    met = "- 2026-12-05 10:00 UTC: largest p99 change +12%, met"
+    missed = "- 2026-12-04 20:07 UTC: largest p99 change +46%, not met"
+    assert scale_target([met, met]) == (2, 2, False)
+    assert scale_target([missed, met, met, met]) == (3, 4, True)
+    assert scale_target([met, missed, met]) == (2, 3, False)
+    report = main_report(_run(scale_runs=[missed, met, met]))
+    assert "| 2 of the last 3 recorded (3 in all, below) | **not met** |" in report
+    page = tmp_path / "benchmarks.md"
+    write_section("scale-runs", "\n".join([missed, "a line by hand", met]), page)
+    assert recorded_scale_runs(page) == [missed, met]
+
+
+def test_a_scale_run_line_records_its_largest_change() -> None:
+    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    run = {
+        "empty": {"latency": {s: _latency(100.0) for s in steps}},
+        "full": {"latency": {s: _latency(119.0 if s == "pdf" else 90.0) for s in steps}},
+        "machine": {"date": "2026-12-06 11:00 UTC"},
+    }
+    assert scale_run_line(run) == "- 2026-12-06 11:00 UTC: largest p99 change +19%, met"
+
+
+def test_a_scale_run_with_a_step_never_sampled_is_not_met() -> None:
+    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    empty = {"latency": {s: _latency(100.0) for s in steps}}
+    empty["latency"]["pdf"] = {"n": 0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
+    run = {
+        "empty": empty,
+        "full": {"latency": {s: _latency(90.0) for s in steps}},
+        "machine": {"date": "2026-12-06 11:00 UTC"},
+    }
+    line = scale_run_line(run)
+    assert line == (
+        "- 2026-12-06 11:00 UTC: largest p99 change unknown (a step without samples), not met"
+    )
+    page_lines = [line]
+    assert scale_target(page_lines * 3) == (0, 3, False)
+
+
+def test_a_flow_that_could_not_run_says_why() -> None:
+    reason = "the API serves no /api/v1/sessions/challenge"
+    report = main_report(_run(not_run={"second_step": reason}))
+    assert f"| sign-in with the e-mailed second step | not run: {reason} | | | |" in report
+    assert "| webhook delivery sent again, to its arrival | not run | | | |" in report
+
+
+def test_a_flow_row_gives_throughput_the_whole_p99_and_cpu_per_flow() -> None:
+    redeliver = {
+        "completed": 200,
+        "per_second": 20.0,
+        "cpu_s": {"api": 0.4, "worker": 1.0, "temporal": 1.6},
+        "latency": {"retry": _latency(40.0), "delivered": _latency(120.0)},
+        "errors": {},
+    }
+    report = main_report(
+        _run(redeliver=redeliver, settings={"users": 8, "sign_in_users": 8, "worker processes": 2})
+    )
+    assert (
+        "| webhook delivery sent again, to its arrival | 20.00 (10.0 per worker process) |"
+        " 60.0 / 120 | 2.0 / 5.0 / 8.0 | 0 |" in report
+    )
+    assert "Webhook deliveries per worker CPU-second: 200 (5.0 ms of worker CPU each" in report
+
+
+def test_the_history_table_sets_the_product_beside_the_floor() -> None:
+    histories = {
+        "product": {
+            "anchor": "EnrollmentWorkflow",
+            "started": {"EnrollmentWorkflow": 40, "WebhookDeliveryWorkflow": 20},
+            "sampled": {"EnrollmentWorkflow": 20, "WebhookDeliveryWorkflow": 20},
+            "still_running": ["WebhookDeliveryWorkflow"],
+            "events": {"upsert workflow search attributes": 8.0, "timer started": 5.5},
+        },
+        "floor": {
+            "anchor": "FloorWorkflow",
+            "started": {"FloorWorkflow": 90},
+            "sampled": {"FloorWorkflow": 20},
+            "events": {"workflow task completed": 8.0},
+        },
+    }
+    report = main_report(_run(histories=histories))
+    assert "| event | product, per enrollment | floor, per workflow |" in report
+    assert "| workflow task completed | 0.0 | 8.0 |" in report
+    assert "| upsert workflow search attributes | 8.0 | 0.0 |" in report
+    assert "| **all events** | **13.5** | **8.0** |" in report
+    assert (
+        "- product: EnrollmentWorkflow 1.00 (20), WebhookDeliveryWorkflow 0.50"
+        " (20, still running: history so far)" in report
+    )

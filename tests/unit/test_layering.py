@@ -36,7 +36,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "http_common",
         "api web",
         "app worker devstack",
-        "admin bench",
+        "admin bench clients",
         "chaos",
     )
 )

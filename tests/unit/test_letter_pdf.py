@@ -56,6 +56,9 @@ def test_the_letter_holds_the_code_the_address_and_how_to_use_it() -> None:
         "27 janvier 2027 à 08 h 05 (heure de Paris)",
         "« Activer une adhésion »",
         "en respectant les majuscules et les minuscules",
+        "Vos données personnelles et vos droits : page",
+        "« Données personnelles » de l'espace abonné",
+        "(127.0.0.1:8000/donnees-personnelles).",
     ):
         assert expected in text, expected
 
@@ -102,6 +105,7 @@ def test_the_readable_copy_names_recipient_siren_and_code() -> None:
     assert copy.startswith("Destinataire :\n    CABINET EXEMPLE CONSEIL\n")
     assert "SIREN : 123 456 782" in copy and f"Code : {CODE}" in copy
     assert "69003 LYON" in copy
+    assert copy.rstrip().endswith("(127.0.0.1:8000/donnees-personnelles).")
 
 
 def test_a_later_letter_says_it_replaces_the_previous_one() -> None:

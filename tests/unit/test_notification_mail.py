@@ -44,6 +44,11 @@ def test_every_notice_is_plain_text_without_link_with_the_paris_time(change: Cha
     assert "Si vous n'êtes pas à l'origine de cette modification" in text
     assert "Contactez sans attendre l'assistance aux usagers des téléprocédures" in text
     assert "0 810 006 882" in text  # the assistance channel, by phone: no link
+    # Where the personal-data notice is: its address as text, for the reader to type.
+    assert (
+        "Vos données personnelles et vos droits : page « Données personnelles » de l'espace "
+        "abonné (127.0.0.1:8000/donnees-personnelles)."
+    ) in text
     assert message["Subject"] == subject_of(change)
     assert message["To"] == "lila@exemple.fr"
 

@@ -1,7 +1,11 @@
-"""French spacing for handed-in text, error summaries in page order, the assistance channel."""
+"""French spacing for handed-in text, error summaries in page order, the assistance channel,
+durations as the pages write them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from domain.formatting import french_duration
 from domain.support import DEFAULT_SUPPORT, SupportChannel
 from settings import Settings
 from web.page import in_page_order
@@ -44,3 +48,12 @@ def test_the_support_channel_from_settings() -> None:
     assert support.phone_href == "tel:+3221234567"
     assert "https" not in support.mail_lines()  # e-mails carry no link
     assert "+32\u00a02\u00a0123\u00a045\u00a067" in support.mail_lines()
+
+
+def test_durations_as_the_pages_write_them() -> None:
+    assert french_duration(timedelta(hours=48)) == "48\u00a0h"  # the sheet's « 48 h »
+    assert french_duration(timedelta(minutes=30)) == "30\u00a0min"
+    assert french_duration(timedelta(hours=24)) == "24\u00a0h"
+    assert french_duration(timedelta(days=60)) == "60\u00a0jours"
+    assert french_duration(timedelta(minutes=90)) == "90\u00a0min"
+    assert french_duration(timedelta(seconds=45)) == "45\u00a0s"

@@ -1,0 +1,95 @@
+"""The work an enrollment cannot avoid, timed alone: `python -m bench.limit REPETITIONS`.
+
+Run by `make bench` in a process of its own, with the environment the stack's API and worker
+get (so the product's settings, argon2id parameters included), while the stack stands idle. It
+times, one call at a time, in process CPU time (`time.process_time`: user + system of this
+process, which does nothing else meanwhile):
+
+- `hash`: one argon2id hash by the product's hasher (`security.passwords.SecretHasher`); an
+  enrollment makes two (the password, the trust answer);
+- `verify`: one argon2id verification by the same hasher, what a sign-in must do;
+- `pdf`: one recap print-out (`documents.recap_pdf`) of the sample subscriber the load driver
+  enrolls (`bench.sample`), after a warm-up that pays the fonts' once-per-process cut, as the
+  worker has paid it.
+
+It prints one JSON line: for each, the number of calls and the median and mean milliseconds,
+and the argon2id parameters it hashed with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.sample import DETAILS
+from companies.registry import registry_from_settings
+from documents.recap_pdf import render_recap_pdf
+from domain.models import DetailsForm
+from domain.rules import check_details
+from domain.subscriber_number import make_subscriber_number
+from domain.subscriber_view import Account, SubscriberView
+from security.passwords import SecretHasher
+from settings import get_settings
+
+WARM_UP_CALLS = 3
+# A password of the length the driver types (its generated ones: "Bench" + 10 hex digits).
+SAMPLE_PASSWORD = "Bench" + "0" * 10
+
+
+def cpu_ms(call: Callable[[], Any], repetitions: int) -> list[float]:
+    """Process CPU milliseconds of each of `repetitions` calls, after a few unmeasured ones."""
+    for _ in range(WARM_UP_CALLS):
+        call()
+    spent = []
+    for _ in range(repetitions):
+        started = time.process_time()
+        call()
+        spent.append(1000 * (time.process_time() - started))
+    return spent
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "median_ms": statistics.median(values),
+        "mean_ms": statistics.fmean(values),
+    }
+
+
+def sample_view() -> SubscriberView:
+    """The recap of the subscriber the driver enrolls, as the worker renders it after activation."""
+    settings = get_settings()
+    checked = check_details(DetailsForm.model_validate(DETAILS))
+    identifier = checked.details.company.identifier
+    company = asyncio.run(registry_from_settings(settings).company_name(identifier))
+    account = Account(make_subscriber_number(12345678901), datetime.now(UTC))
+    return SubscriberView("bench.0123456789abcdef@exemple.fr", checked.details, company, account)
+
+
+def measure(repetitions: int) -> dict[str, Any]:
+    settings = get_settings()
+    hasher = SecretHasher(settings)
+    stored = hasher.hash_sync(SAMPLE_PASSWORD)
+    view = sample_view()
+
+    def verify() -> None:
+        if not hasher.verify_sync(stored, SAMPLE_PASSWORD):
+            raise RuntimeError("the product's hasher refused its own hash")
+
+    return {
+        "hash": summary(cpu_ms(lambda: hasher.hash_sync(SAMPLE_PASSWORD), repetitions)),
+        "verify": summary(cpu_ms(verify, repetitions)),
+        "pdf": summary(cpu_ms(lambda: render_recap_pdf(view, datetime.now(UTC)), repetitions)),
+        "argon2id": f"{settings.argon2_memory_kib / 1024:g} MiB, t={settings.argon2_time_cost},"
+        f" p={settings.argon2_parallelism}",
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(int(sys.argv[1]))), flush=True)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.acceptance_trust_in_question import AcceptanceTrustInQuestion
+
+T = TypeVar("T", bound="AcceptanceTrustIn")
+
+
+@_attrs_define
+class AcceptanceTrustIn:
+    """
+    Attributes:
+        question (AcceptanceTrustInQuestion):
+        answer (str):
+    """
+
+    question: AcceptanceTrustInQuestion
+    answer: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        question = self.question.value
+
+        answer = self.answer
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "question": question,
+                "answer": answer,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        question = AcceptanceTrustInQuestion(d.pop("question"))
+
+        answer = d.pop("answer")
+
+        acceptance_trust_in = cls(
+            question=question,
+            answer=answer,
+        )
+
+        acceptance_trust_in.additional_properties = d
+        return acceptance_trust_in
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,41 @@
+from enum import StrEnum
+
+
+class ContactChangeInStreetType(StrEnum):
+    ALL = "ALL"
+    AV = "AV"
+    BD = "BD"
+    CAR = "CAR"
+    CHE = "CHE"
+    CHS = "CHS"
+    CITE = "CITE"
+    COR = "COR"
+    CRS = "CRS"
+    DOM = "DOM"
+    ESP = "ESP"
+    FG = "FG"
+    HAM = "HAM"
+    IMP = "IMP"
+    LD = "LD"
+    LOT = "LOT"
+    MTE = "MTE"
+    PARC = "PARC"
+    PAS = "PAS"
+    PL = "PL"
+    PROM = "PROM"
+    QUA = "QUA"
+    QUAI = "QUAI"
+    RES = "RES"
+    RPT = "RPT"
+    RTE = "RTE"
+    RUE = "RUE"
+    SEN = "SEN"
+    SQ = "SQ"
+    TRA = "TRA"
+    VALUE_0 = ""
+    VOIE = "VOIE"
+    ZA = "ZA"
+    ZI = "ZI"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class Method(StrEnum):
+    EMAIL = "email"
+    TOTP = "totp"
+
+    def __str__(self) -> str:
+        return str(self.value)
