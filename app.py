@@ -43,7 +43,6 @@ from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
-from security.sealed import SealedBox
 from security.secret_box import SecretBox
 from services.account import AccountService
 from services.adhesions import AdhesionService
@@ -60,7 +59,7 @@ from services.subscribers import SubscriberService
 from services.throttle import Clock, Throttle, utc_now
 from services.totp import TotpService
 from services.webhook_endpoints import WebhookEndpoints
-from settings import Environment, Settings, get_settings, parse_codec_keys
+from settings import Environment, Settings, get_settings
 from storage.adhesions import AdhesionRepository
 from storage.attempts import AttemptRepository
 from storage.devices import DeviceRepository
@@ -113,7 +112,7 @@ def build_state(
     subscribers = SubscriberService(
         settings, repository, sessions, hasher, throttle, client, events, devices=devices
     )
-    box = SealedBox(parse_codec_keys(settings.payload_codec_keys.get_secret_value()))
+    box = SecretBox.from_settings(settings)
     totp = TotpService(
         TotpRepository(engine), box, keyed, hasher, throttle, notifier, events, clock
     )
@@ -154,7 +153,7 @@ def build_state(
         addresses=ClientAddressResolver.from_settings(settings),
         webhooks=WebhookEndpoints(
             WebhookRepository(engine),
-            SecretBox.from_settings(settings),
+            box,
             WebhookDispatch(client, settings, keyed),
             UrlPolicy(allow_local=settings.webhooks_allow_local),
             clock,

@@ -120,7 +120,7 @@ class WebhookActivities:
             raise ApplicationError(
                 "endpoint URL refused", type=URL_REFUSED, non_retryable=True
             ) from None
-        secret = self._box.open(endpoint.sealed_secret, endpoint.id)
+        secret = self._box.open(endpoint.sealed_secret.decode("ascii"), endpoint.id)
         sent_at = datetime.now(UTC)
         signature = Webhook(secret).sign(delivery.id, sent_at, delivery.payload)
         headers = {

@@ -42,6 +42,12 @@ from workflows.password_reset_messages import WORKFLOW_ID_PREFIX as RESET_PREFIX
 Json = dict[str, Any]
 
 
+# A stored subscriber is an open space: there is no suspended state, and closing a space deletes
+# its row (its number is retired; `closed` tells it apart from an unknown one). A locked
+# identifier is not a state of the space but `lockout`, reported apart.
+OPEN = "active"
+
+
 class NotFoundError(LookupError):
     """No space has this identifier or number."""
 
@@ -98,7 +104,7 @@ class SupportDesk:
         await asyncio.to_thread(self.events.record_support, subscriber.id, operator, "show")
         return {
             "subscriber_number": subscriber.subscriber_number,
-            "status": "active",
+            "status": OPEN,
             "activated_at": _iso(subscriber.activated_at),
             "lockout": {
                 "locked": lockout.locked_until is not None,

@@ -28,13 +28,9 @@ async def activate_and_open_session(
     user_agent: str = "",
 ) -> Activation:
     """The code creates the subscriber, who is signed in at once: the API answers with the
-    session's token, the pages keep it in their cookie. The browser that proved the address is
-    recognised from now on (SPEC §9): the session comes with a device token."""
+    session's token, the pages keep it in their cookie."""
     activated = await enrollments.activate(email, code.strip(), client_address=client_address)
-    session = await asyncio.to_thread(
-        subscribers.open_session_on_new_device, activated.subscriber_id, user_agent
-    )
-    return Activation(activated.subscriber_number, activated.email, session)
+    return await open_first_session(subscribers, activated, user_agent, client_address)
 
 
 async def accept_invitation_and_open_session(
@@ -48,22 +44,25 @@ async def accept_invitation_and_open_session(
     user_agent: str = "",
 ) -> Activation:
     """An invitation accepted in one call ends like an activation: the new subscriber is
-    signed in at once, and the client that proved the address is recognised (SPEC §9)."""
+    signed in at once."""
     accepted = await invitations.accept(email, code, form, client_address=client_address)
-    return await open_first_session(subscribers, accepted, user_agent, recognise_device=True)
+    return await open_first_session(subscribers, accepted, user_agent, client_address)
 
 
 async def open_first_session(
     subscribers: SubscriberService,
     activated: Activated,
-    user_agent: str = "",
-    *,
-    recognise_device: bool = False,
+    user_agent: str,
+    client_address: str | None,
 ) -> Activation:
-    """The new subscriber's first session; with `recognise_device`, the browser that proved the
-    address is recognised from now on (SPEC §9), as after an activation."""
-    open_session = (
-        subscribers.open_session_on_new_device if recognise_device else subscribers.open_session
+    """The new subscriber's first session, after an activation or an accepted invitation. The
+    browser that proved the address is recognised from now on (SPEC §9): the session comes with
+    a device token. It is a sign-in: the account's activity shows it (`sign_in`, in the
+    session's write; "" rather than None, a sign-in without a known address is still one)."""
+    session = await asyncio.to_thread(
+        subscribers.open_session_on_new_device,
+        activated.subscriber_id,
+        user_agent,
+        client_address or "",
     )
-    session = await asyncio.to_thread(open_session, activated.subscriber_id, user_agent)
     return Activation(activated.subscriber_number, activated.email, session)

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
 from domain.codes import is_code_shaped
@@ -36,10 +35,9 @@ from services.errors import (
     NotFound,
     ServiceError,
     TooManyAttempts,
-    Unavailable,
 )
-from services.throttle import Action, Throttle
-from services.workflow_calls import WorkflowCalls
+from services.throttle import Action, Throttle, count_in_thread
+from services.workflow_calls import WorkflowCalls, refused_by_code
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
@@ -58,6 +56,7 @@ from workflows.enrollment_messages import (
 
 log = logging.getLogger(__name__)
 
+NOT_FOUND = "Inscription introuvable."
 # What each refusal of the procedure tells the user (409).
 _CONFLICTS = {
     ProblemCode.ALREADY_SUBSCRIBED: "Cet identifiant est déjà celui d'un espace abonné.",
@@ -86,8 +85,7 @@ class Activated:
 
 class EnrollmentService:
     _call = WorkflowCalls(
-        refused=lambda cause: _from_rejection(cause),
-        gone=lambda: NotFound("Inscription introuvable."),
+        refused=refused_by_code(NOT_FOUND, _CONFLICTS), gone=lambda: NotFound(NOT_FOUND)
     )
 
     def __init__(
@@ -106,16 +104,6 @@ class EnrollmentService:
         self._subscribers = subscribers
         self._hasher = hasher
         self._keyed = keyed
-
-    @property
-    def params(self) -> EnrollmentParams:
-        s = self._settings
-        return EnrollmentParams(
-            activation_window=s.activation_window,
-            idle_timeout=s.draft_idle_timeout,
-            max_code_attempts=s.max_code_attempts,
-            max_resends=s.max_resends,
-        )
 
     # -- step 1 -------------------------------------------------------------------------------
 
@@ -141,7 +129,7 @@ class EnrollmentService:
         workflow_id = self._keyed.workflow_id(email)
         start = WithStartWorkflowOperation(
             EnrollmentWorkflow.run,
-            self.params,
+            enrollment_params(self._settings),
             id=workflow_id,
             task_queue=self._settings.temporal_task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -300,24 +288,29 @@ class EnrollmentService:
     # -- helpers ------------------------------------------------------------------------------
 
     async def _count(self, action: Action, identifier: str, client_address: str | None) -> None:
-        if self._throttle is not None:
-            await asyncio.to_thread(self._throttle.count, action, identifier, client_address)
+        await count_in_thread(self._throttle, action, identifier, client_address)
 
     def _parse(self, enrollment_id: str) -> tuple[str, DraftRef]:
-        parsed = parse_enrollment_id(enrollment_id)
-        if parsed is None:
-            raise NotFound("Inscription introuvable.")
-        workflow_id, draft_key = parsed
-        return workflow_id, DraftRef(draft_key_digest=draft_key_digest(draft_key))
+        return parse_draft(enrollment_id, NOT_FOUND)
 
 
-def _from_rejection(cause: BaseException | None) -> Exception:
-    """The service's error for an update the workflow refused (its type is a ProblemCode)."""
-    reason = cause.type if isinstance(cause, ApplicationError) else None
-    if reason == ProblemCode.NOT_FOUND:
-        return NotFound("Inscription introuvable.")
-    if reason in _CONFLICTS:
-        code = ProblemCode(reason)
-        return Conflict(_CONFLICTS[code], code=code)
-    log.warning("update failed: %s", type(cause).__name__)
-    return Unavailable()
+def enrollment_params(settings: Settings, *, invited: bool = False) -> EnrollmentParams:
+    """The enrollment workflow's durations and limits from the settings: an enrollment's and an
+    invitation's (one workflow, two ways in)."""
+    return EnrollmentParams(
+        activation_window=settings.activation_window,
+        idle_timeout=settings.draft_idle_timeout,
+        max_code_attempts=settings.max_code_attempts,
+        max_resends=settings.max_resends,
+        invited=invited,
+    )
+
+
+def parse_draft(key: str, not_found: str) -> tuple[str, DraftRef]:
+    """The workflow ID and the draft's reference an enrollment's (or invitation's) key holds;
+    NotFound in the process's words when it holds none."""
+    parsed = parse_enrollment_id(key)
+    if parsed is None:
+        raise NotFound(not_found)
+    workflow_id, draft_key = parsed
+    return workflow_id, DraftRef(draft_key_digest=draft_key_digest(draft_key))

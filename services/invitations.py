@@ -18,7 +18,6 @@ from typing import TypeVar
 
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
 from domain.codes import CodePurpose, is_code_shaped
@@ -39,10 +38,9 @@ from security.keyed_hash import (
     draft_key_digest,
     make_enrollment_id,
     new_draft_key,
-    parse_enrollment_id,
 )
 from security.passwords import SecretHasher
-from services.enrollments import Activated
+from services.enrollments import Activated, enrollment_params, parse_draft
 from services.errors import (
     Conflict,
     Expired,
@@ -52,8 +50,8 @@ from services.errors import (
     TooManyAttempts,
     Unavailable,
 )
-from services.throttle import Action, Throttle
-from services.workflow_calls import WorkflowCalls
+from services.throttle import Action, Throttle, count_in_thread
+from services.workflow_calls import WorkflowCalls, refused_by_code
 from settings import Settings
 from storage.invitations import InvitationRepository, ReferenceTaken, new_invitation_id
 from storage.subscribers import SubscriberRepository
@@ -64,7 +62,6 @@ from workflows.enrollment_messages import (
     ActivationResult,
     DraftRef,
     EnrollmentActivationOutcome,
-    EnrollmentParams,
     FillInvitation,
     InvitationAnswers,
     InvitationView,
@@ -132,7 +129,7 @@ class InvitationMade:
 
 class InvitationService:
     _call = WorkflowCalls(
-        refused=lambda cause: _from_rejection(cause), gone=lambda: NotFound(NOT_FOUND)
+        refused=refused_by_code(NOT_FOUND, _CONFLICTS), gone=lambda: NotFound(NOT_FOUND)
     )
 
     def __init__(
@@ -152,17 +149,6 @@ class InvitationService:
         self._hasher = hasher
         self._keyed = keyed
         self._throttle = throttle
-
-    @property
-    def params(self) -> EnrollmentParams:
-        s = self._settings
-        return EnrollmentParams(
-            activation_window=s.activation_window,
-            idle_timeout=s.draft_idle_timeout,
-            max_code_attempts=s.max_code_attempts,
-            max_resends=s.max_resends,
-            invited=True,
-        )
 
     # -- the service's side -------------------------------------------------------------------
 
@@ -205,7 +191,7 @@ class InvitationService:
             return InvitationMade(await self._info(again), created=False)
         start = WithStartWorkflowOperation(
             EnrollmentWorkflow.run,
-            self.params,
+            enrollment_params(self._settings, invited=True),
             id=workflow_id,
             task_queue=self._settings.temporal_task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -447,15 +433,10 @@ class InvitationService:
         return self._keyed.code_digest(CodePurpose.INVITATION, workflow_id, code)
 
     async def _count(self, action: Action, identifier: str, client_address: str | None) -> None:
-        if self._throttle is not None:
-            await asyncio.to_thread(self._throttle.count, action, identifier, client_address)
+        await count_in_thread(self._throttle, action, identifier, client_address)
 
     def _parse(self, key: str) -> tuple[str, DraftRef]:
-        parsed = parse_enrollment_id(key)
-        if parsed is None:
-            raise NotFound(NOT_FOUND)
-        workflow_id, draft_key = parsed
-        return workflow_id, DraftRef(draft_key_digest=draft_key_digest(draft_key))
+        return parse_draft(key, NOT_FOUND)
 
 
 # The workflow records its invitation (with the deadline) within a second or so of the row.
@@ -470,14 +451,3 @@ def _orphaned(row: Invitation) -> bool:
         and row.expires_at is None
         and row.created_at < datetime.now(UTC) - _RECORD_GRACE
     )
-
-
-def _from_rejection(cause: BaseException | None) -> Exception:
-    reason = cause.type if isinstance(cause, ApplicationError) else None
-    if reason == ProblemCode.NOT_FOUND:
-        return NotFound(NOT_FOUND)
-    if reason in _CONFLICTS:
-        code = ProblemCode(reason)
-        return Conflict(_CONFLICTS[code], code=code)
-    log.warning("update failed: %s", type(cause).__name__)
-    return Unavailable()

@@ -92,10 +92,13 @@ class SubscriberService:
         self._sessions.add(token_digest(token), subscriber_id, expires_at, user_agent, event)
         return IssuedSession(token, expires_at)
 
-    def open_session_on_new_device(self, subscriber_id: int, user_agent: str = "") -> IssuedSession:
+    def open_session_on_new_device(
+        self, subscriber_id: int, user_agent: str = "", client_address: str | None = None
+    ) -> IssuedSession:
         """A session from a browser that just proved itself (activation, a second step): the
-        browser is recognised from now on, by the device token returned with the session."""
-        session = self.open_session(subscriber_id, user_agent)
+        browser is recognised from now on, by the device token returned with the session. With
+        `client_address` it is a sign-in, recorded as in `open_session`."""
+        session = self.open_session(subscriber_id, user_agent, client_address)
         if self._devices is None:
             return session
         device_token = new_token()

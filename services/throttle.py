@@ -6,6 +6,7 @@ Keys never hold an identifier or an address in clear: only their keyed hashes (H
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -191,6 +192,15 @@ class Throttle:
 
     def _lockout_key(self, identifier: str) -> str:
         return f"lockout:id:{self._keyed.identifier_digest(identifier)}"
+
+
+async def count_in_thread(
+    throttle: Throttle | None, action: Action, identifier: str, address: str | None
+) -> None:
+    """`Throttle.count` from a request handler (its writes off the event loop); nothing without
+    a throttle (a tool builds services without one)."""
+    if throttle is not None:
+        await asyncio.to_thread(throttle.count, action, identifier, address)
 
 
 def _seconds(delay: timedelta) -> int:

@@ -1,9 +1,10 @@
 """The authenticator app (SPEC §9): enrolment, confirmation with a first code and 10 recovery
 codes, turning it off, and judging its codes at sign-in. The API and the pages both call these.
 
-The app's key is sealed at rest (security.sealed); each accepted code's time-step is recorded,
-so a code is good once. Recovery codes are random and stored as keyed digests: checking one costs
-no argon2id work. Turning the app on or off is told by e-mail, the notice started first."""
+The app's key is sealed at rest (security/secret_box.py); each accepted code's time-step is
+recorded, so a code is good once. Recovery codes are random and stored as keyed digests:
+checking one costs no argon2id work. Turning the app on or off is told by e-mail, the notice
+started first."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from domain.codes import is_sign_in_code_shaped
 from domain.security_events import EventType
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
-from security.sealed import SealedBox
+from security.secret_box import SecretBox
 from security.totp import Clock, matching_step, new_secret, otpauth_uri, utc_now
 from services.errors import Conflict, Forbidden, InvalidCode
 from services.notifications import Notifier
@@ -62,7 +63,7 @@ class TotpService:
     def __init__(
         self,
         repository: TotpRepository,
-        box: SealedBox,
+        box: SecretBox,
         keyed: KeyedHasher,
         hasher: SecretHasher,
         throttle: Throttle,

@@ -76,7 +76,7 @@ class WebhookEndpoints:
             client_id=client_id,
             url=url,
             event_types=",".join(dict.fromkeys(e.value for e in event_types)),
-            sealed_secret=self._box.seal(secret, endpoint_id),
+            sealed_secret=self._box.seal(secret, endpoint_id).encode("ascii"),
             created_at=self._clock(),
         )
         await asyncio.to_thread(self._repository.add_endpoint, endpoint)

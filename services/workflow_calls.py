@@ -7,14 +7,16 @@ workflow runs under that ID any more) and they all share the third: Temporal did
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from services.errors import Unavailable
+from domain.problems import ProblemCode
+from services.errors import Conflict, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,3 +44,22 @@ class WorkflowCalls:
                 raise self.gone() from None
             log.warning("temporal call failed: %s", error.status.name if error.status else "?")
             raise Unavailable() from None
+
+
+def refused_by_code(
+    not_found: str, conflicts: Mapping[ProblemCode, str]
+) -> Callable[[BaseException | None], Exception]:
+    """For a workflow whose rejections are typed by a ProblemCode (the enrollment's, an
+    invitation's): not found, one of the process's conflicts in its own words, else unavailable."""
+
+    def refused(cause: BaseException | None) -> Exception:
+        reason = cause.type if isinstance(cause, ApplicationError) else None
+        if reason == ProblemCode.NOT_FOUND:
+            return NotFound(not_found)
+        if reason is not None and reason in conflicts:
+            code = ProblemCode(reason)
+            return Conflict(conflicts[code], code=code)
+        log.warning("update failed: %s", type(cause).__name__)
+        return Unavailable()
+
+    return refused

@@ -8,7 +8,8 @@ Each table has one rule, given the moment the purge runs (`now`) and its keep pe
 - session_tokens: expired more than 30 days ago (a session ended by its subscriber or the desk
   is deleted at once);
 - devices: forgotten more than 30 days ago, or not seen for its lifetime plus 30 days;
-- security_events: older than 12 months.
+- security_events: older than 12 months;
+- sign_in_challenges: expired more than 30 days ago (a spent code, as the deliveries).
 
 Deleting goes by primary key, a batch at a time, so that no transaction holds many rows.
 """
@@ -31,6 +32,7 @@ from storage.tables import (
     IdempotentRequest,
     SecurityEvent,
     SessionToken,
+    SignInChallenge,
 )
 
 # The longest a code stays valid (an adhésion's letter): a delivery may retry that long.
@@ -69,6 +71,10 @@ def _events(now: datetime, keep: timedelta, device_life: timedelta) -> ColumnEle
     return col(SecurityEvent.at) < now - keep
 
 
+def _challenges(now: datetime, keep: timedelta, device_life: timedelta) -> ColumnElement[bool]:
+    return col(SignInChallenge.expires_at) < now - keep
+
+
 RULES: dict[RetentionTable, Rule] = {
     RetentionTable.CODE_DELIVERIES: Rule(
         (col(CodeDelivery.process_id), col(CodeDelivery.run_id), col(CodeDelivery.generation)),
@@ -78,6 +84,7 @@ RULES: dict[RetentionTable, Rule] = {
     RetentionTable.SESSION_TOKENS: Rule((col(SessionToken.token_digest),), _sessions),
     RetentionTable.DEVICES: Rule((col(Device.token_digest),), _devices),
     RetentionTable.SECURITY_EVENTS: Rule((col(SecurityEvent.id),), _events),
+    RetentionTable.SIGN_IN_CHALLENGES: Rule((col(SignInChallenge.subscriber_id),), _challenges),
 }
 
 

@@ -248,8 +248,8 @@ class Device(SQLModel, table=True):
 
 
 class TotpCredential(SQLModel, table=True):
-    """A subscriber's authenticator app (RFC 6238). The secret is sealed (AES-GCM under the
-    codec's current key, bound to the subscriber); `confirmed_at` is NULL while the enrolment
+    """A subscriber's authenticator app (RFC 6238). The secret is sealed
+    (security/secret_box.py, bound to the subscriber); `confirmed_at` is NULL while the enrolment
     awaits its first code. `last_step` is the last time-step accepted: a code is good once."""
 
     __tablename__ = "totp_credentials"
@@ -384,7 +384,8 @@ class Invitation(SQLModel, table=True):
 
 
 class WebhookEndpoint(SQLModel, table=True):
-    """A service client's webhook endpoint; its signing secret sealed (security/secret_box.py)."""
+    """A service client's webhook endpoint; its signing secret sealed (security/secret_box.py,
+    bound to the endpoint's ID; the sealed text's ASCII bytes)."""
 
     __tablename__ = "webhook_endpoints"
 

@@ -16,10 +16,13 @@ from admin.cli import run as admin
 from devstack.mail_sink import MailSink
 from domain.models import AcceptanceForm, InvitationForm
 from security.keyed_hash import KeyedHasher
+from security.passwords import SecretHasher
 from services.invitations import Caller, InvitationService
 from services.service_clients import Scope, ServiceClients
 from settings import Settings
+from storage.invitations import InvitationRepository
 from storage.service_clients import ServiceClientRepository
+from tests.accounts import AccountServices
 from tests.support import code_from, details
 
 PERSON_PASSWORD = "Invite2026ab"  # chosen by the person; no service ever sends it
@@ -117,3 +120,17 @@ async def admin_key(settings: Settings, engine: Engine, name: str, scopes: str) 
     made = json.loads(out.getvalue())
     assert made["key"].startswith("esp_")
     return {"Authorization": f"Bearer {made['key']}"}
+
+
+def invitation_service(
+    services: AccountServices, settings: Settings, engine: Engine
+) -> InvitationService:
+    """The invitation service over the test's Temporal environment and database."""
+    return InvitationService(
+        services.env.client,
+        settings,
+        services.repository,
+        InvitationRepository(engine),
+        SecretHasher(settings),
+        services.keyed,
+    )

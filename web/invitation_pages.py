@@ -208,7 +208,7 @@ async def confirm(
             return page.redirect("/invitation/identifiants")
         raise
     opened = await open_first_session(
-        subscribers, activated, user_agent(page.request), recognise_device=True
+        subscribers, activated, user_agent(page.request), client_address(page.request)
     )
     # Signed in from now on, with a fresh CSRF token; the invitation is over for this browser,
     # which proved the address and is recognised as after an activation.

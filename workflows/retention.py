@@ -17,6 +17,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.retention import RetentionTable
     from workflows.retention_messages import RetentionParams, RetentionReport
 
+# The sign-in challenges joined the purge after runs had been recorded without them.
+PURGE_SIGN_IN_CHALLENGES = "purge-sign-in-challenges"
+
 _DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
 )
@@ -29,6 +32,10 @@ class RetentionWorkflow:
         now = workflow.now()
         deleted: dict[RetentionTable, int] = {}
         for table in RetentionTable:
+            if table is RetentionTable.SIGN_IN_CHALLENGES and not workflow.patched(
+                PURGE_SIGN_IN_CHALLENGES
+            ):
+                continue
             counted = await workflow.execute_activity_method(
                 RetentionActivities.purge_table,
                 PurgeTable(

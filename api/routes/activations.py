@@ -8,7 +8,7 @@ from api.openapi import problems
 from api.schemas.activations import ActivationIn, ActivationOut, ResendIn
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import EnrollmentsDep, SubscribersDep, client_address, user_agent
-from services.activation import activate_and_open_session
+from services.activation import Activation, activate_and_open_session
 
 router = APIRouter(prefix="/api/v1/activations", tags=["activation"])
 
@@ -25,6 +25,11 @@ async def activate_enrollment(
         client_address=client_address(request),
         user_agent=user_agent(request),
     )
+    return activation_answer(activation)
+
+
+def activation_answer(activation: Activation) -> ActivationOut:
+    """The 201 of an activation, and of an accepted invitation (which ends as one)."""
     return ActivationOut(
         subscriber_number=activation.subscriber_number,
         subscriber_number_formatted=format_subscriber_number(activation.subscriber_number),

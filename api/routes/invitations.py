@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from api.openapi import problems
+from api.routes.activations import activation_answer
 from api.schemas.activations import ActivationOut
 from api.schemas.invitations import AcceptanceIn, InvitationCreatedOut, InvitationIn, InvitationOut
 from api.service_auth import EnrollmentsClient
 from domain.problems import ProblemCode
-from domain.subscriber_number import format_subscriber_number
 from http_common.deps import InvitationsDep, SubscribersDep, client_address, user_agent
 from http_common.problem_json import problem
 from services.activation import accept_invitation_and_open_session
@@ -108,12 +108,4 @@ async def accept_invitation(
         client_address=client_address(request),
         user_agent=user_agent(request),
     )
-    return ActivationOut(
-        subscriber_number=activation.subscriber_number,
-        subscriber_number_formatted=format_subscriber_number(activation.subscriber_number),
-        email=activation.email,
-        recap_pdf_url="/api/v1/me/recap.pdf",
-        access_token=activation.session.access_token,
-        expires_at=activation.session.expires_at,
-        device_token=activation.session.device_token,
-    )
+    return activation_answer(activation)

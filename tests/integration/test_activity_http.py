@@ -17,9 +17,10 @@ from services.security_events import EventRecorder
 from settings import Settings
 from tests.accounts import API, NEW_PASSWORD, PASSWORD, bearer, make_subscriber
 from tests.integration.account_forms import change_body, password_change, reset_body
+from tests.invitations import acceptance_body, invitation_body, invitation_code, service_client
 from tests.letters import code_in, letter, letter_folder
-from tests.live import LiveApp, LiveFactory
-from tests.support import code_from, unique_email
+from tests.live import LiveApp, LiveFactory, pre_register_and_confirm
+from tests.support import code_from, details, unique_email
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 EDGE = (
@@ -102,6 +103,47 @@ async def test_sign_ins_changes_and_sessions_newest_first(
     assert all(set(item) == {"type", "at", "browser", "network"} for item in items)
     # Neither the raw header nor the full address is kept.
     assert "Gecko" not in str(items) and "127.0.0.1" not in str(items)
+
+
+async def test_an_activation_and_an_accepted_invitation_are_sign_ins(
+    app: LiveApp, engine: Engine, settings: Settings, mail_sink: MailSink
+) -> None:
+    """Both open the new subscriber's first session: the activity starts with that sign-in,
+    from the browser that proved the address."""
+    http = app.http
+    activated_email = unique_email("activite-activation")
+    _, code = await pre_register_and_confirm(http, mail_sink, activated_email, PASSWORD, details())
+    activated = await http.post(
+        f"{API}/activations",
+        json={"email": activated_email, "code": code},
+        headers={"User-Agent": FIREFOX},
+    )
+    assert activated.status_code == 201, activated.text
+
+    invited_email = unique_email("activite-invitation")
+    service = service_client(engine, settings)
+    invited = await http.post(
+        f"{API}/invitations",
+        json=invitation_body(invited_email, "crm-activite"),
+        headers=service.auth,
+    )
+    assert invited.status_code == 201, invited.text
+    invitation = await invitation_code(mail_sink, invited_email)
+    accepted = await http.post(
+        f"{API}/invitations/accept",
+        json={"email": invited_email, "code": invitation, **acceptance_body()},
+        headers={"User-Agent": EDGE},
+    )
+    assert accepted.status_code == 201, accepted.text
+
+    first = await activity(http, activated.json()["access_token"])
+    assert [(i["type"], i["browser"], i["network"]) for i in first] == [
+        ("sign_in", "Firefox sur Linux", LOOPBACK)
+    ]
+    second = await activity(http, accepted.json()["access_token"])
+    assert [(i["type"], i["browser"], i["network"]) for i in second] == [
+        ("sign_in", "Microsoft Edge sur Windows", LOOPBACK)
+    ]
 
 
 async def test_the_failure_that_locks_is_told(

@@ -4,7 +4,6 @@ attributes need it), a real worker, the real SMTP server and the database."""
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
 import os
@@ -21,13 +20,13 @@ from sqlalchemy import Engine
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
-from admin.cli import run
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from security.keyed_hash import KeyedHasher
 from services.enrollments import EnrollmentService
 from settings import Settings
 from storage.subscribers import SessionRepository, SubscriberRepository
+from tests.admin_cli import admin_output
 from tests.live import new_enrollment_service
 from tests.support import code_from, details, identifiers, unique_email
 from worker import build_worker
@@ -44,16 +43,7 @@ class Ops:
     sink: MailSink
 
     async def admin(self, *argv: str, stdin: str = "") -> tuple[int, str]:
-        out = io.StringIO()
-        code = await run(
-            argv,
-            self.settings,
-            client=self.env.client,
-            engine=self.engine,
-            out=out,
-            stdin=io.StringIO(stdin),
-        )
-        return code, out.getvalue()
+        return await admin_output(argv, self.settings, self.env.client, self.engine, stdin)
 
     def workflow_id(self, email: str) -> str:
         return KeyedHasher(self.settings.identifier_hash_key).workflow_id(email)

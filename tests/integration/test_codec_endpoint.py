@@ -26,7 +26,7 @@ from temporalio.testing import WorkflowEnvironment
 from security.codec_pass import CodecPass
 from settings import Settings
 from tests.live import LiveApp, LiveFactory, live_app
-from tests.support import binary, fresh_hash_key, unique_email
+from tests.support import binary, fresh_hash_key, identifiers, unique_email
 from tests.web import assert_plain, field
 
 UI = "http://127.0.0.1:8233"
@@ -134,13 +134,7 @@ async def test_cli_reads_a_history_through_the_endpoint(
     email = unique_email("cli")
     created = await app.http.post(
         "/api/v1/enrollments",
-        json={
-            "terms_accepted": True,
-            "email": email,
-            "email_confirmation": email,
-            "password": "Abcd1234",
-            "password_confirmation": "Abcd1234",
-        },
+        json=identifiers(email),
     )
     assert created.status_code == 201, created.text
     workflow_id = "enrollment-" + created.json()["enrollment_id"].split(".")[0]

@@ -22,7 +22,7 @@ from tests.invitations import (
     invitation_code,
 )
 from tests.live import LiveApp, LiveFactory, pre_register
-from tests.support import details, fresh_hash_key, unique_email
+from tests.support import details, fresh_hash_key, identifiers, unique_email
 from tests.workflow_env import wrong_code
 
 API = "/api/v1/invitations"
@@ -193,13 +193,7 @@ async def test_conflicts_with_enrollments_and_subscribers(
     await _invite(app, key, email, "crm-3")
     public = await app.http.post(
         "/api/v1/enrollments",
-        json={
-            "terms_accepted": True,
-            "email": email,
-            "email_confirmation": email,
-            "password": "Abcd1234",
-            "password_confirmation": "Abcd1234",
-        },
+        json=identifiers(email),
     )
     problem(public, 409, "activation_pending")
     code = await invitation_code(mail_sink, email)

@@ -30,6 +30,7 @@ from storage.tables import (
     IdempotentRequest,
     SecurityEvent,
     SessionToken,
+    SignInChallenge,
 )
 from tests.accounts import make_subscriber
 from tests.support import unique_email
@@ -52,6 +53,23 @@ def fresh(empty_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def delivery(
+    process_id: str, created_at: datetime, sent_at: datetime | None = None
+) -> CodeDelivery:
+    """A code's delivery: sent by e-mail when `sent_at` is given, else a letter still sending."""
+    return CodeDelivery(
+        process_id=process_id,
+        run_id="r",
+        generation=1,
+        purpose="p",
+        channel="email" if sent_at else "letter",
+        state="sent" if sent_at else "sending",
+        message_id="m",
+        created_at=created_at,
+        sent_at=sent_at,
+    )
+
+
 def fill(
     engine: Engine, settings: Settings, now: datetime = NOW, margin: timedelta = MINUTE
 ) -> int:
@@ -61,30 +79,14 @@ def fill(
     owner = subscriber.id
     assert owner is not None
     just_out, just_in = -margin, margin  # past the limit by the margin; short of it by as much
+    # One sign-in challenge per subscriber: the second waits on another subscriber.
+    other = make_subscriber(engine, settings, unique_email("retention")).id
+    assert other is not None
     rows: list[object] = []
-    for name, shift in (("out", just_out), ("in", just_in)):
+    for name, shift, waiting in (("out", just_out, owner), ("in", just_in, other)):
         rows += [
-            CodeDelivery(
-                process_id=f"sent-{name}",
-                run_id="r",
-                generation=1,
-                purpose="p",
-                channel="email",
-                state="sent",
-                message_id="m",
-                created_at=now - DAYS_30 + shift - DAY,
-                sent_at=now - DAYS_30 + shift,
-            ),
-            CodeDelivery(
-                process_id=f"sending-{name}",
-                run_id="r",
-                generation=1,
-                purpose="p",
-                channel="letter",
-                state="sending",
-                message_id="m",
-                created_at=now - DAYS_30 - LONGEST_CODE + shift,
-            ),
+            delivery(f"sent-{name}", now - DAYS_30 + shift - DAY, sent_at=now - DAYS_30 + shift),
+            delivery(f"sending-{name}", now - DAYS_30 - LONGEST_CODE + shift),
             IdempotentRequest(
                 key_digest=f"key-{name}",
                 fingerprint="f",
@@ -110,20 +112,16 @@ def fill(
                 last_seen=now - DAYS_30 - DEVICE_LIFE + shift,
             ),
             SecurityEvent(subscriber_id=owner, type=EventType.SIGN_IN, at=now - MONTHS_12 + shift),
+            SignInChallenge(
+                subscriber_id=waiting,
+                challenge_digest=f"challenge-{name}",
+                method="email",
+                created_at=now - DAYS_30 + shift - 10 * MINUTE,
+                expires_at=now - DAYS_30 + shift,
+            ),
         ]
     # A sending delivery only 31 days old: its code may still be valid, it stays.
-    rows.append(
-        CodeDelivery(
-            process_id="sending-young",
-            run_id="r",
-            generation=1,
-            purpose="p",
-            channel="letter",
-            state="sending",
-            message_id="m",
-            created_at=now - DAYS_30 - DAY,
-        )
-    )
+    rows.append(delivery("sending-young", now - DAYS_30 - DAY))
     with session_scope(engine) as session:
         session.add_all(rows)
     return owner
@@ -153,6 +151,7 @@ def test_each_limit_deletes_just_past_it_and_keeps_just_short_of_it(
         RetentionTable.SESSION_TOKENS: DAYS_30,
         RetentionTable.DEVICES: DAYS_30,
         RetentionTable.SECURITY_EVENTS: MONTHS_12,
+        RetentionTable.SIGN_IN_CHALLENGES: DAYS_30,
     }
     expected = {
         RetentionTable.CODE_DELIVERIES: 2,
@@ -160,6 +159,7 @@ def test_each_limit_deletes_just_past_it_and_keeps_just_short_of_it(
         RetentionTable.SESSION_TOKENS: 1,
         RetentionTable.DEVICES: 2,
         RetentionTable.SECURITY_EVENTS: 1,
+        RetentionTable.SIGN_IN_CHALLENGES: 1,
     }
     counted = {t: repository.count(t, NOW, keep, DEVICE_LIFE) for t, keep in limits.items()}
     assert counted == expected
@@ -170,6 +170,7 @@ def test_each_limit_deletes_just_past_it_and_keeps_just_short_of_it(
     assert left(fresh, IdempotentRequest.key_digest) == ["key-in"]
     assert left(fresh, SessionToken.token_digest) == ["session-in"]
     assert left(fresh, Device.token_digest) == ["forgotten-in", "unseen-in"]
+    assert left(fresh, SignInChallenge.challenge_digest) == ["challenge-in"]
     with Session(fresh) as session:
         ages = session.execute(select(col(SecurityEvent.at))).scalars().all()
     assert [NOW - at for at in ages] == [MONTHS_12 - MINUTE]
@@ -208,6 +209,7 @@ async def test_admin_dry_run_counts_what_the_purge_would_delete(
         "session_tokens": 1,
         "devices": 2,
         "security_events": 1,
+        "sign_in_challenges": 1,
     }
     with Session(fresh) as session:  # nothing was deleted
         assert session.execute(select(func.count()).select_from(Device)).scalar_one() == 4

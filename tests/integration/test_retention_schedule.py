@@ -92,6 +92,7 @@ async def test_created_once_then_found_and_it_starts_the_purge(
         "session_tokens",
         "devices",
         "security_events",
+        "sign_in_challenges",
     }
     assert set(report.deleted.values()) == {0}  # a new database: nothing is old yet
     await assert_nothing_in_clear(

@@ -4,7 +4,6 @@ A real enrollment, a real adhésion whose letter is on its way, a real lock from
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -18,7 +17,6 @@ import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from admin.cli import run
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, IdentifiersForm
 from security.keyed_hash import KeyedHasher
@@ -30,6 +28,7 @@ from storage.attempts import AttemptRepository
 from storage.devices import DeviceRepository
 from storage.second_factor import TotpRepository
 from storage.subscribers import SessionRepository, SubscriberRepository
+from tests.admin_cli import admin_output
 from tests.letters import adhesion_service
 from tests.live import new_enrollment_service
 from tests.support import code_from, details, identifiers, unique_email
@@ -45,16 +44,8 @@ class Desk:
     engine: Engine
 
     async def admin(self, *argv: str, stdin: str = "") -> tuple[int, list[Any]]:
-        out = io.StringIO()
-        code = await run(
-            argv,
-            self.settings,
-            client=self.env.client,
-            engine=self.engine,
-            out=out,
-            stdin=io.StringIO(stdin),
-        )
-        return code, [json.loads(line) for line in out.getvalue().splitlines()]
+        code, out = await admin_output(argv, self.settings, self.env.client, self.engine, stdin)
+        return code, [json.loads(line) for line in out.splitlines()]
 
 
 @dataclass
@@ -118,7 +109,7 @@ async def test_show_tells_the_desk_what_it_needs_and_nothing_secret(
 
     assert code == 0
     assert shown["subscriber_number"] == space.subscriber_number
-    assert shown["status"] == "active"
+    assert shown["status"] == "active"  # locked, yet open: the lock is `lockout`, apart
     assert shown["lockout"]["locked"] is True and shown["lockout"]["failures"] == 5
     assert datetime.fromisoformat(shown["lockout"]["locked_until"]) > datetime.now(UTC)
     assert shown["second_factor"]["totp"] == "on"

@@ -13,26 +13,23 @@ from devstack.mail_sink import MailSink
 from domain.models import ContactForm, InvitationForm
 from orchestration.search_attributes import ALL as CUSTOM_ATTRIBUTES
 from orchestration.search_attributes import SERVICE_CLIENT
-from security.passwords import SecretHasher
 from services.invitations import InvitationService
 from settings import Settings
-from storage.invitations import InvitationRepository
 from tests.accounts import AccountServices
-from tests.invitations import acceptance_form, invitation_body, invitation_code, service_client
+from tests.invitations import (
+    acceptance_form,
+    invitation_body,
+    invitation_code,
+    invitation_service,
+    service_client,
+)
 from tests.workflow_env import wrong_code
 from tests.workflows.test_history_privacy import Person, assert_nothing_in_clear_nor_shown
 
 
 @pytest.fixture
 def invitations(services: AccountServices, settings: Settings, engine: Engine) -> InvitationService:
-    return InvitationService(
-        services.env.client,
-        settings,
-        services.repository,
-        InvitationRepository(engine),
-        SecretHasher(settings),
-        services.keyed,
-    )
+    return invitation_service(services, settings, engine)
 
 
 def _invitation(person: Person, reference: str) -> InvitationForm:

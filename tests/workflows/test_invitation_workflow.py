@@ -41,6 +41,7 @@ from tests.invitations import (
     invitation_code,
     invitation_form,
     invitation_mail,
+    invitation_service,
     invited,
     service_client,
 )
@@ -52,14 +53,7 @@ from workflows.enrollment import EnrollmentWorkflow
 
 @pytest.fixture
 def invitations(services: AccountServices, settings: Settings, engine: Engine) -> InvitationService:
-    return InvitationService(
-        services.env.client,
-        settings,
-        services.repository,
-        InvitationRepository(engine),
-        SecretHasher(settings),
-        services.keyed,
-    )
+    return invitation_service(services, settings, engine)
 
 
 @pytest.fixture
