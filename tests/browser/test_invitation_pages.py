@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 from devstack.mail_sink import MailSink
 from settings import Settings
 from storage.subscribers import SubscriberRepository
+from tests.a11y import assert_accessible
+from tests.browser.conftest import PHONE
 from tests.invitations import invitation_body, invitation_code, service_client
 from tests.live import LiveApp
 from tests.support import unique_email
@@ -45,6 +47,7 @@ async def test_an_invited_person_creates_the_space_in_five_screens(
     await page.get_by_role("button", name="Valider").click()
     await expect(page.get_by_role("alert")).to_contain_text("code d'invitation incorrect")
     await expect(page.get_by_label("Saisissez votre identifiant")).to_have_value(email)
+    await assert_accessible(page, PHONE)
     await page.get_by_label("Entrez le code (à 12 caractères)").fill(code)
     await checked_shot(page, "invitation-1-code")
     await page.get_by_role("button", name="Valider").click()
@@ -54,6 +57,7 @@ async def test_an_invited_person_creates_the_space_in_five_screens(
     await expect(page.get_by_role("main")).to_contain_text("Logiciel Compta Plus")
     await page.get_by_role("button", name="Continuer").click()
     await expect(page.get_by_role("alert")).to_contain_text("accepter les conditions générales")
+    await assert_accessible(page, PHONE)
     await page.get_by_label(TERMS_LABEL).check()
     await checked_shot(page, "invitation-2-conditions")
     await page.get_by_role("button", name="Continuer").click()
@@ -66,6 +70,7 @@ async def test_an_invited_person_creates_the_space_in_five_screens(
     await page.get_by_role("button", name="Valider").click()
     await expect(page.get_by_role("alert")).to_contain_text("ne sont pas identiques")
     await expect(field(page, "Votre mot de passe")).to_have_value("")  # never shown back
+    await assert_accessible(page, PHONE)
     await field(page, "Votre mot de passe").fill(PASSWORD)
     await field(page, "Confirmer votre nouveau mot de passe").fill(PASSWORD)
     await page.get_by_label("Question").select_option("nickname")
@@ -89,6 +94,7 @@ async def test_an_invited_person_creates_the_space_in_five_screens(
     await page.get_by_role("button", name="Confirmer").click()
     await expect(page.get_by_role("alert")).to_contain_text("Le code postal n'est pas valide")
     await expect(field(page, "Ville")).to_have_value("Lyon")  # kept for the correction
+    await assert_accessible(page, PHONE)
     await field(page, "Code postal").fill("69001")
     await assert_plain(page)
     await shot(page, "invitation-4-recapitulatif")
@@ -99,6 +105,7 @@ async def test_an_invited_person_creates_the_space_in_five_screens(
     number = await page.locator(".subscriber-number strong").inner_text()
     assert re.fullmatch(r"\d{4} \d{4} \d{4}", number)
     await checked_shot(page, "invitation-5-espace-cree")
+    await assert_accessible(page, PHONE)
     # The browser that proved the address is recognised, as after an activation (SPEC §9).
     assert "espace_appareil" in {c["name"] for c in await page.context.cookies()}
     link = page.get_by_role("link", name="Visualiser votre formulaire d'inscription")
