@@ -42,7 +42,8 @@ async def test_the_activity_page_lists_what_happened(
         ["Date", "Événement", "Navigateur", "Réseau"]
     )
     rows = table.locator("tbody tr")
-    await expect(rows).to_have_count(2)
+    # Newest first: this sign-in, the refused one, the first session opened by the activation.
+    await expect(rows).to_have_count(3)
     await expect(rows.nth(0).locator("td")).to_have_text(
         [
             # Chromium names itself HeadlessChrome under test: Chrome, on Linux.
@@ -56,6 +57,7 @@ async def test_the_activity_page_lists_what_happened(
         "Connexion refusée (mot de passe incorrect)"
     )
     await expect(rows.nth(1).locator("td").nth(2)).to_have_text("Microsoft Edge sur Windows")
+    await expect(rows.nth(2).locator("td").nth(1)).to_have_text("Connexion à l'espace")
     await checked_shot(page, "70-activite-de-mon-espace")
 
     results = await Axe().run(page)
