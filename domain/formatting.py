@@ -74,3 +74,13 @@ def french_duration(duration: timedelta) -> str:
     if seconds % 60 == 0:
         return f"{seconds // 60}\u00a0min"
     return f"{seconds}\u00a0s"
+
+
+def validity_text(validity: timedelta) -> str:
+    """« 30 minutes », « 24 heures »: how long a code lasts, in words (e-mails
+    and the pages that announce one)."""
+    minutes = round(validity.total_seconds() / 60)
+    if minutes % 60:
+        return f"{minutes}\u00a0minutes"
+    hours = minutes // 60
+    return f"{hours}\u00a0heure" if hours == 1 else f"{hours}\u00a0heures"

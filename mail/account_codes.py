@@ -7,10 +7,9 @@ recalls the trust question's label (never its answer), which the next step asks 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from email.message import EmailMessage
 
-from domain.formatting import french_datetime
+from domain.formatting import french_datetime, validity_text
 from mail.code_mail import CodeMail
 
 RESET_SUBJECT = "Espace abonné des professionnels\u00a0: réinitialisation de votre mot de passe"
@@ -71,15 +70,6 @@ change.
 """
     + _FOOTER
 )
-
-
-def validity_text(validity: timedelta) -> str:
-    """« 30 minutes », « 24 heures »: how long a code lasts, in words."""
-    minutes = round(validity.total_seconds() / 60)
-    if minutes % 60:
-        return f"{minutes}\u00a0minutes"
-    hours = minutes // 60
-    return f"{hours}\u00a0heure" if hours == 1 else f"{hours}\u00a0heures"
 
 
 def password_reset_message(mail: CodeMail) -> EmailMessage:

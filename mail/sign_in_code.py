@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from domain.formatting import french_datetime
-from mail.account_codes import validity_text
+from domain.formatting import french_datetime, validity_text
 from mail.code_mail import CodeMail
 
 SIGN_IN_SUBJECT = "Espace abonné des professionnels\u00a0: votre code de vérification"

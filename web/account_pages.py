@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from domain.formatting import validity_text
 from domain.subscriber_number import format_subscriber_number
 from http_common.deps import (
     EnrollmentsDep,
@@ -16,7 +17,6 @@ from http_common.deps import (
     user_agent,
 )
 from http_common.responses import recap_pdf_response
-from mail.account_codes import validity_text
 from services.activation import activate_and_open_session
 from services.errors import Expired, InvalidCode, TooManyAttempts, Unauthorized
 from services.second_step import ChallengeIssued, Proof
