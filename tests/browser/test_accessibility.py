@@ -350,7 +350,6 @@ async def test_every_page_state_passes_axe_core(
         viewport=PHONE if phone else DESKTOP,
         is_mobile=phone,
         has_touch=phone,
-        bypass_csp=True,  # for axe-core's script only: the pages themselves run none
     )
     try:
         found = await audit(Walk(await context.new_page(), mail_sink, settings), phone)
