@@ -11,8 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from temporalio.client import Client, WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain.codes import is_code_shaped
@@ -37,7 +36,7 @@ from services.errors import (
     TooManyAttempts,
 )
 from services.throttle import Action, Throttle, count_in_thread
-from services.workflow_calls import WorkflowCalls, refused_by_code
+from services.workflow_calls import WorkflowCalls, refused_by_code, start_or_join
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
@@ -127,12 +126,8 @@ class EnrollmentService:
         password_hash = await self._hasher.hash(form.password)
         draft_key = new_draft_key()
         workflow_id = self._keyed.workflow_id(email)
-        start = WithStartWorkflowOperation(
-            EnrollmentWorkflow.run,
-            enrollment_params(self._settings),
-            id=workflow_id,
-            task_queue=self._settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        start = start_or_join(
+            EnrollmentWorkflow.run, enrollment_params(self._settings), workflow_id, self._settings
         )
         request = SetIdentifiers(
             draft_key_digest=draft_key_digest(draft_key),
@@ -197,9 +192,7 @@ class EnrollmentService:
         sends an e-mail to an address nobody has verified yet."""
         await self._count(Action.CONFIRM, "", client_address)
         workflow_id, ref = self._parse(enrollment_id)
-        if self._throttle is not None:
-            digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
-            await asyncio.to_thread(self._throttle.count_digest, Action.CODE_EMAIL, digest)
+        await count_code_email(self._throttle, workflow_id)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         confirmed = await self._call(handle.execute_update(EnrollmentWorkflow.confirm, ref))
         log.info("enrollment confirmed, code sent", extra={"workflow_id": workflow_id})
@@ -304,6 +297,14 @@ def enrollment_params(settings: Settings, *, invited: bool = False) -> Enrollmen
         max_resends=settings.max_resends,
         invited=invited,
     )
+
+
+async def count_code_email(throttle: Throttle | None, workflow_id: str) -> None:
+    """One more code e-mail to an enrollment's (or invitation's) recipient, known by the digest
+    its workflow ID holds: the per-recipient limit holds whoever asks (it guards the inbox)."""
+    if throttle is not None:
+        digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
+        await asyncio.to_thread(throttle.count_digest, Action.CODE_EMAIL, digest)
 
 
 def parse_draft(key: str, not_found: str) -> tuple[str, DraftRef]:

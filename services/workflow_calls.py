@@ -2,6 +2,7 @@
 
 Each service words the two cases that belong to its process (the workflow refused the update; no
 workflow runs under that ID any more) and they all share the third: Temporal did not answer.
+A process is started the one way too: joined when one already runs under its key.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.types import MethodAsyncSingleParam, ParamType, ReturnType, SelfType
 
 from domain.problems import ProblemCode
 from services.errors import Conflict, NotFound, Unavailable
+from settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,3 +67,21 @@ def refused_by_code(
         return Unavailable()
 
     return refused
+
+
+def start_or_join(
+    workflow: MethodAsyncSingleParam[SelfType, ParamType, ReturnType],
+    params: ParamType,
+    workflow_id: str,
+    settings: Settings,
+) -> WithStartWorkflowOperation[SelfType, ReturnType]:
+    """The start half of an update-with-start: the process under `workflow_id` is started on the
+    app's task queue unless one already runs there, which then receives the update (one process
+    per key, never two)."""
+    return WithStartWorkflowOperation(
+        workflow,
+        params,
+        id=workflow_id,
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
