@@ -175,23 +175,33 @@ def password_error(value: str) -> str | None:
     return None
 
 
+def _check_email_twice(errors: _Collector, field: str, value: str, confirmation: str) -> None:
+    """An identifier typed twice (`field` and `field`_confirmation): its rule, then the match."""
+    if code := email_error(value):
+        errors.add(field, code)
+    if not confirmation.strip():
+        errors.add(f"{field}_confirmation", "required")
+    elif normalise_email(confirmation) != normalise_email(value):
+        errors.add(f"{field}_confirmation", "email_mismatch")
+
+
+def _check_password_twice(errors: _Collector, field: str, value: str, confirmation: str) -> None:
+    """A new password typed twice (`field` and `field`_confirmation): its rule, then the match."""
+    if code := password_error(value):
+        errors.add(field, code)
+    if not confirmation:
+        errors.add(f"{field}_confirmation", "required")
+    elif confirmation != value:
+        errors.add(f"{field}_confirmation", "password_mismatch")
+
+
 def check_identifiers(form: IdentifiersForm) -> str:
     """Check step 1 (terms + identifiers); return the normalised identifier."""
     errors = _Collector()
     if not form.terms_accepted:
         errors.add("terms_accepted", "terms_not_accepted")
-    if code := email_error(form.email):
-        errors.add("email", code)
-    if not form.email_confirmation.strip():
-        errors.add("email_confirmation", "required")
-    elif normalise_email(form.email_confirmation) != normalise_email(form.email):
-        errors.add("email_confirmation", "email_mismatch")
-    if code := password_error(form.password):
-        errors.add("password", code)
-    if not form.password_confirmation:
-        errors.add("password_confirmation", "required")
-    elif form.password_confirmation != form.password:
-        errors.add("password_confirmation", "password_mismatch")
+    _check_email_twice(errors, "email", form.email, form.email_confirmation)
+    _check_password_twice(errors, "password", form.password, form.password_confirmation)
     errors.raise_if_any()
     return normalise_email(form.email)
 
@@ -204,12 +214,7 @@ def check_password(
     errors = _Collector()
     for name in required:
         errors.add(name, "required")
-    if code := password_error(value):
-        errors.add(field, code)
-    if not confirmation:
-        errors.add(f"{field}_confirmation", "required")
-    elif confirmation != value:
-        errors.add(f"{field}_confirmation", "password_mismatch")
+    _check_password_twice(errors, field, value, confirmation)
     errors.raise_if_any()
 
 
@@ -218,12 +223,7 @@ def check_new_email(value: str, confirmation: str, required: tuple[str, ...] = (
     errors = _Collector()
     for name in required:
         errors.add(name, "required")
-    if code := email_error(value):
-        errors.add("new_email", code)
-    if not confirmation.strip():
-        errors.add("new_email_confirmation", "required")
-    elif normalise_email(confirmation) != normalise_email(value):
-        errors.add("new_email_confirmation", "email_mismatch")
+    _check_email_twice(errors, "new_email", value, confirmation)
     errors.raise_if_any()
     return normalise_email(value)
 
@@ -508,12 +508,7 @@ def check_acceptance(
             errors.add(name, "required")
     if terms and not form.terms_accepted:
         errors.add("terms_accepted", "terms_not_accepted")
-    if code := password_error(form.password):
-        errors.add("password", code)
-    if not form.password_confirmation:
-        errors.add("password_confirmation", "required")
-    elif form.password_confirmation != form.password:
-        errors.add("password_confirmation", "password_mismatch")
+    _check_password_twice(errors, "password", form.password, form.password_confirmation)
     question = form.trust.question.strip()
     answer = _check_trust(errors, question, form.trust.answer)
     contact = _check_contact(errors, form.contact) if form.contact is not None else None
