@@ -62,6 +62,16 @@ async def code_mail(sink: MailSink, email: str, number: int = 1) -> EmailMessage
         count += 1
 
 
+async def challenged(
+    http: httpx.AsyncClient, mail_sink: MailSink, label: str, agent: str = "Test/1.0"
+) -> tuple[Enrolled, str, str]:
+    """A new subscriber's password from a client not recognised: who they are, the challenge's
+    ID, and the code e-mailed for it."""
+    me = await enroll(http, mail_sink, unique_email(label))
+    challenge_id = await challenge(http, me.email, agent)
+    return me, challenge_id, code_in(await code_mail(mail_sink, me.email))
+
+
 def code_in(message: EmailMessage) -> str:
     text = text_of(message)
     assert "http" not in text.lower()
@@ -81,9 +91,8 @@ async def test_a_client_not_recognised_gets_202_and_the_emailed_code_opens_a_ses
     second_step_app: LiveApp, mail_sink: MailSink
 ) -> None:
     http = second_step_app.http
-    me = await enroll(http, mail_sink, unique_email("step"))
-    challenge_id = await challenge(http, me.email, agent="Mozilla/5.0 Firefox/140.0")
-    code = code_in(await code_mail(mail_sink, me.email))
+    firefox = "Mozilla/5.0 Firefox/140.0"
+    me, challenge_id, code = await challenged(http, mail_sink, "step", agent=firefox)
 
     passed = await complete_challenge(http, challenge_id, code)
 
@@ -134,9 +143,7 @@ async def test_wrong_codes_are_422_and_count_toward_the_sign_in_lockout(
     second_step_app: LiveApp, mail_sink: MailSink
 ) -> None:
     http = second_step_app.http
-    me = await enroll(http, mail_sink, unique_email("wrong"))
-    challenge_id = await challenge(http, me.email)
-    code = code_in(await code_mail(mail_sink, me.email))
+    me, challenge_id, code = await challenged(http, mail_sink, "wrong")
 
     for _ in range(5):  # SPEC §9: 5 tries; the sign-in lockout also locks after 5 failures
         problem(await complete_challenge(http, challenge_id, wrong(code)), 422, "invalid_code")
@@ -160,9 +167,7 @@ async def test_the_code_expires_410(
         second_factor=SecondFactor.NEW_DEVICE, sign_in_code_window=timedelta(seconds=3)
     ) as app:
         http = app.http
-        me = await enroll(http, mail_sink, unique_email("late"))
-        challenge_id = await challenge(http, me.email)
-        code = code_in(await code_mail(mail_sink, me.email))
+        me, challenge_id, code = await challenged(http, mail_sink, "late")
         # The process ID is a keyed hash of the subscriber number.
         keyed = KeyedHasher(settings.identifier_hash_key)
         workflow_id = "sign-in-code-" + keyed.subscriber_digest(me.subscriber_number)
@@ -178,9 +183,7 @@ async def test_a_new_code_voids_the_previous_one(
     second_step_app: LiveApp, mail_sink: MailSink
 ) -> None:
     http = second_step_app.http
-    me = await enroll(http, mail_sink, unique_email("resend"))
-    challenge_id = await challenge(http, me.email)
-    first = code_in(await code_mail(mail_sink, me.email))
+    me, challenge_id, first = await challenged(http, mail_sink, "resend")
 
     resent = await http.post(
         f"{API}/sessions/challenge/resend", json={"challenge_id": challenge_id}

@@ -37,16 +37,18 @@ def clock() -> FakeClock:
 
 
 async def with_app(
-    http: httpx.AsyncClient, me: Enrolled, clock: FakeClock
-) -> tuple[str, list[str]]:
-    """Turn the app on; its key and the recovery codes."""
+    http: httpx.AsyncClient, mail_sink: MailSink, clock: FakeClock, label: str
+) -> tuple[Enrolled, str, list[str]]:
+    """A new subscriber who turned the app on: who they are, the app's key and the recovery
+    codes."""
+    me = await enroll(http, mail_sink, unique_email(label))
     started = await http.post(f"{API}/me/totp", headers=me.auth)
     assert started.status_code == 200, started.text
     secret = started.json()["secret"]
     code = pyotp.TOTP(secret).at(clock.now)
     confirmed = await http.post(f"{API}/me/totp/confirm", json={"code": code}, headers=me.auth)
     assert confirmed.status_code == 200, confirmed.text
-    return secret, confirmed.json()["recovery_codes"]
+    return me, secret, confirmed.json()["recovery_codes"]
 
 
 async def challenge(http: httpx.AsyncClient, email: str) -> str:
@@ -94,8 +96,7 @@ async def test_sign_in_asks_the_apps_code_which_is_good_once(
     second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
     http = second_step_app.http
-    me = await enroll(http, mail_sink, unique_email("totpsign"))
-    secret, _ = await with_app(http, me, clock)
+    me, secret, _ = await with_app(http, mail_sink, clock, "totpsign")
     await notice_to(mail_sink, me.email, "application d'authentification activée")
     mails_before = mail_sink.count_to(me.email)
     challenge_id = await challenge(http, me.email)
@@ -117,8 +118,7 @@ async def test_the_apps_challenge_expires_after_ten_minutes(
     second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
     http = second_step_app.http
-    me = await enroll(http, mail_sink, unique_email("totplate"))
-    secret, _ = await with_app(http, me, clock)
+    me, secret, _ = await with_app(http, mail_sink, clock, "totplate")
     challenge_id = await challenge(http, me.email)
 
     clock.advance(timedelta(minutes=10))
@@ -131,8 +131,7 @@ async def test_a_recovery_code_opens_once_and_is_told(
     second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
     http = second_step_app.http
-    me = await enroll(http, mail_sink, unique_email("recovery"))
-    _, codes = await with_app(http, me, clock)
+    me, _, codes = await with_app(http, mail_sink, clock, "recovery")
     first = await challenge(http, me.email)
 
     passed = await complete_challenge(http, first, recovery_code=codes[3].upper())
@@ -149,8 +148,7 @@ async def test_turning_the_app_off_needs_the_password_and_a_current_code(
     second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
     http = second_step_app.http
-    me = await enroll(http, mail_sink, unique_email("totpoff"))
-    secret, _ = await with_app(http, me, clock)
+    me, secret, _ = await with_app(http, mail_sink, clock, "totpoff")
     clock.advance(timedelta(seconds=30))
     code = pyotp.TOTP(secret).at(clock.now)
 
