@@ -21,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tests.loopback import served
+
 
 @dataclass(frozen=True)
 class Received:
@@ -67,8 +69,6 @@ class Tls:
 @asynccontextmanager
 async def receiving(receiver: Receiver, tls: Tls | None = None) -> AsyncIterator[Receiver]:
     app = Starlette(routes=[Route("/hook", receiver.hook, methods=["POST"])])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -76,20 +76,9 @@ async def receiving(receiver: Receiver, tls: Tls | None = None) -> AsyncIterator
         ssl_certfile=str(tls.certfile) if tls else None,
         ssl_keyfile=str(tls.keyfile) if tls else None,
     )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = sock.getsockname()[1]
-    receiver.url = f"https://{tls.name}:{port}/hook" if tls else f"http://127.0.0.1:{port}/hook"
-    try:
+    async with served(config) as port:
+        receiver.url = f"https://{tls.name}:{port}/hook" if tls else f"http://127.0.0.1:{port}/hook"
         yield receiver
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 def unused_url() -> str:
