@@ -36,7 +36,7 @@ from services.errors import (
     TooManyAttempts,
 )
 from services.throttle import Action, Throttle, count_in_thread
-from services.workflow_calls import WorkflowCalls, refused_by_code, start_or_join
+from services.workflow_calls import calls_by_code, start_or_join
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
@@ -83,9 +83,7 @@ class Activated:
 
 
 class EnrollmentService:
-    _call = WorkflowCalls(
-        refused=refused_by_code(NOT_FOUND, _CONFLICTS), gone=lambda: NotFound(NOT_FOUND)
-    )
+    _call = calls_by_code(NOT_FOUND, _CONFLICTS)
 
     def __init__(
         self,
@@ -182,7 +180,7 @@ class EnrollmentService:
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         view = await self._call(handle.query(EnrollmentWorkflow.view, ref))
         if not view.found or view.recap is None:
-            raise NotFound("Inscription introuvable.")
+            raise NotFound(NOT_FOUND)
         return view.recap
 
     # -- step 3 -------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from services.errors import (
     Unavailable,
 )
 from services.throttle import Action, Throttle, count_in_thread
-from services.workflow_calls import WorkflowCalls, refused_by_code, start_or_join
+from services.workflow_calls import calls_by_code, start_or_join
 from settings import Settings
 from storage.invitations import InvitationRepository, ReferenceTaken, new_invitation_id
 from storage.subscribers import SubscriberRepository
@@ -126,9 +126,7 @@ class InvitationMade:
 
 
 class InvitationService:
-    _call = WorkflowCalls(
-        refused=refused_by_code(NOT_FOUND, _CONFLICTS), gone=lambda: NotFound(NOT_FOUND)
-    )
+    _call = calls_by_code(NOT_FOUND, _CONFLICTS)
 
     def __init__(
         self,

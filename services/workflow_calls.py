@@ -50,11 +50,10 @@ class WorkflowCalls:
             raise Unavailable() from None
 
 
-def refused_by_code(
-    not_found: str, conflicts: Mapping[ProblemCode, str]
-) -> Callable[[BaseException | None], Exception]:
+def calls_by_code(not_found: str, conflicts: Mapping[ProblemCode, str]) -> WorkflowCalls:
     """For a workflow whose rejections are typed by a ProblemCode (the enrollment's, an
-    invitation's): not found, one of the process's conflicts in its own words, else unavailable."""
+    invitation's): not found (refused so, or no workflow any more), one of the process's
+    conflicts in its own words, else unavailable."""
 
     def refused(cause: BaseException | None) -> Exception:
         reason = cause.type if isinstance(cause, ApplicationError) else None
@@ -66,7 +65,7 @@ def refused_by_code(
         log.warning("update failed: %s", type(cause).__name__)
         return Unavailable()
 
-    return refused
+    return WorkflowCalls(refused=refused, gone=lambda: NotFound(not_found))
 
 
 def start_or_join(
