@@ -56,6 +56,8 @@ from workflows.enrollment_messages import (
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "Inscription introuvable."
+WRONG_CODE = "Identifiant ou code d'activation incorrect."
+CODE_VOID = "Ce code n'est plus valable après trop d'essais : demandez un nouveau code."
 # What each refusal of the procedure tells the user (409).
 _CONFLICTS = {
     ProblemCode.ALREADY_SUBSCRIBED: "Cet identifiant est déjà celui d'un espace abonné.",
@@ -210,7 +212,7 @@ class EnrollmentService:
         normalised = normalise_email(email)
         await self._count(Action.ACTIVATION, normalised, client_address)
         if not normalised or not is_code_shaped(code):
-            raise InvalidCode("Identifiant ou code d'activation incorrect.")
+            raise InvalidCode(WRONG_CODE)
         workflow_id = self._keyed.workflow_id(normalised)
         request = Activate(code_digest=self._keyed.activation_code_digest(workflow_id, code))
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
@@ -224,17 +226,10 @@ class EnrollmentService:
                     "Le délai d'activation est dépassé : votre pré-inscription a été supprimée. "
                     "Veuillez recommencer la procédure."
                 ) from None
-            raise InvalidCode("Identifiant ou code d'activation incorrect.") from None
-        if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
-            raise TooManyAttempts(
-                "Ce code n'est plus valable après trop d'essais : demandez un nouveau code.",
-                retry_after=60,
-            )
-        if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
-            raise InvalidCode("Identifiant ou code d'activation incorrect.")
-        assert result.subscriber_id is not None and result.subscriber_number is not None
+            raise InvalidCode(WRONG_CODE) from None
+        activated = activated_by(result, normalised, WRONG_CODE)
         log.info("enrollment activated", extra={"workflow_id": workflow_id})
-        return Activated(result.subscriber_id, result.subscriber_number, normalised)
+        return activated
 
     async def resend(self, email: str, *, client_address: str | None = None) -> None:
         """Send a new code if an enrollment awaits activation; silent either way."""
@@ -303,6 +298,17 @@ async def count_code_email(throttle: Throttle | None, workflow_id: str) -> None:
     if throttle is not None:
         digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
         await asyncio.to_thread(throttle.count_digest, Action.CODE_EMAIL, digest)
+
+
+def activated_by(result: ActivationResult, email: str, wrong_code: str) -> Activated:
+    """The enrollment workflow's answer to a code (an activation's, an invitation's): the space
+    it made, or the code refused, in the process's words (void after too many tries: 429)."""
+    if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
+        raise TooManyAttempts(CODE_VOID, retry_after=60)
+    if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
+        raise InvalidCode(wrong_code)
+    assert result.subscriber_id is not None and result.subscriber_number is not None
+    return Activated(result.subscriber_id, result.subscriber_number, email)
 
 
 def parse_draft(key: str, not_found: str) -> tuple[str, DraftRef]:

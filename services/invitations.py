@@ -38,7 +38,14 @@ from security.keyed_hash import (
     new_draft_key,
 )
 from security.passwords import SecretHasher
-from services.enrollments import Activated, count_code_email, enrollment_params, parse_draft
+from services.enrollments import (
+    CODE_VOID,
+    Activated,
+    activated_by,
+    count_code_email,
+    enrollment_params,
+    parse_draft,
+)
 from services.errors import (
     Conflict,
     Expired,
@@ -59,7 +66,6 @@ from workflows.enrollment_messages import (
     AcceptInvitation,
     ActivationResult,
     DraftRef,
-    EnrollmentActivationOutcome,
     FillInvitation,
     InvitationAnswers,
     InvitationView,
@@ -94,7 +100,6 @@ EXPIRED = (
     "Le délai de l'invitation est dépassé : elle a été supprimée. Demandez au service qui vous "
     "a invité de recommencer, ou inscrivez-vous vous-même."
 )
-VOID = "Ce code n'est plus valable après trop d'essais : demandez un nouveau code."
 NOT_FOUND = "Invitation introuvable."
 
 
@@ -331,7 +336,7 @@ class InvitationService:
         except NotFound:
             raise await self._not_found(workflow_id) from None
         if outcome is OpenOutcome.CODE_VOID:
-            raise TooManyAttempts(VOID, retry_after=60)
+            raise TooManyAttempts(CODE_VOID, retry_after=60)
         if outcome is OpenOutcome.INVALID_CODE:
             raise InvalidCode(WRONG_CODE)
         return make_enrollment_id(self._keyed.identifier_digest(normalised), key)
@@ -391,13 +396,9 @@ class InvitationService:
             )
         except NotFound:
             raise await self._not_found(workflow_id) from None
-        if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
-            raise TooManyAttempts(VOID, retry_after=60)
-        if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
-            raise InvalidCode(WRONG_CODE)
-        assert result.subscriber_id is not None and result.subscriber_number is not None
+        activated = activated_by(result, email, WRONG_CODE)
         log.info("invitation accepted", extra={"workflow_id": workflow_id})
-        return Activated(result.subscriber_id, result.subscriber_number, email)
+        return activated
 
     async def _not_found(self, workflow_id: str) -> ServiceError:
         """No invitation awaits this code: past its deadline (410), else a wrong identifier or
