@@ -35,14 +35,22 @@ class Received:
 Script = Callable[["Receiver", Received], Awaitable[int]]
 
 
-async def always_204(_: Receiver, __: Received) -> int:
-    return 204
+def always(status: int) -> Script:
+    """A receiver that answers every request with `status` (204: up; 500: down; 410: gone)."""
+
+    async def answer(_: Receiver, __: Received) -> int:
+        return status
+
+    return answer
+
+
+UP = always(204)
 
 
 @dataclass
 class Receiver:
     clock: Callable[[], Awaitable[datetime]]
-    script: Script = always_204
+    script: Script = UP
     received: list[Received] = field(default_factory=list)
     url: str = ""
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
