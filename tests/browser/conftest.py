@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, ViewportSize
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -15,6 +15,10 @@ from settings import Settings
 from tests.accounts import Enrolled, enroll
 from tests.live import LiveApp, live_app
 from tests.support import unique_email
+
+# An assertion waits for the page as long as an action does (5 s by default): on a loaded
+# machine the Temporal UI, a single-page app, can take longer than that to draw a workflow.
+expect.set_options(timeout=15_000)
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 375, "height": 740}
