@@ -24,8 +24,15 @@ from services.subscribers import SignedIn, SubscriberService
 from services.totp import TotpService
 from storage.tables import Subscriber
 
+# The dependencies below are coroutines although they only look an attribute up: FastAPI runs
+# a plain function dependency in its thread pool, a thread hop per dependency per request.
 
-def get_state(request: Request) -> AppState:
+
+async def get_state(request: Request) -> AppState:
+    return _state(request)
+
+
+def _state(request: Request) -> AppState:
     state: AppState = request.app.state.services
     return state
 
@@ -33,19 +40,19 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_enrollments(state: StateDep) -> EnrollmentService:
+async def get_enrollments(state: StateDep) -> EnrollmentService:
     return state.enrollments
 
 
-def get_subscribers(state: StateDep) -> SubscriberService:
+async def get_subscribers(state: StateDep) -> SubscriberService:
     return state.subscribers
 
 
-def get_adhesions(state: StateDep) -> AdhesionService:
+async def get_adhesions(state: StateDep) -> AdhesionService:
     return state.adhesions
 
 
-def get_account(state: StateDep) -> AccountService:
+async def get_account(state: StateDep) -> AccountService:
     return state.account
 
 
@@ -55,22 +62,22 @@ AdhesionsDep = Annotated[AdhesionService, Depends(get_adhesions)]
 AccountDep = Annotated[AccountService, Depends(get_account)]
 
 
-def get_password_resets(state: StateDep) -> PasswordResetService:
+async def get_password_resets(state: StateDep) -> PasswordResetService:
     return state.password_resets
 
 
-def get_email_changes(state: StateDep) -> EmailChangeService:
+async def get_email_changes(state: StateDep) -> EmailChangeService:
     return state.email_changes
 
 
-def get_invitations(state: StateDep) -> InvitationService:
+async def get_invitations(state: StateDep) -> InvitationService:
     return state.invitations
 
 
 InvitationsDep = Annotated[InvitationService, Depends(get_invitations)]
 
 
-def get_events(state: StateDep) -> EventRecorder:
+async def get_events(state: StateDep) -> EventRecorder:
     return state.events
 
 
@@ -79,15 +86,15 @@ PasswordResetsDep = Annotated[PasswordResetService, Depends(get_password_resets)
 EmailChangesDep = Annotated[EmailChangeService, Depends(get_email_changes)]
 
 
-def get_second_step(state: StateDep) -> SecondStepService:
+async def get_second_step(state: StateDep) -> SecondStepService:
     return state.second_step
 
 
-def get_totp(state: StateDep) -> TotpService:
+async def get_totp(state: StateDep) -> TotpService:
     return state.totp
 
 
-def get_devices(state: StateDep) -> DeviceService:
+async def get_devices(state: StateDep) -> DeviceService:
     return state.devices
 
 
@@ -136,7 +143,7 @@ def network_address(request: Request) -> str | None:
         (name.decode("latin-1").lower(), value.decode("latin-1"))
         for name, value in request.scope["headers"]
     ]
-    return get_state(request).addresses.resolve(peer, headers)
+    return _state(request).addresses.resolve(peer, headers)
 
 
 def client_address(request: Request) -> str | None:

@@ -190,9 +190,12 @@ class EnrollmentService:
     async def confirm(self, enrollment_id: str, *, client_address: str | None = None) -> Confirmed:
         """Limited per client address, and per recipient across enrollments: each confirmation
         sends an e-mail to an address nobody has verified yet."""
-        await self._count(Action.CONFIRM, "", client_address)
-        workflow_id, ref = self._parse(enrollment_id)
-        await count_code_email(self._throttle, workflow_id)
+        try:
+            workflow_id, ref = self._parse(enrollment_id)
+        except NotFound:
+            await self._count(Action.CONFIRM, "", client_address)  # counted all the same
+            raise
+        await asyncio.to_thread(self._count_confirmation, workflow_id, client_address)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         confirmed = await self._call(handle.execute_update(EnrollmentWorkflow.confirm, ref))
         log.info("enrollment confirmed, code sent", extra={"workflow_id": workflow_id})
@@ -275,6 +278,14 @@ class EnrollmentService:
 
     async def _count(self, action: Action, identifier: str, client_address: str | None) -> None:
         await count_in_thread(self._throttle, action, identifier, client_address)
+
+    def _count_confirmation(self, workflow_id: str, client_address: str | None) -> None:
+        """Per address, then per recipient (the enrollment ID carries the identifier's keyed
+        hash, never the address): both counts in one thread hop."""
+        if self._throttle is not None:
+            self._throttle.count(Action.CONFIRM, "", client_address)
+            digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
+            self._throttle.count_digest(Action.CODE_EMAIL, digest)
 
     def _parse(self, enrollment_id: str) -> tuple[str, DraftRef]:
         return parse_draft(enrollment_id, NOT_FOUND)

@@ -122,28 +122,36 @@ class SubscriberService:
         SECOND_FACTOR=off; the lockout is then left as it is until the second step is passed.
         One argon2id verification either way.
         """
-        identifier = normalise_email(email)
-        # One thread hop for the reads before the hash and one for the writes after it: each
-        # hop and each write transaction costs the API CPU on the busiest request it serves.
-        subscriber, had_failures = await asyncio.to_thread(
-            self._before_verify, identifier, client_address
+        # The whole sign-in in one thread hop: the reads, the argon2id verification (it
+        # releases the GIL, so sign-ins still verify on every core) and the writes. Each hop and
+        # each write transaction costs the API CPU on the busiest request it serves.
+        return await asyncio.to_thread(
+            self._sign_in,
+            normalise_email(email),
+            password,
+            client_address,
+            user_agent,
+            device_token,
         )
+
+    def _sign_in(
+        self,
+        identifier: str,
+        password: str,
+        client_address: str | None,
+        user_agent: str,
+        device_token: str | None,
+    ) -> IssuedSession | SecondStepDue:
+        subscriber, had_failures = self._before_verify(identifier, client_address)
         hashed = subscriber.password_hash if subscriber else None
-        if not await self._hasher.verify(hashed, password) or subscriber is None:
-            client = ClientDescription.of(user_agent, client_address)
-            await asyncio.to_thread(self._refused, identifier, subscriber, client)
+        if not self._hasher.verify_sync(hashed, password) or subscriber is None:
+            self._refused(identifier, subscriber, ClientDescription.of(user_agent, client_address))
             raise Unauthorized(
                 "Identifiant ou mot de passe incorrect.", code=ProblemCode.INVALID_CREDENTIALS
             )
         assert subscriber.id is not None
-        session = await asyncio.to_thread(
-            self._after_verify,
-            identifier,
-            subscriber.id,
-            had_failures,
-            user_agent,
-            client_address,
-            device_token,
+        session = self._after_verify(
+            identifier, subscriber.id, had_failures, user_agent, client_address, device_token
         )
         return session or SecondStepDue(subscriber)
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import Engine, Table
+from sqlalchemy import Engine, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from domain.client_description import NO_CLIENT, ClientDescription
@@ -70,26 +72,30 @@ def support_event(
     )
 
 
+# What an event's row is given (its ID comes from the database).
+_COLUMNS = ("subscriber_id", "type", "at", "browser", "network", "operator", "action", "dedup_key")
+
+
 def append_in(session: Session, event: NewEvent) -> bool:
     """Append one event inside the caller's transaction: it is written if and only if the change
     it tells of is. False when its `dedup_key` is already recorded (a retried activity)."""
-    table: Table = SecurityEvent.__table__  # type: ignore[attr-defined]
     postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _insert_statement(postgres, deduplicated=event.dedup_key is not None)
+    values = {name: getattr(event, name) for name in _COLUMNS}
+    return session.execute(statement, values).first() is not None
+
+
+@cache
+def _insert_statement(postgres: bool, *, deduplicated: bool) -> Executable:
+    """The insert, its values as parameters: built once (every sign-in records an event, and
+    building the statement cost more CPU than running it)."""
+    table: Table = SecurityEvent.__table__  # type: ignore[attr-defined]
     insert = postgresql.insert if postgres else sqlite.insert
-    statement = insert(table).values(
-        subscriber_id=event.subscriber_id,
-        type=event.type,
-        at=event.at,
-        browser=event.browser,
-        network=event.network,
-        operator=event.operator,
-        action=event.action,
-        dedup_key=event.dedup_key,
-    )
-    if event.dedup_key is not None:
+    statement = insert(table).values({name: bindparam(name) for name in _COLUMNS})
+    if deduplicated:
         statement = statement.on_conflict_do_nothing(index_elements=[table.c.dedup_key])
     # RETURNING, not rowcount: drivers disagree on the count of a skipped conflict.
-    return session.execute(statement.returning(table.c.id)).first() is not None
+    return statement.returning(table.c.id)
 
 
 class SecurityEventRepository:

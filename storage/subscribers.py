@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
@@ -13,7 +13,14 @@ from domain.models import NewSubscriber
 from domain.subscriber_number import BODY_DIGITS, make_subscriber_number
 from storage.engine import session_scope
 from storage.security_events import NewEvent, append_in
-from storage.tables import RecapDocument, RetiredSubscriberNumber, SessionToken, Subscriber
+from storage.tables import (
+    RecapDocument,
+    RetiredSubscriberNumber,
+    SessionToken,
+    Subscriber,
+    new_session_id,
+    utcnow,
+)
 
 # A session's last use is written at most this often: every request reads it, few need to write.
 LAST_USE_PRECISION = timedelta(minutes=1)
@@ -216,16 +223,21 @@ class SessionRepository:
         event: NewEvent | None = None,
     ) -> str:
         """Open a session (recording `event` with it, in one transaction); returns its ID."""
+        now = utcnow()
+        row = {
+            "token_digest": token_digest,
+            "session_id": new_session_id(),
+            "subscriber_id": subscriber_id,
+            "created_at": now,
+            "last_used_at": now,
+            "user_agent": user_agent[:USER_AGENT_MAX],
+            "expires_at": expires_at,
+        }
+        # A plain insert, not the ORM's unit of work: a session opens at every sign-in.
         with session_scope(self.engine) as session:
-            token = SessionToken(
-                token_digest=token_digest,
-                subscriber_id=subscriber_id,
-                expires_at=expires_at,
-                user_agent=user_agent[:USER_AGENT_MAX],
-            )
-            session.add(token)
+            session.execute(_INSERT_SESSION, row)
             _record(session, event)
-            return token.session_id
+        return str(row["session_id"])
 
     def subscriber_for(self, token_digest: str, now: datetime) -> int | None:
         token = self.session_for(token_digest, now)
@@ -283,6 +295,9 @@ class SessionRepository:
             if ended:
                 _record(session, event)
             return ended
+
+
+_INSERT_SESSION = insert(SessionToken.__table__)  # type: ignore[attr-defined]
 
 
 def _end_sessions(session: Session, subscriber_id: int, keep_session: str | None) -> int:

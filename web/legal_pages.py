@@ -49,7 +49,7 @@ def durations(settings: Settings) -> dict[str, str]:
     }
 
 
-def information_page(request: Request) -> Page:
+async def information_page(request: Request) -> Page:
     """The browser's page without the services: these pages need none, so they stay readable
     while the database or Temporal is down."""
     cookies: SessionCookies = request.app.state.session_cookies

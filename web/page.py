@@ -96,7 +96,7 @@ class Page:
         return response
 
 
-def get_page(request: Request, state: StateDep) -> Page:
+async def get_page(request: Request, state: StateDep) -> Page:
     cookies: SessionCookies = request.app.state.session_cookies
     return Page(request, cookies.load(request), cookies, state.settings)
 

@@ -23,7 +23,7 @@ EndpointId = Annotated[str, Path(pattern=_ID)]
 DeliveryId = Annotated[str, Path(pattern=_ID)]
 
 
-def get_webhooks(state: StateDep) -> WebhookEndpoints:
+async def get_webhooks(state: StateDep) -> WebhookEndpoints:
     return state.webhooks
 
 
