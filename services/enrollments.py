@@ -19,6 +19,7 @@ from domain.codes import is_code_shaped
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from domain.problems import ProblemCode
 from domain.rules import check_details, check_identifiers, normalise_email
+from orchestration.search_attributes import at_start
 from security.keyed_hash import (
     WORKFLOW_ID_PREFIX,
     KeyedHasher,
@@ -133,6 +134,7 @@ class EnrollmentService:
             id=workflow_id,
             task_queue=self._settings.temporal_task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=at_start(EnrollmentStatus.IDENTIFIERS_SET.value),
         )
         request = SetIdentifiers(
             draft_key_digest=draft_key_digest(draft_key),

@@ -32,6 +32,7 @@ from domain.models import (
 from domain.problems import ProblemCode
 from domain.rules import MESSAGES, check_acceptance, check_contact, check_invitation
 from domain.rules import normalise_email as normalise
+from orchestration.search_attributes import at_start
 from security.keyed_hash import (
     WORKFLOW_ID_PREFIX,
     KeyedHasher,
@@ -195,6 +196,7 @@ class InvitationService:
             id=workflow_id,
             task_queue=self._settings.temporal_task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=at_start(EnrollmentStatus.INVITED.value, caller.client_id),
         )
         request = Invite(
             invitation_id=row.id,
