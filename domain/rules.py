@@ -175,23 +175,33 @@ def password_error(value: str) -> str | None:
     return None
 
 
+def _check_email_twice(errors: _Collector, field: str, value: str, confirmation: str) -> None:
+    """An identifier typed twice (`field` and `field`_confirmation): its rule, then the match."""
+    if code := email_error(value):
+        errors.add(field, code)
+    if not confirmation.strip():
+        errors.add(f"{field}_confirmation", "required")
+    elif normalise_email(confirmation) != normalise_email(value):
+        errors.add(f"{field}_confirmation", "email_mismatch")
+
+
+def _check_password_twice(errors: _Collector, field: str, value: str, confirmation: str) -> None:
+    """A new password typed twice (`field` and `field`_confirmation): its rule, then the match."""
+    if code := password_error(value):
+        errors.add(field, code)
+    if not confirmation:
+        errors.add(f"{field}_confirmation", "required")
+    elif confirmation != value:
+        errors.add(f"{field}_confirmation", "password_mismatch")
+
+
 def check_identifiers(form: IdentifiersForm) -> str:
     """Check step 1 (terms + identifiers); return the normalised identifier."""
     errors = _Collector()
     if not form.terms_accepted:
         errors.add("terms_accepted", "terms_not_accepted")
-    if code := email_error(form.email):
-        errors.add("email", code)
-    if not form.email_confirmation.strip():
-        errors.add("email_confirmation", "required")
-    elif normalise_email(form.email_confirmation) != normalise_email(form.email):
-        errors.add("email_confirmation", "email_mismatch")
-    if code := password_error(form.password):
-        errors.add("password", code)
-    if not form.password_confirmation:
-        errors.add("password_confirmation", "required")
-    elif form.password_confirmation != form.password:
-        errors.add("password_confirmation", "password_mismatch")
+    _check_email_twice(errors, "email", form.email, form.email_confirmation)
+    _check_password_twice(errors, "password", form.password, form.password_confirmation)
     errors.raise_if_any()
     return normalise_email(form.email)
 
@@ -204,12 +214,7 @@ def check_password(
     errors = _Collector()
     for name in required:
         errors.add(name, "required")
-    if code := password_error(value):
-        errors.add(field, code)
-    if not confirmation:
-        errors.add(f"{field}_confirmation", "required")
-    elif confirmation != value:
-        errors.add(f"{field}_confirmation", "password_mismatch")
+    _check_password_twice(errors, field, value, confirmation)
     errors.raise_if_any()
 
 
@@ -218,12 +223,7 @@ def check_new_email(value: str, confirmation: str, required: tuple[str, ...] = (
     errors = _Collector()
     for name in required:
         errors.add(name, "required")
-    if code := email_error(value):
-        errors.add("new_email", code)
-    if not confirmation.strip():
-        errors.add("new_email_confirmation", "required")
-    elif normalise_email(confirmation) != normalise_email(value):
-        errors.add("new_email_confirmation", "email_mismatch")
+    _check_email_twice(errors, "new_email", value, confirmation)
     errors.raise_if_any()
     return normalise_email(value)
 
@@ -399,9 +399,29 @@ class CheckedDetails:
     trust_answer: str  # normalised, to be hashed; never stored or sent as is; "" keeps the old one
 
 
-def _check_identity(
-    errors: _Collector, form: DetailsForm | InvitationForm
-) -> tuple[str, str, str, Company, Contact]:
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    """What a person and a service both give, as checked; made Details once no error is left
+    (the civility is then one of Civility's)."""
+
+    civility: str
+    last_name: str
+    first_name: str
+    company: Company
+    contact: Contact
+
+    def details(self, trust_question: str) -> Details:
+        return Details(
+            civility=Civility(self.civility),
+            last_name=self.last_name,
+            first_name=self.first_name,
+            company=self.company,
+            contact=self.contact,
+            trust_question=trust_question,
+        )
+
+
+def _check_identity(errors: _Collector, form: DetailsForm | InvitationForm) -> _Identity:
     """Civility, names, company and contact: what a person and a service both give."""
     civility = form.civility.strip().lower()
     if not civility:
@@ -414,7 +434,7 @@ def _check_identity(
         errors, form.company.foreign, form.company.identifier, _country(form.contact)
     )
     contact = _check_contact(errors, form.contact)
-    return civility, last_name, first_name, company, contact
+    return _Identity(civility, last_name, first_name, company, contact)
 
 
 def _check_trust(
@@ -440,19 +460,11 @@ def check_details(form: DetailsForm, previous_question: str | None = None) -> Ch
     answer to the same question keeps the previous answer: it is never shown back.
     """
     errors = _Collector()
-    civility, last_name, first_name, company, contact = _check_identity(errors, form)
+    identity = _check_identity(errors, form)
     question = form.trust.question.strip()
     answer = _check_trust(errors, question, form.trust.answer, previous_question)
     errors.raise_if_any()
-    details = Details(
-        civility=Civility(civility),
-        last_name=last_name,
-        first_name=first_name,
-        company=company,
-        contact=contact,
-        trust_question=question,
-    )
-    return CheckedDetails(details=details, trust_answer=answer)
+    return CheckedDetails(details=identity.details(question), trust_answer=answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -475,17 +487,10 @@ def check_invitation(form: InvitationForm) -> CheckedInvitation:
         errors.add("external_reference", "invalid_reference")
     if code := email_error(form.email):
         errors.add("email", code)
-    civility, last_name, first_name, company, contact = _check_identity(errors, form)
+    identity = _check_identity(errors, form)
     errors.raise_if_any()
-    details = Details(
-        civility=Civility(civility),
-        last_name=last_name,
-        first_name=first_name,
-        company=company,
-        contact=contact,
-        trust_question="",
-    )
-    return CheckedInvitation(reference, normalise_email(form.email), details)
+    # No trust question yet: the person chooses it when accepting.
+    return CheckedInvitation(reference, normalise_email(form.email), identity.details(""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,12 +513,7 @@ def check_acceptance(
             errors.add(name, "required")
     if terms and not form.terms_accepted:
         errors.add("terms_accepted", "terms_not_accepted")
-    if code := password_error(form.password):
-        errors.add("password", code)
-    if not form.password_confirmation:
-        errors.add("password_confirmation", "required")
-    elif form.password_confirmation != form.password:
-        errors.add("password_confirmation", "password_mismatch")
+    _check_password_twice(errors, "password", form.password, form.password_confirmation)
     question = form.trust.question.strip()
     answer = _check_trust(errors, question, form.trust.answer)
     contact = _check_contact(errors, form.contact) if form.contact is not None else None

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 from domain.activation_steps import ACTIVATION_STEPS
 from domain.formatting import french_datetime
-from mail.code_mail import CodeMail
+from mail.code_mail import CodeMail, numbered
 
 SUBJECT = "Espace abonné des professionnels\u00a0: votre code d'activation"
 
@@ -47,12 +47,11 @@ utiliser ce lien.
 
 
 def activation_code_message(mail: CodeMail) -> EmailMessage:
-    window_hours = round((mail.deadline - mail.sent_at).total_seconds() / 3600)
     body = _BODY.format(
         code=mail.code,
-        window_hours=window_hours,
+        window_hours=mail.window_hours,
         deadline=french_datetime(mail.deadline),
-        steps="\n".join(f"{n}. {step}" for n, step in enumerate(ACTIVATION_STEPS, 1)),
+        steps=numbered(ACTIVATION_STEPS),
         support=mail.support.mail_lines(),
         privacy=mail.support.privacy_lines(),
     )

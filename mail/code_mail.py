@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -25,6 +25,11 @@ class CodeMail:
     # Purpose-specific wording (e.g. the trust question's label); never a secret.
     extra: Mapping[str, str] = field(default_factory=dict)
 
+    @property
+    def window_hours(self) -> int:
+        """How long the code lasts, in whole hours (« 48 heures »)."""
+        return round((self.deadline - self.sent_at).total_seconds() / 3600)
+
     def message(self, subject: str, body: str) -> EmailMessage:
         """Plain text only: no link, no logo."""
         message = EmailMessage()
@@ -35,3 +40,8 @@ class CodeMail:
         message["Message-ID"] = self.message_id
         message.set_content(body, charset="utf-8")
         return message
+
+
+def numbered(steps: Iterable[str]) -> str:
+    """The steps still ahead, one a line, numbered from 1."""
+    return "\n".join(f"{n}. {step}" for n, step in enumerate(steps, 1))

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from domain.activation_steps import INVITATION_STEPS
 from domain.codes import INVITING_SERVICE
 from domain.formatting import french_datetime
-from mail.code_mail import CodeMail
+from mail.code_mail import CodeMail, numbered
 
 SUBJECT = "Espace abonné des professionnels\u00a0: vous êtes invité à créer votre espace"
 
@@ -44,14 +44,13 @@ utiliser ce lien.
 
 
 def invitation_code_message(mail: CodeMail) -> EmailMessage:
-    window_hours = round((mail.deadline - mail.sent_at).total_seconds() / 3600)
     body = _BODY.format(
         service=mail.extra.get(INVITING_SERVICE, ""),
         recipient=mail.recipient,
         code=mail.code,
-        window_hours=window_hours,
+        window_hours=mail.window_hours,
         deadline=french_datetime(mail.deadline),
-        steps="\n".join(f"{n}. {step}" for n, step in enumerate(INVITATION_STEPS, 1)),
+        steps=numbered(INVITATION_STEPS),
         support=mail.support.mail_lines(),
     )
     return mail.message(SUBJECT, body)

@@ -65,6 +65,12 @@ def _field_error(field: str, code: str, message: str) -> InvalidFields:
     return InvalidFields([FieldError(field, code, message)])
 
 
+def _siren_refused(field: str, typed: str) -> FieldError:
+    """The error of a SIREN that compact_siren refused: left empty, or not a valid SIREN."""
+    code = "required" if not typed.strip() else "invalid_siren"
+    return FieldError(field, code, MESSAGES[code])
+
+
 class AdhesionService:
     # A closed or vanished workflow: the database's word is the one that counts.
     _call = WorkflowCalls(
@@ -103,8 +109,7 @@ class AdhesionService:
         assert subscriber.id is not None
         siren = compact_siren(company_identifier)
         if siren is None:
-            code = "required" if not company_identifier.strip() else "invalid_siren"
-            raise _field_error("company_identifier", code, MESSAGES[code])
+            raise InvalidFields([_siren_refused("company_identifier", company_identifier)])
         limit = self._settings.adhesions_per_space
         await self._in_thread(self._adhesions.check_room, subscriber.id, siren, limit)
         try:
@@ -232,8 +237,7 @@ class AdhesionService:
         siren = compact_siren(siren_input)
         errors = []
         if siren is None:
-            kind = "required" if not siren_input.strip() else "invalid_siren"
-            errors.append(FieldError("siren", kind, MESSAGES[kind]))
+            errors.append(_siren_refused("siren", siren_input))
         if not code.strip():
             errors.append(FieldError("code", "required", MESSAGES["required"]))
         if errors:

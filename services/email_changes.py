@@ -8,12 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from temporalio.client import (
-    Client,
-    WithStartWorkflowOperation,
-    WorkflowExecutionStatus,
-)
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.account_forms import EmailChangeCodeForm, EmailChangeForm
@@ -27,7 +22,7 @@ from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAtt
 from services.password_resets import PasswordResetService
 from services.subscribers import SignedIn
 from services.throttle import Action, Throttle
-from services.workflow_calls import WorkflowCalls
+from services.workflow_calls import WorkflowCalls, start_or_join
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from storage.tables import Subscriber
@@ -96,16 +91,13 @@ class EmailChangeService:
         # Code e-mails to one recipient are limited whatever process asks for them.
         await asyncio.to_thread(self._throttle.count, Action.CODE_EMAIL, new_email, None)
         assert subscriber.id is not None
-        start = WithStartWorkflowOperation(
-            EmailChangeWorkflow.run,
-            EmailChangeParams(
-                subscriber_id=subscriber.id,
-                validity=self._settings.email_change_window,
-                max_attempts=self._settings.max_code_attempts,
-            ),
-            id=self.workflow_id(subscriber),
-            task_queue=self._settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        params = EmailChangeParams(
+            subscriber_id=subscriber.id,
+            validity=self._settings.email_change_window,
+            max_attempts=self._settings.max_code_attempts,
+        )
+        start = start_or_join(
+            EmailChangeWorkflow.run, params, self.workflow_id(subscriber), self._settings
         )
         requested = await self._call(
             self._client.execute_update_with_start_workflow(

@@ -11,8 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from temporalio.client import Client, WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain.codes import is_code_shaped
@@ -38,7 +37,7 @@ from services.errors import (
     TooManyAttempts,
 )
 from services.throttle import Action, Throttle, count_in_thread
-from services.workflow_calls import WorkflowCalls, refused_by_code
+from services.workflow_calls import calls_by_code, start_or_join
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.enrollment import EnrollmentWorkflow
@@ -58,6 +57,8 @@ from workflows.enrollment_messages import (
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "Inscription introuvable."
+WRONG_CODE = "Identifiant ou code d'activation incorrect."
+CODE_VOID = "Ce code n'est plus valable après trop d'essais : demandez un nouveau code."
 # What each refusal of the procedure tells the user (409).
 _CONFLICTS = {
     ProblemCode.ALREADY_SUBSCRIBED: "Cet identifiant est déjà celui d'un espace abonné.",
@@ -85,9 +86,7 @@ class Activated:
 
 
 class EnrollmentService:
-    _call = WorkflowCalls(
-        refused=refused_by_code(NOT_FOUND, _CONFLICTS), gone=lambda: NotFound(NOT_FOUND)
-    )
+    _call = calls_by_code(NOT_FOUND, _CONFLICTS)
 
     def __init__(
         self,
@@ -128,12 +127,11 @@ class EnrollmentService:
         password_hash = await self._hasher.hash(form.password)
         draft_key = new_draft_key()
         workflow_id = self._keyed.workflow_id(email)
-        start = WithStartWorkflowOperation(
+        start = start_or_join(
             EnrollmentWorkflow.run,
             enrollment_params(self._settings),
-            id=workflow_id,
-            task_queue=self._settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            workflow_id,
+            self._settings,
             search_attributes=at_start(EnrollmentStatus.IDENTIFIERS_SET.value),
         )
         request = SetIdentifiers(
@@ -189,7 +187,7 @@ class EnrollmentService:
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         view = await self._call(handle.query(EnrollmentWorkflow.view, ref))
         if not view.found or view.recap is None:
-            raise NotFound("Inscription introuvable.")
+            raise NotFound(NOT_FOUND)
         return view.recap
 
     # -- step 3 -------------------------------------------------------------------------------
@@ -199,9 +197,7 @@ class EnrollmentService:
         sends an e-mail to an address nobody has verified yet."""
         await self._count(Action.CONFIRM, "", client_address)
         workflow_id, ref = self._parse(enrollment_id)
-        if self._throttle is not None:
-            digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
-            await asyncio.to_thread(self._throttle.count_digest, Action.CODE_EMAIL, digest)
+        await count_code_email(self._throttle, workflow_id)
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         confirmed = await self._call(handle.execute_update(EnrollmentWorkflow.confirm, ref))
         log.info("enrollment confirmed, code sent", extra={"workflow_id": workflow_id})
@@ -221,7 +217,7 @@ class EnrollmentService:
         normalised = normalise_email(email)
         await self._count(Action.ACTIVATION, normalised, client_address)
         if not normalised or not is_code_shaped(code):
-            raise InvalidCode("Identifiant ou code d'activation incorrect.")
+            raise InvalidCode(WRONG_CODE)
         workflow_id = self._keyed.workflow_id(normalised)
         request = Activate(code_digest=self._keyed.activation_code_digest(workflow_id, code))
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
@@ -235,17 +231,10 @@ class EnrollmentService:
                     "Le délai d'activation est dépassé : votre pré-inscription a été supprimée. "
                     "Veuillez recommencer la procédure."
                 ) from None
-            raise InvalidCode("Identifiant ou code d'activation incorrect.") from None
-        if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
-            raise TooManyAttempts(
-                "Ce code n'est plus valable après trop d'essais : demandez un nouveau code.",
-                retry_after=60,
-            )
-        if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
-            raise InvalidCode("Identifiant ou code d'activation incorrect.")
-        assert result.subscriber_id is not None and result.subscriber_number is not None
+            raise InvalidCode(WRONG_CODE) from None
+        activated = activated_by(result, normalised, WRONG_CODE)
         log.info("enrollment activated", extra={"workflow_id": workflow_id})
-        return Activated(result.subscriber_id, result.subscriber_number, normalised)
+        return activated
 
     async def resend(self, email: str, *, client_address: str | None = None) -> None:
         """Send a new code if an enrollment awaits activation; silent either way."""
@@ -306,6 +295,25 @@ def enrollment_params(settings: Settings, *, invited: bool = False) -> Enrollmen
         max_resends=settings.max_resends,
         invited=invited,
     )
+
+
+async def count_code_email(throttle: Throttle | None, workflow_id: str) -> None:
+    """One more code e-mail to an enrollment's (or invitation's) recipient, known by the digest
+    its workflow ID holds: the per-recipient limit holds whoever asks (it guards the inbox)."""
+    if throttle is not None:
+        digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
+        await asyncio.to_thread(throttle.count_digest, Action.CODE_EMAIL, digest)
+
+
+def activated_by(result: ActivationResult, email: str, wrong_code: str) -> Activated:
+    """The enrollment workflow's answer to a code (an activation's, an invitation's): the space
+    it made, or the code refused, in the process's words (void after too many tries: 429)."""
+    if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
+        raise TooManyAttempts(CODE_VOID, retry_after=60)
+    if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
+        raise InvalidCode(wrong_code)
+    assert result.subscriber_id is not None and result.subscriber_number is not None
+    return Activated(result.subscriber_id, result.subscriber_number, email)
 
 
 def parse_draft(key: str, not_found: str) -> tuple[str, DraftRef]:

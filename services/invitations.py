@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from temporalio.client import Client, WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.client import Client
 from temporalio.service import RPCError
 
 from domain.codes import CodePurpose, is_code_shaped
@@ -34,14 +33,20 @@ from domain.rules import MESSAGES, check_acceptance, check_contact, check_invita
 from domain.rules import normalise_email as normalise
 from orchestration.search_attributes import at_start
 from security.keyed_hash import (
-    WORKFLOW_ID_PREFIX,
     KeyedHasher,
     draft_key_digest,
     make_enrollment_id,
     new_draft_key,
 )
 from security.passwords import SecretHasher
-from services.enrollments import Activated, enrollment_params, parse_draft
+from services.enrollments import (
+    CODE_VOID,
+    Activated,
+    activated_by,
+    count_code_email,
+    enrollment_params,
+    parse_draft,
+)
 from services.errors import (
     Conflict,
     Expired,
@@ -52,7 +57,7 @@ from services.errors import (
     Unavailable,
 )
 from services.throttle import Action, Throttle, count_in_thread
-from services.workflow_calls import WorkflowCalls, refused_by_code
+from services.workflow_calls import calls_by_code, start_or_join
 from settings import Settings
 from storage.invitations import InvitationRepository, ReferenceTaken, new_invitation_id
 from storage.subscribers import SubscriberRepository
@@ -62,7 +67,6 @@ from workflows.enrollment_messages import (
     AcceptInvitation,
     ActivationResult,
     DraftRef,
-    EnrollmentActivationOutcome,
     FillInvitation,
     InvitationAnswers,
     InvitationView,
@@ -97,7 +101,6 @@ EXPIRED = (
     "Le délai de l'invitation est dépassé : elle a été supprimée. Demandez au service qui vous "
     "a invité de recommencer, ou inscrivez-vous vous-même."
 )
-VOID = "Ce code n'est plus valable après trop d'essais : demandez un nouveau code."
 NOT_FOUND = "Invitation introuvable."
 
 
@@ -129,9 +132,7 @@ class InvitationMade:
 
 
 class InvitationService:
-    _call = WorkflowCalls(
-        refused=refused_by_code(NOT_FOUND, _CONFLICTS), gone=lambda: NotFound(NOT_FOUND)
-    )
+    _call = calls_by_code(NOT_FOUND, _CONFLICTS)
 
     def __init__(
         self,
@@ -169,10 +170,7 @@ class InvitationService:
                 _CONFLICTS[ProblemCode.ALREADY_SUBSCRIBED], code=ProblemCode.ALREADY_SUBSCRIBED
             )
         workflow_id = self._keyed.workflow_id(checked.email)
-        if self._throttle is not None:
-            # The per-recipient limit on code e-mails holds whoever asks (it guards the inbox).
-            digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
-            await asyncio.to_thread(self._throttle.count_digest, Action.CODE_EMAIL, digest)
+        await count_code_email(self._throttle, workflow_id)
         row = Invitation(
             id=new_invitation_id(),
             client_id=caller.client_id,
@@ -190,12 +188,11 @@ class InvitationService:
             if again is None:
                 raise Unavailable() from None
             return InvitationMade(await self._info(again), created=False)
-        start = WithStartWorkflowOperation(
+        start = start_or_join(
             EnrollmentWorkflow.run,
             enrollment_params(self._settings, invited=True),
-            id=workflow_id,
-            task_queue=self._settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            workflow_id,
+            self._settings,
             search_attributes=at_start(EnrollmentStatus.INVITED.value, caller.client_id),
         )
         request = Invite(
@@ -341,7 +338,7 @@ class InvitationService:
         except NotFound:
             raise await self._not_found(workflow_id) from None
         if outcome is OpenOutcome.CODE_VOID:
-            raise TooManyAttempts(VOID, retry_after=60)
+            raise TooManyAttempts(CODE_VOID, retry_after=60)
         if outcome is OpenOutcome.INVALID_CODE:
             raise InvalidCode(WRONG_CODE)
         return make_enrollment_id(self._keyed.identifier_digest(normalised), key)
@@ -401,13 +398,9 @@ class InvitationService:
             )
         except NotFound:
             raise await self._not_found(workflow_id) from None
-        if result.outcome is EnrollmentActivationOutcome.CODE_VOID:
-            raise TooManyAttempts(VOID, retry_after=60)
-        if result.outcome is EnrollmentActivationOutcome.INVALID_CODE:
-            raise InvalidCode(WRONG_CODE)
-        assert result.subscriber_id is not None and result.subscriber_number is not None
+        activated = activated_by(result, email, WRONG_CODE)
         log.info("invitation accepted", extra={"workflow_id": workflow_id})
-        return Activated(result.subscriber_id, result.subscriber_number, email)
+        return activated
 
     async def _not_found(self, workflow_id: str) -> ServiceError:
         """No invitation awaits this code: past its deadline (410), else a wrong identifier or

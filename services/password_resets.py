@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from temporalio.client import Client, WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.account_forms import PasswordResetForm
@@ -25,7 +24,7 @@ from security.passwords import SecretHasher
 from services.account import AccountService
 from services.errors import InvalidReset, TooManyAttempts, Unavailable
 from services.throttle import Action, Throttle
-from services.workflow_calls import WorkflowCalls
+from services.workflow_calls import WorkflowCalls, start_or_join
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from workflows.password_reset import PasswordResetWorkflow
@@ -109,13 +108,7 @@ class PasswordResetService:
             validity=self._settings.password_reset_window,
             max_attempts=self._settings.max_code_attempts,
         )
-        start = WithStartWorkflowOperation(
-            PasswordResetWorkflow.run,
-            params,
-            id=workflow_id,
-            task_queue=self._settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
+        start = start_or_join(PasswordResetWorkflow.run, params, workflow_id, self._settings)
         try:
             await self._call(
                 self._client.execute_update_with_start_workflow(

@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from temporalio.client import (
-    Client,
-    WithStartWorkflowOperation,
-    WorkflowFailureError,
-)
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 
@@ -42,7 +38,7 @@ from services.security_events import EventRecorder
 from services.subscribers import IssuedSession, SecondStepDue, SubscriberService
 from services.throttle import Action, Clock, Throttle, utc_now
 from services.totp import TotpService
-from services.workflow_calls import WorkflowCalls
+from services.workflow_calls import WorkflowCalls, start_or_join
 from settings import Settings
 from storage.second_factor import ChallengeRepository
 from storage.subscribers import SubscriberRepository
@@ -262,17 +258,24 @@ class SecondStepService:
             raise Expired(CODE_EXPIRED)
 
     async def _app_code_ok(self, challenge: SignInChallenge, code: str) -> bool:
-        self._check_tries(challenge)
-        if await self._totp.sign_in_code_ok(challenge.subscriber_id, code):
-            return True
-        await asyncio.to_thread(self._challenges.count_wrong, challenge.challenge_digest)
-        return False
+        return await self._judged_here(
+            challenge, lambda: self._totp.sign_in_code_ok(challenge.subscriber_id, code)
+        )
 
     async def _recovery_ok(
         self, challenge: SignInChallenge, subscriber: Subscriber, typed: str
     ) -> bool:
+        return await self._judged_here(
+            challenge, lambda: self._totp.use_recovery_code(subscriber, typed)
+        )
+
+    async def _judged_here(
+        self, challenge: SignInChallenge, judge: Callable[[], Awaitable[bool]]
+    ) -> bool:
+        """An app's code or a recovery code: judged once the challenge's tries and time allow
+        it, a wrong one counted against the challenge."""
         self._check_tries(challenge)
-        if await self._totp.use_recovery_code(subscriber, typed):
+        if await judge():
             return True
         await asyncio.to_thread(self._challenges.count_wrong, challenge.challenge_digest)
         return False
@@ -308,13 +311,8 @@ class SecondStepService:
         )
         request = RequestSignInCode(resend=resend)
         for _ in range(2):
-            start = WithStartWorkflowOperation(
-                SignInCodeWorkflow.run,
-                params,
-                id=workflow_id,
-                task_queue=self._settings.temporal_task_queue,
-                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            )
+            # A new operation each try: one is spent by the call that carries it.
+            start = start_or_join(SignInCodeWorkflow.run, params, workflow_id, self._settings)
             try:
                 requested = await self._call(
                     self._client.execute_update_with_start_workflow(

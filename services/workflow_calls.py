@@ -2,6 +2,7 @@
 
 Each service words the two cases that belong to its process (the workflow refused the update; no
 workflow runs under that ID any more) and they all share the third: Temporal did not answer.
+A process is started the one way too: joined when one already runs under its key.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.types import MethodAsyncSingleParam, ParamType, ReturnType, SelfType
 
 from domain.problems import ProblemCode
 from services.errors import Conflict, NotFound, Unavailable
+from settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,11 +50,10 @@ class WorkflowCalls:
             raise Unavailable() from None
 
 
-def refused_by_code(
-    not_found: str, conflicts: Mapping[ProblemCode, str]
-) -> Callable[[BaseException | None], Exception]:
+def calls_by_code(not_found: str, conflicts: Mapping[ProblemCode, str]) -> WorkflowCalls:
     """For a workflow whose rejections are typed by a ProblemCode (the enrollment's, an
-    invitation's): not found, one of the process's conflicts in its own words, else unavailable."""
+    invitation's): not found (refused so, or no workflow any more), one of the process's
+    conflicts in its own words, else unavailable."""
 
     def refused(cause: BaseException | None) -> Exception:
         reason = cause.type if isinstance(cause, ApplicationError) else None
@@ -62,4 +65,25 @@ def refused_by_code(
         log.warning("update failed: %s", type(cause).__name__)
         return Unavailable()
 
-    return refused
+    return WorkflowCalls(refused=refused, gone=lambda: NotFound(not_found))
+
+
+def start_or_join(
+    workflow: MethodAsyncSingleParam[SelfType, ParamType, ReturnType],
+    params: ParamType,
+    workflow_id: str,
+    settings: Settings,
+    *,
+    search_attributes: TypedSearchAttributes | None = None,
+) -> WithStartWorkflowOperation[SelfType, ReturnType]:
+    """The start half of an update-with-start: the process under `workflow_id` is started on the
+    app's task queue unless one already runs there, which then receives the update (one process
+    per key, never two). `search_attributes` are recorded with a start, not with a join."""
+    return WithStartWorkflowOperation(
+        workflow,
+        params,
+        id=workflow_id,
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=search_attributes,
+    )

@@ -90,6 +90,20 @@ async def sign_in(
     )
 
 
+async def complete_challenge(
+    http: httpx.AsyncClient,
+    challenge_id: str,
+    code: str | None = None,
+    *,
+    recovery_code: str | None = None,
+) -> httpx.Response:
+    """The second step's answer to a challenge: a code (e-mailed or the app's), or a recovery
+    code."""
+    proof = {"code": code, "recovery_code": recovery_code}
+    body = {"challenge_id": challenge_id} | {k: v for k, v in proof.items() if v is not None}
+    return await http.post(f"{API}/sessions/challenge", json=body)
+
+
 async def token_for(http: httpx.AsyncClient, email: str, password: str, agent: str) -> str:
     signed_in = await sign_in(http, email, password, agent)
     assert signed_in.status_code == 201, signed_in.text

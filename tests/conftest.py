@@ -90,6 +90,17 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def own_db(tmp_path: Path) -> Iterator[Engine]:
+    """A database of this test's own (SQLite, migrated): whatever a purge deletes in it, or a
+    schedule finds there, is this test's alone."""
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 async def time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
     """One time-skipping server per test: skipping time moves every workflow on the server, so
     a test's clock jumps must not reach the workflows another test left behind."""

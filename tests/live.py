@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from services.enrollments import EnrollmentService
 from services.throttle import Clock
 from settings import Settings
 from storage.subscribers import SubscriberRepository
+from tests.loopback import served
 from tests.support import code_from, identifiers
 from worker import build_worker
 
@@ -48,29 +47,14 @@ async def live_app(
 ) -> AsyncIterator[LiveApp]:
     """The app and its worker; every response read in full and added to `keep`, if given."""
     app = create_app(settings, Overrides(client=client, engine=engine, clock=clock))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False)
-    )
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False)
     worker = build_worker(client, settings, repository=SubscriberRepository(engine))
-    async with worker:
-        serving = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started:
-            if serving.done():
-                serving.result()
-            await asyncio.sleep(0.01)
+    async with worker, served(config) as port:
         base_url = f"http://127.0.0.1:{port}"
-        try:
-            async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
-                if keep is not None:
-                    http.event_hooks["response"].append(_keeper(keep))
-                yield LiveApp(base_url, http)
-        finally:
-            server.should_exit = True
-            await serving
-            sock.close()
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+            if keep is not None:
+                http.event_hooks["response"].append(_keeper(keep))
+            yield LiveApp(base_url, http)
 
 
 def _keeper(kept: list[httpx.Response]) -> Callable[[httpx.Response], Awaitable[None]]:

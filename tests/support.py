@@ -186,3 +186,17 @@ def scrape(text: str) -> dict[str, float]:
         for sample in family.samples:
             totals[sample.name] = totals.get(sample.name, 0.0) + sample.value
     return totals
+
+
+def process_environment(settings: Settings, **variables: str) -> dict[str, str]:
+    """The environment of a process of the app's own that a test starts (`python -m admin`, the
+    worker): the test's own, in the test environment, with these settings' keys and `variables`."""
+    return {
+        **os.environ,
+        "APP_ENV": "test",
+        "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),
+        "PAYLOAD_CODEC_KEYS": settings.payload_codec_keys.get_secret_value(),
+        "CODEC_AUTH_TOKEN": settings.codec_auth_token.get_secret_value(),
+        "SESSION_SECRET": settings.session_secret.get_secret_value(),
+        **variables,
+    }

@@ -21,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tests.loopback import served
+
 
 @dataclass(frozen=True)
 class Received:
@@ -33,14 +35,22 @@ class Received:
 Script = Callable[["Receiver", Received], Awaitable[int]]
 
 
-async def always_204(_: Receiver, __: Received) -> int:
-    return 204
+def always(status: int) -> Script:
+    """A receiver that answers every request with `status` (204: up; 500: down; 410: gone)."""
+
+    async def answer(_: Receiver, __: Received) -> int:
+        return status
+
+    return answer
+
+
+UP = always(204)
 
 
 @dataclass
 class Receiver:
     clock: Callable[[], Awaitable[datetime]]
-    script: Script = always_204
+    script: Script = UP
     received: list[Received] = field(default_factory=list)
     url: str = ""
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
@@ -67,8 +77,6 @@ class Tls:
 @asynccontextmanager
 async def receiving(receiver: Receiver, tls: Tls | None = None) -> AsyncIterator[Receiver]:
     app = Starlette(routes=[Route("/hook", receiver.hook, methods=["POST"])])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -76,20 +84,9 @@ async def receiving(receiver: Receiver, tls: Tls | None = None) -> AsyncIterator
         ssl_certfile=str(tls.certfile) if tls else None,
         ssl_keyfile=str(tls.keyfile) if tls else None,
     )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = sock.getsockname()[1]
-    receiver.url = f"https://{tls.name}:{port}/hook" if tls else f"http://127.0.0.1:{port}/hook"
-    try:
+    async with served(config) as port:
+        receiver.url = f"https://{tls.name}:{port}/hook" if tls else f"http://127.0.0.1:{port}/hook"
         yield receiver
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 def unused_url() -> str:

@@ -25,7 +25,7 @@ from storage.service_clients import ServiceClientRepository
 from storage.webhooks import WebhookRepository
 from tests.histories import HISTORIES
 from tests.histories.recording import Recording, record_all, recording
-from tests.webhook_receiver import Received, Receiver, Script, receiving
+from tests.webhook_receiver import Received, Receiver, Script, always, receiving
 from tests.workflow_env import result_skipping_time
 
 SUBJECT = "inv_replay"
@@ -35,15 +35,11 @@ async def fails_twice(receiver: Receiver, _: Received) -> int:
     return 503 if len(receiver.received) <= 2 else 204
 
 
-async def gone(_: Receiver, __: Received) -> int:
-    return 410
-
-
 SCENARIOS: dict[str, Script] = {
     # Two events of one enrollment; the first is refused twice, then both go through in order.
     "webhook_delivered_after_retries": fails_twice,
     # The receiver answers 410: the endpoint is disabled, the event behind is given up.
-    "webhook_endpoint_gone": gone,
+    "webhook_endpoint_gone": always(410),
 }
 
 

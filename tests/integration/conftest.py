@@ -1,6 +1,7 @@
 """What the integration tests share: the app live on loopback over the dev server with a real
-worker, as configured or with settings of the test's own, every response it gave kept for the
-checks that run once the test is over; empty databases for the migrations; the project's logs."""
+worker, as configured or with settings of the test's own (or asking for the second step), every
+response it gave kept for the checks that run once the test is over (the accounts' password
+never in one); empty databases for the migrations; the project's logs."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from services.throttle import Clock
-from settings import Settings
+from settings import SecondFactor, Settings
+from tests.accounts import PASSWORD
 from tests.databases import KINDS, POSTGRES_ENV, empty_database, postgres_base_url
+from tests.integration.problems import assert_never_echoed
 from tests.integration.project_logs import ProjectLogs
 from tests.live import LiveApp, LiveFactory, live_app
 
@@ -53,6 +56,22 @@ def app_with(
 async def app(app_with: LiveFactory) -> AsyncIterator[LiveApp]:
     async with app_with() as live:
         yield live
+
+
+@pytest.fixture
+async def second_step_app(app_with: LiveFactory) -> AsyncIterator[LiveApp]:
+    """The app asking a browser it does not recognise for the second step, as in production
+    (the tests' settings turn the second step off for every other test)."""
+    async with app_with(second_factor=SecondFactor.NEW_DEVICE) as live:
+        yield live
+
+
+@pytest.fixture
+def account_password_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
+    """For a module whose tests sign in with the accounts' password (its `pytestmark`): no
+    response of the test holds it."""
+    yield
+    assert_never_echoed(responses, PASSWORD)
 
 
 @pytest.fixture(params=KINDS)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from settings import Settings
 from storage.subscribers import SessionRepository, SubscriberRepository
 from tests.admin_cli import admin_output
 from tests.live import new_enrollment_service
-from tests.support import code_from, details, identifiers, unique_email
+from tests.support import code_from, details, identifiers, process_environment, unique_email
 from worker import build_worker
 
 T = TypeVar("T")
@@ -186,16 +185,11 @@ async def test_counts_by_status(ops: Ops) -> None:
 def test_the_module_runs_with_settings_from_the_environment(
     dev_env: WorkflowEnvironment, settings: Settings
 ) -> None:
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
-        "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
-        "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),
-        "PAYLOAD_CODEC_KEYS": settings.payload_codec_keys.get_secret_value(),
-        "CODEC_AUTH_TOKEN": settings.codec_auth_token.get_secret_value(),
-        "SESSION_SECRET": settings.session_secret.get_secret_value(),
-    }
+    env = process_environment(
+        settings,
+        TEMPORAL_ADDRESS=dev_env.client.service_client.config.target_host,
+        TEMPORAL_TASK_QUEUE=settings.temporal_task_queue,
+    )
     done = subprocess.run(
         [sys.executable, "-m", "admin", "counts"], env=env, capture_output=True, text=True
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy import Engine, text
 
 from admin.cli import run
 from settings import Settings
+from tests.support import process_environment
 
 
 async def admin(settings: Settings, engine: Engine, *argv: str) -> tuple[int, dict[str, Any]]:
@@ -127,17 +127,12 @@ async def test_refusals_are_json_with_a_non_zero_exit(
 def test_the_module_runs_with_settings_from_the_environment(
     settings: Settings, engine: Engine
 ) -> None:
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),
-        "PAYLOAD_CODEC_KEYS": settings.payload_codec_keys.get_secret_value(),
-        "CODEC_AUTH_TOKEN": settings.codec_auth_token.get_secret_value(),
-        "SESSION_SECRET": settings.session_secret.get_secret_value(),
+    env = process_environment(
+        settings,
+        DATABASE_URL=engine.url.render_as_string(hide_password=False),
         # Nothing listens here: the clients commands must not need Temporal.
-        "TEMPORAL_ADDRESS": "127.0.0.1:9",
-    }
+        TEMPORAL_ADDRESS="127.0.0.1:9",
+    )
     done = subprocess.run(
         [sys.executable, "-m", "admin", "clients", "create", "--name", "CLI", "--scopes", "events"],
         env=env, capture_output=True, text=True, timeout=120,

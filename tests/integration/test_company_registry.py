@@ -38,6 +38,7 @@ from devstack.mail_sink import MailSink
 from domain.subscriber_view import UNKNOWN_COMPANY
 from settings import Settings
 from tests.live import live_app
+from tests.loopback import served
 from tests.support import code_from, details, identifiers, unique_email
 
 API = "/api/v1"
@@ -133,21 +134,9 @@ class Registry:
 @asynccontextmanager
 async def serving(registry: Registry) -> AsyncIterator[str]:
     app = Starlette(routes=[Route("/search", registry.search)])
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
+    async with served(config) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ import asyncio
 import io
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -26,21 +25,10 @@ from temporalio.testing import WorkflowEnvironment
 from admin.cli import run
 from services.retention_schedule import ensure_retention_schedule, schedule_id
 from settings import Settings
-from storage.engine import make_engine
-from storage.migrate import upgrade
 from storage.subscribers import SubscriberRepository
 from tests.privacy import assert_nothing_in_clear
 from worker import build_worker
 from workflows.retention_messages import RetentionReport
-
-
-@pytest.fixture
-def own_db(tmp_path: Path) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'schedule.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ worker, uvicorn on loopback, mail through the SMTP sink, the database of each ki
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
-from typing import Any
 
 import httpx
 import pytest
@@ -18,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.mail_sink import MailSink, text_of
 from security.keyed_hash import KeyedHasher
 from settings import SecondFactor, Settings
-from tests.accounts import API, PASSWORD, Enrolled, enroll, notice_to
-from tests.integration.problems import assert_never_echoed, fields, problem
+from tests.accounts import API, PASSWORD, Enrolled, complete_challenge, enroll, notice_to
+from tests.integration.problems import fields, problem
 from tests.live import LiveApp, LiveFactory
 from tests.support import unique_email
 
@@ -29,16 +27,7 @@ NEW_BROWSER = "connexion depuis un nouveau navigateur"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-@pytest.fixture(autouse=True)
-def password_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
-    yield
-    assert_never_echoed(responses, PASSWORD)
-
-
-@pytest.fixture
-async def app(app_with: LiveFactory) -> Any:
-    async with app_with(second_factor=SecondFactor.NEW_DEVICE) as live:
-        yield live
+pytestmark = pytest.mark.usefixtures("account_password_never_echoed")
 
 
 async def password(
@@ -73,18 +62,22 @@ async def code_mail(sink: MailSink, email: str, number: int = 1) -> EmailMessage
         count += 1
 
 
+async def challenged(
+    http: httpx.AsyncClient, mail_sink: MailSink, label: str, agent: str = "Test/1.0"
+) -> tuple[Enrolled, str, str]:
+    """A new subscriber's password from a client not recognised: who they are, the challenge's
+    ID, and the code e-mailed for it."""
+    me = await enroll(http, mail_sink, unique_email(label))
+    challenge_id = await challenge(http, me.email, agent)
+    return me, challenge_id, code_in(await code_mail(mail_sink, me.email))
+
+
 def code_in(message: EmailMessage) -> str:
     text = text_of(message)
     assert "http" not in text.lower()
     match = SIX_DIGITS.search(text)
     assert match, text
     return match.group(1)
-
-
-async def complete(http: httpx.AsyncClient, challenge_id: str, code: str) -> httpx.Response:
-    return await http.post(
-        f"{API}/sessions/challenge", json={"challenge_id": challenge_id, "code": code}
-    )
 
 
 def wrong(code: str) -> str:
@@ -95,14 +88,13 @@ def wrong(code: str) -> str:
 
 
 async def test_a_client_not_recognised_gets_202_and_the_emailed_code_opens_a_session(
-    app: LiveApp, mail_sink: MailSink
+    second_step_app: LiveApp, mail_sink: MailSink
 ) -> None:
-    http = app.http
-    me = await enroll(http, mail_sink, unique_email("step"))
-    challenge_id = await challenge(http, me.email, agent="Mozilla/5.0 Firefox/140.0")
-    code = code_in(await code_mail(mail_sink, me.email))
+    http = second_step_app.http
+    firefox = "Mozilla/5.0 Firefox/140.0"
+    me, challenge_id, code = await challenged(http, mail_sink, "step", agent=firefox)
 
-    passed = await complete(http, challenge_id, code)
+    passed = await complete_challenge(http, challenge_id, code)
 
     assert passed.status_code == 201, passed.text
     body = passed.json()
@@ -115,7 +107,7 @@ async def test_a_client_not_recognised_gets_202_and_the_emailed_code_opens_a_ses
     # The subscriber is told; the code is used up.
     text = await notice_to(mail_sink, me.email, NEW_BROWSER)
     assert "navigateur qui n'y était pas reconnu" in text
-    assert (await complete(http, challenge_id, code)).status_code == 422
+    assert (await complete_challenge(http, challenge_id, code)).status_code == 422
     # Recognised from now on: the password alone, and the same device token back.
     again = await password(http, me.email, body["device_token"])
     assert again.status_code == 201, again.text
@@ -126,16 +118,18 @@ async def test_a_client_not_recognised_gets_202_and_the_emailed_code_opens_a_ses
     assert "Firefox" in {d["browser"] for d in devices}
 
 
-async def test_the_activating_client_is_recognised(app: LiveApp, mail_sink: MailSink) -> None:
-    me = await enroll(app.http, mail_sink, unique_email("activated"))
+async def test_the_activating_client_is_recognised(
+    second_step_app: LiveApp, mail_sink: MailSink
+) -> None:
+    me = await enroll(second_step_app.http, mail_sink, unique_email("activated"))
     assert TOKEN.fullmatch(me.device_token)
 
-    signed_in = await password(app.http, me.email, me.device_token)
+    signed_in = await password(second_step_app.http, me.email, me.device_token)
 
     assert signed_in.status_code == 201, signed_in.text
     assert signed_in.json()["device_token"] == me.device_token
     # A wrong password is 401 as before, recognised or not.
-    refused = await app.http.post(
+    refused = await second_step_app.http.post(
         f"{API}/sessions",
         json={"email": me.email, "password": "Faux2026xyz", "device_token": me.device_token},
     )
@@ -146,25 +140,23 @@ async def test_the_activating_client_is_recognised(app: LiveApp, mail_sink: Mail
 
 
 async def test_wrong_codes_are_422_and_count_toward_the_sign_in_lockout(
-    app: LiveApp, mail_sink: MailSink
+    second_step_app: LiveApp, mail_sink: MailSink
 ) -> None:
-    http = app.http
-    me = await enroll(http, mail_sink, unique_email("wrong"))
-    challenge_id = await challenge(http, me.email)
-    code = code_in(await code_mail(mail_sink, me.email))
+    http = second_step_app.http
+    me, challenge_id, code = await challenged(http, mail_sink, "wrong")
 
     for _ in range(5):  # SPEC §9: 5 tries; the sign-in lockout also locks after 5 failures
-        problem(await complete(http, challenge_id, wrong(code)), 422, "invalid_code")
+        problem(await complete_challenge(http, challenge_id, wrong(code)), 422, "invalid_code")
 
-    void = await complete(http, challenge_id, code)
+    void = await complete_challenge(http, challenge_id, code)
     problem(void, 429, "too_many_attempts")
     assert int(void.headers["Retry-After"]) >= 1
     # The wrong codes counted toward the lockout: even the password is refused now.
     problem(await password(http, me.email, me.device_token), 429, "too_many_attempts")
 
 
-async def test_an_unknown_challenge_is_422(app: LiveApp) -> None:
-    unknown = await complete(app.http, "A" * 43, "123456")
+async def test_an_unknown_challenge_is_422(second_step_app: LiveApp) -> None:
+    unknown = await complete_challenge(second_step_app.http, "A" * 43, "123456")
     problem(unknown, 422, "invalid_code")
 
 
@@ -175,25 +167,23 @@ async def test_the_code_expires_410(
         second_factor=SecondFactor.NEW_DEVICE, sign_in_code_window=timedelta(seconds=3)
     ) as app:
         http = app.http
-        me = await enroll(http, mail_sink, unique_email("late"))
-        challenge_id = await challenge(http, me.email)
-        code = code_in(await code_mail(mail_sink, me.email))
+        me, challenge_id, code = await challenged(http, mail_sink, "late")
         # The process ID is a keyed hash of the subscriber number.
         keyed = KeyedHasher(settings.identifier_hash_key)
         workflow_id = "sign-in-code-" + keyed.subscriber_digest(me.subscriber_number)
         # The process ends when its code expires: wait for that, not for luck.
         await dev_env.client.get_workflow_handle(workflow_id).result()
 
-        late = await complete(http, challenge_id, code)
+        late = await complete_challenge(http, challenge_id, code)
 
         problem(late, 410, "code_expired")
 
 
-async def test_a_new_code_voids_the_previous_one(app: LiveApp, mail_sink: MailSink) -> None:
-    http = app.http
-    me = await enroll(http, mail_sink, unique_email("resend"))
-    challenge_id = await challenge(http, me.email)
-    first = code_in(await code_mail(mail_sink, me.email))
+async def test_a_new_code_voids_the_previous_one(
+    second_step_app: LiveApp, mail_sink: MailSink
+) -> None:
+    http = second_step_app.http
+    me, challenge_id, first = await challenged(http, mail_sink, "resend")
 
     resent = await http.post(
         f"{API}/sessions/challenge/resend", json={"challenge_id": challenge_id}
@@ -203,29 +193,29 @@ async def test_a_new_code_voids_the_previous_one(app: LiveApp, mail_sink: MailSi
     assert resent.json()["challenge_id"] == challenge_id
     second = code_in(await code_mail(mail_sink, me.email, 2))
     if second != first:  # two codes drawn alike (1 in a million) void nothing visible
-        problem(await complete(http, challenge_id, first), 422, "invalid_code")
-    assert (await complete(http, challenge_id, second)).status_code == 201
+        problem(await complete_challenge(http, challenge_id, first), 422, "invalid_code")
+    assert (await complete_challenge(http, challenge_id, second)).status_code == 201
 
 
 async def test_a_new_sign_in_replaces_the_pending_challenge(
-    app: LiveApp, mail_sink: MailSink
+    second_step_app: LiveApp, mail_sink: MailSink
 ) -> None:
-    http = app.http
+    http = second_step_app.http
     me = await enroll(http, mail_sink, unique_email("twice"))
     old = await challenge(http, me.email)
     await code_mail(mail_sink, me.email)
     new = await challenge(http, me.email)
     code = code_in(await code_mail(mail_sink, me.email, 2))
 
-    problem(await complete(http, old, code), 422, "invalid_code")
-    assert (await complete(http, new, code)).status_code == 201
+    problem(await complete_challenge(http, old, code), 422, "invalid_code")
+    assert (await complete_challenge(http, new, code)).status_code == 201
 
 
 # -- the request's fields -----------------------------------------------------------------------
 
 
-async def test_a_malformed_second_step_is_422_invalid_fields(app: LiveApp) -> None:
-    http = app.http
+async def test_a_malformed_second_step_is_422_invalid_fields(second_step_app: LiveApp) -> None:
+    http = second_step_app.http
     both = await http.post(
         f"{API}/sessions/challenge",
         json={"challenge_id": "A" * 43, "code": "123456", "recovery_code": "abcde-fghjk"},
@@ -263,8 +253,10 @@ async def test_second_factor_off_signs_in_with_the_password_alone(
         assert signed_in.json()["device_token"] is None
 
 
-async def test_a_forgotten_device_is_asked_again(app: LiveApp, mail_sink: MailSink) -> None:
-    http = app.http
+async def test_a_forgotten_device_is_asked_again(
+    second_step_app: LiveApp, mail_sink: MailSink
+) -> None:
+    http = second_step_app.http
     me: Enrolled = await enroll(http, mail_sink, unique_email("forget"))
     listed = (await http.get(f"{API}/me/devices", headers=me.auth)).json()
     assert len(listed) == 1
@@ -289,6 +281,6 @@ async def test_a_challenge_outlives_the_api_process_that_asked_it(
     code = code_in(await code_mail(mail_sink, me.email))
 
     async with app_with(second_factor=SecondFactor.NEW_DEVICE) as second:
-        passed = await complete(second.http, challenge_id, code)
+        passed = await complete_challenge(second.http, challenge_id, code)
 
     assert passed.status_code == 201, passed.text

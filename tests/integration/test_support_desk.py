@@ -5,7 +5,6 @@ A real enrollment, a real adhésion whose letter is on its way, a real lock from
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -31,7 +30,7 @@ from storage.subscribers import SessionRepository, SubscriberRepository
 from tests.admin_cli import admin_output
 from tests.letters import adhesion_service
 from tests.live import new_enrollment_service
-from tests.support import code_from, details, identifiers, unique_email
+from tests.support import code_from, details, identifiers, process_environment, unique_email
 
 OPERATOR = "Camille D. (assistance)"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -257,17 +256,12 @@ def test_the_module_prints_json_lines(
     dev_env: WorkflowEnvironment, settings: Settings, db_url: str, space: Space
 ) -> None:
     """`python -m admin` as the desk runs it: settings from the environment, JSON on stdout."""
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": db_url,
-        "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
-        "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
-        "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),
-        "PAYLOAD_CODEC_KEYS": settings.payload_codec_keys.get_secret_value(),
-        "CODEC_AUTH_TOKEN": settings.codec_auth_token.get_secret_value(),
-        "SESSION_SECRET": settings.session_secret.get_secret_value(),
-    }
+    env = process_environment(
+        settings,
+        DATABASE_URL=db_url,
+        TEMPORAL_ADDRESS=dev_env.client.service_client.config.target_host,
+        TEMPORAL_TASK_QUEUE=settings.temporal_task_queue,
+    )
     done = subprocess.run(  # noqa: S603 (this interpreter, the module's own literals)
         [sys.executable, "-m", "admin", "subscriber", "show", "-", "--operator", OPERATOR],
         env=env,

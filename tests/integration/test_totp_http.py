@@ -5,20 +5,27 @@ are those pyotp computes at that instant. The dev server, a real worker, uvicorn
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pyotp
 import pytest
 
 from devstack.mail_sink import MailSink
-from settings import SecondFactor
-from tests.accounts import API, PASSWORD, Enrolled, delete_with_body, enroll, notice_to
-from tests.integration.problems import assert_never_echoed, problem
-from tests.live import LiveApp, LiveFactory
+from tests.accounts import (
+    API,
+    PASSWORD,
+    Enrolled,
+    complete_challenge,
+    delete_with_body,
+    enroll,
+    notice_to,
+)
+from tests.integration.problems import problem
+from tests.live import LiveApp
 from tests.support import FakeClock, unique_email
+
+pytestmark = pytest.mark.usefixtures("account_password_never_echoed")
 
 
 @pytest.fixture
@@ -29,29 +36,19 @@ def clock() -> FakeClock:
     return fixed
 
 
-@pytest.fixture(autouse=True)
-def password_never_echoed(responses: list[httpx.Response]) -> Iterator[None]:
-    yield
-    assert_never_echoed(responses, PASSWORD)
-
-
-@pytest.fixture
-async def app(app_with: LiveFactory) -> Any:
-    async with app_with(second_factor=SecondFactor.NEW_DEVICE) as live:
-        yield live
-
-
 async def with_app(
-    http: httpx.AsyncClient, me: Enrolled, clock: FakeClock
-) -> tuple[str, list[str]]:
-    """Turn the app on; its key and the recovery codes."""
+    http: httpx.AsyncClient, mail_sink: MailSink, clock: FakeClock, label: str
+) -> tuple[Enrolled, str, list[str]]:
+    """A new subscriber who turned the app on: who they are, the app's key and the recovery
+    codes."""
+    me = await enroll(http, mail_sink, unique_email(label))
     started = await http.post(f"{API}/me/totp", headers=me.auth)
     assert started.status_code == 200, started.text
     secret = started.json()["secret"]
     code = pyotp.TOTP(secret).at(clock.now)
     confirmed = await http.post(f"{API}/me/totp/confirm", json={"code": code}, headers=me.auth)
     assert confirmed.status_code == 200, confirmed.text
-    return secret, confirmed.json()["recovery_codes"]
+    return me, secret, confirmed.json()["recovery_codes"]
 
 
 async def challenge(http: httpx.AsyncClient, email: str) -> str:
@@ -62,9 +59,9 @@ async def challenge(http: httpx.AsyncClient, email: str) -> str:
 
 
 async def test_enrolment_gives_the_key_then_ten_recovery_codes_once_confirmed(
-    app: LiveApp, mail_sink: MailSink, clock: FakeClock
+    second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
-    http = app.http
+    http = second_step_app.http
     me = await enroll(http, mail_sink, unique_email("totp"))
 
     started = await http.post(f"{API}/me/totp", headers=me.auth)
@@ -96,26 +93,20 @@ async def test_enrolment_gives_the_key_then_ten_recovery_codes_once_confirmed(
 
 
 async def test_sign_in_asks_the_apps_code_which_is_good_once(
-    app: LiveApp, mail_sink: MailSink, clock: FakeClock
+    second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
-    http = app.http
-    me = await enroll(http, mail_sink, unique_email("totpsign"))
-    secret, _ = await with_app(http, me, clock)
+    http = second_step_app.http
+    me, secret, _ = await with_app(http, mail_sink, clock, "totpsign")
     await notice_to(mail_sink, me.email, "application d'authentification activée")
     mails_before = mail_sink.count_to(me.email)
     challenge_id = await challenge(http, me.email)
     used_code = pyotp.TOTP(secret).at(clock.now)  # the step the confirmation used
 
-    replayed = await http.post(
-        f"{API}/sessions/challenge", json={"challenge_id": challenge_id, "code": used_code}
-    )
+    replayed = await complete_challenge(http, challenge_id, used_code)
 
     problem(replayed, 422, "invalid_code")
     clock.advance(timedelta(seconds=30))
-    passed = await http.post(
-        f"{API}/sessions/challenge",
-        json={"challenge_id": challenge_id, "code": pyotp.TOTP(secret).at(clock.now)},
-    )
+    passed = await complete_challenge(http, challenge_id, pyotp.TOTP(secret).at(clock.now))
     assert passed.status_code == 201, passed.text
     assert passed.json()["device_token"]
     await notice_to(mail_sink, me.email, "connexion depuis un nouveau navigateur")
@@ -124,51 +115,40 @@ async def test_sign_in_asks_the_apps_code_which_is_good_once(
 
 
 async def test_the_apps_challenge_expires_after_ten_minutes(
-    app: LiveApp, mail_sink: MailSink, clock: FakeClock
+    second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
-    http = app.http
-    me = await enroll(http, mail_sink, unique_email("totplate"))
-    secret, _ = await with_app(http, me, clock)
+    http = second_step_app.http
+    me, secret, _ = await with_app(http, mail_sink, clock, "totplate")
     challenge_id = await challenge(http, me.email)
 
     clock.advance(timedelta(minutes=10))
-    late = await http.post(
-        f"{API}/sessions/challenge",
-        json={"challenge_id": challenge_id, "code": pyotp.TOTP(secret).at(clock.now)},
-    )
+    late = await complete_challenge(http, challenge_id, pyotp.TOTP(secret).at(clock.now))
 
     problem(late, 410, "code_expired")
 
 
 async def test_a_recovery_code_opens_once_and_is_told(
-    app: LiveApp, mail_sink: MailSink, clock: FakeClock
+    second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
-    http = app.http
-    me = await enroll(http, mail_sink, unique_email("recovery"))
-    _, codes = await with_app(http, me, clock)
+    http = second_step_app.http
+    me, _, codes = await with_app(http, mail_sink, clock, "recovery")
     first = await challenge(http, me.email)
 
-    passed = await http.post(
-        f"{API}/sessions/challenge",
-        json={"challenge_id": first, "recovery_code": codes[3].upper()},
-    )
+    passed = await complete_challenge(http, first, recovery_code=codes[3].upper())
 
     assert passed.status_code == 201, passed.text
     text = await notice_to(mail_sink, me.email, "code de secours")
     assert "Il ne peut plus servir" in text
     second = await challenge(http, me.email)
-    used = await http.post(
-        f"{API}/sessions/challenge", json={"challenge_id": second, "recovery_code": codes[3]}
-    )
+    used = await complete_challenge(http, second, recovery_code=codes[3])
     problem(used, 422, "invalid_code")
 
 
 async def test_turning_the_app_off_needs_the_password_and_a_current_code(
-    app: LiveApp, mail_sink: MailSink, clock: FakeClock
+    second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
-    http = app.http
-    me = await enroll(http, mail_sink, unique_email("totpoff"))
-    secret, _ = await with_app(http, me, clock)
+    http = second_step_app.http
+    me, secret, _ = await with_app(http, mail_sink, clock, "totpoff")
     clock.advance(timedelta(seconds=30))
     code = pyotp.TOTP(secret).at(clock.now)
 
@@ -195,11 +175,11 @@ async def test_turning_the_app_off_needs_the_password_and_a_current_code(
 
 
 async def test_the_key_and_the_recovery_codes_are_never_kept_for_a_retry(
-    app: LiveApp, mail_sink: MailSink, clock: FakeClock
+    second_step_app: LiveApp, mail_sink: MailSink, clock: FakeClock
 ) -> None:
     """Idempotency-Key: an answer holding the app's key or the recovery codes is not stored
     (the same rule as for a session token): its retry is 409."""
-    http = app.http
+    http = second_step_app.http
     me = await enroll(http, mail_sink, unique_email("totpkey"))
     keyed = me.auth | {"Idempotency-Key": "cle-totp-1"}
     started = await http.post(f"{API}/me/totp", headers=keyed)

@@ -4,7 +4,6 @@ killed mid-send; and an SMTP server that keeps a send in flight until the test r
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -24,7 +23,7 @@ from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.subscribers import SubscriberRepository
 from tests.live import new_enrollment_service
-from tests.support import details, free_port, identifiers
+from tests.support import details, free_port, identifiers, process_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,22 +103,17 @@ def sink_fixture(kind: Callable[[], Sink]) -> Callable[[], AsyncIterator[Sink]]:
 
 def worker_environment(env: WorkflowEnvironment, settings: Settings, port: int) -> dict[str, str]:
     """The variables a worker process reads: these settings, mail to `port` on loopback."""
-    return {
-        **os.environ,
-        "APP_ENV": "test",
-        "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-        "TEMPORAL_NAMESPACE": env.client.namespace,
-        "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
-        "WORKER_METRICS_ADDRESS": f"127.0.0.1:{free_port()}",
-        "DATABASE_URL": settings.resolved_database_url,
-        "DATA_DIR": str(settings.data_dir),  # where the letters land
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(port),
-        "IDENTIFIER_HASH_KEY": settings.identifier_hash_key.get_secret_value(),
-        "PAYLOAD_CODEC_KEYS": settings.payload_codec_keys.get_secret_value(),
-        "CODEC_AUTH_TOKEN": settings.codec_auth_token.get_secret_value(),
-        "SESSION_SECRET": settings.session_secret.get_secret_value(),
-    }
+    return process_environment(
+        settings,
+        TEMPORAL_ADDRESS=env.client.service_client.config.target_host,
+        TEMPORAL_NAMESPACE=env.client.namespace,
+        TEMPORAL_TASK_QUEUE=settings.temporal_task_queue,
+        WORKER_METRICS_ADDRESS=f"127.0.0.1:{free_port()}",
+        DATABASE_URL=settings.resolved_database_url,
+        DATA_DIR=str(settings.data_dir),  # where the letters land
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+    )
 
 
 @dataclass

@@ -108,13 +108,18 @@ async def assert_nothing_in_clear_nor_shown(
 
 
 async def assert_enrollment_hidden(
-    env: WorkflowEnvironment, workflow_id: str, secrets: list[str]
+    env: WorkflowEnvironment,
+    workflow_id: str,
+    secrets: list[str],
+    in_clear: str = "awaiting_confirmation",
 ) -> WorkflowHistory:
+    """An enrollment's (or an invitation's: the same workflow) history and search attributes;
+    `in_clear` is a status the history does hold in clear, that the search must find."""
     return await assert_nothing_in_clear_nor_shown(
         env,
         workflow_id,
         secrets,
-        in_clear="awaiting_confirmation",
+        in_clear=in_clear,
         attribute_names={key.name for key in CUSTOM_ATTRIBUTES},
     )
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -21,8 +19,6 @@ from domain.security_events import EventType
 from services.retention_schedule import ensure_retention_schedule
 from services.security_events import EventRecorder
 from settings import Settings
-from storage.engine import make_engine
-from storage.migrate import upgrade
 from storage.subscribers import SessionRepository, SubscriberRepository
 from tests.accounts import make_subscriber
 from tests.privacy import assert_nothing_in_clear
@@ -33,16 +29,6 @@ from workflows.retention_messages import RetentionParams, RetentionReport
 
 DAY = timedelta(days=1)
 AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-
-
-@pytest.fixture
-def own_db(tmp_path: Path) -> Iterator[Engine]:
-    """A database of this test's own: the purge deletes whatever is old in it."""
-    url = f"sqlite:///{tmp_path / 'retention.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
 
 
 async def purge(env: WorkflowEnvironment, settings: Settings) -> tuple[str, RetentionReport]:

@@ -38,7 +38,14 @@ from storage.tables import WebhookDelivery
 from storage.webhooks import WebhookRepository
 from tests.privacy import assert_nothing_in_clear
 from tests.support import free_port
-from tests.webhook_receiver import Received, Receiver, receiving, self_signed, unused_url
+from tests.webhook_receiver import (
+    Received,
+    Receiver,
+    always,
+    receiving,
+    self_signed,
+    unused_url,
+)
 from tests.workflow_env import result_skipping_time, time_skipping
 from worker import build_worker
 
@@ -176,10 +183,7 @@ async def test_a_receiver_down_for_an_hour_loses_nothing(hooks: Hooks) -> None:
 
 
 async def test_a_receiver_that_stays_down_is_tried_for_more_than_24_hours(hooks: Hooks) -> None:
-    async def always_500(_: Receiver, __: Received) -> int:
-        return 500
-
-    async with receiving(Receiver(hooks.now, always_500)) as receiver:
+    async with receiving(Receiver(hooks.now, always(500))) as receiver:
         registered = await hooks.endpoint(receiver.url)
         invitation = subject()
         [delivery_id] = await hooks.publish(invitation, EventType.EXPIRED)
@@ -225,10 +229,7 @@ async def test_events_of_one_enrollment_arrive_in_order(hooks: Hooks) -> None:
 
 
 async def test_410_disables_the_endpoint(hooks: Hooks) -> None:
-    async def gone(_: Receiver, __: Received) -> int:
-        return 410
-
-    async with receiving(Receiver(hooks.now, gone)) as receiver:
+    async with receiving(Receiver(hooks.now, always(410))) as receiver:
         registered = await hooks.endpoint(receiver.url)
         invitation = subject()
         [first] = await hooks.publish(invitation, EventType.INVITED)
@@ -349,12 +350,9 @@ async def test_deliveries_that_keep_failing_show_in_the_metrics(
         client_id = clients.create("Compté", frozenset({Scope.EVENTS}), 60).client_id
         hooks = Hooks(env, settings, engine, client_id)
 
-        async def always_500(_: Receiver, __: Received) -> int:
-            return 500
-
         async with (
             build_worker(env.client, settings, repository=SubscriberRepository(engine)),
-            receiving(Receiver(hooks.now, always_500)) as failing,
+            receiving(Receiver(hooks.now, always(500))) as failing,
             receiving(Receiver(hooks.now)) as working,
         ):
             broken = await hooks.endpoint(failing.url)
