@@ -88,11 +88,9 @@ def _checked_part(event: HistoryEvent) -> Message:
     ):
         details = event.marker_recorded_event_attributes.details
         assert set(details) <= {"data", "result"}, event
-        return (
-            details["result"]
-            if "result" in details
-            else event.marker_recorded_event_attributes.failure
-        )
+        if "result" in details:
+            return details["result"]
+        return event.marker_recorded_event_attributes.failure
     return event
 
 

@@ -78,11 +78,12 @@ RECAP_AFTER_ANSWER = "recap-after-activation-answer"
 CODE_CHALLENGE = "code-challenge"
 # Lighter histories (docs/workflows.md, « What an enrollment records »): one idle timer per idle
 # period rather than one per message; no search-attribute upsert that changes nothing (the API
-# starts the workflow with its first status) and one upsert per transition; the short database
-# writes (the subscriber, the recap, the invitation's record and its webhook events) as local
-# activities, which the worker runs within the workflow task instead of sending each through the
-# server as an activity task. A run that records it renders the recap after the answer as well,
-# so it never asks for RECAP_AFTER_ANSWER (nor deprecates CODE_CHALLENGE): one marker, not three.
+# starts the workflow with its first status) and one upsert per transition; an invitation's
+# record and its webhook events written by local activities, which the worker runs within the
+# workflow task instead of sending each through the server as an activity task (the subscriber
+# and the recap stay activity tasks: see _create_subscriber and _render_recap). A run that
+# records it renders the recap after the answer as well, so it never asks for
+# RECAP_AFTER_ANSWER (nor deprecates CODE_CHALLENGE): one marker, not three.
 LEAN_HISTORY = "lean-history"
 # How long confirm waits for the e-mail to go out before answering "pending".
 CONFIRM_WAIT = timedelta(seconds=1)
@@ -432,8 +433,14 @@ class EnrollmentWorkflow:
         self._busy = True
         self._accepted_digest = accepted_digest
         try:
-            created = await self._short_write(
-                SubscriberActivities.create_subscriber, subscriber, _DB_RETRY
+            # An activity task, not a local activity: the workflow task that accepts the
+            # activation ends at once, so that a retry of the same code sent meanwhile (a double
+            # click) is seen while the activation runs and gets its answer.
+            created = await workflow.execute_activity_method(
+                SubscriberActivities.create_subscriber,
+                subscriber,
+                start_to_close_timeout=_SHORT_WRITE_TIMEOUT,
+                retry_policy=_DB_RETRY,
             )
         except ActivityError as error:
             self._busy = False
@@ -474,10 +481,13 @@ class EnrollmentWorkflow:
 
     async def _render_recap(self, subscriber_id: int) -> None:
         try:
-            await self._short_write(
+            # An activity task, not a local activity: the workflow task that answers the
+            # activation does not wait for the rendering.
+            await workflow.execute_activity_method(
                 SubscriberActivities.render_recap,
                 RenderRecap(subscriber_id=subscriber_id),
-                RetryPolicy(maximum_attempts=3),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=RetryPolicy(maximum_attempts=3),
             )
         except ActivityError:
             # The subscriber exists; the API renders the recap on demand if it is missing.

@@ -214,9 +214,9 @@ mail = sink_fixture(HoldingSink)
 async def test_a_worker_killed_mid_activation_creates_one_subscriber_and_answers(
     dev_env: WorkflowEnvironment, settings: Settings, mail: HoldingSink, tmp_path: Path
 ) -> None:
-    """The subscriber is written by a local activity inside the activation's workflow task: a
-    worker killed while the write waits loses the task, another worker runs it again, and the
-    person who typed the code gets the answer, once, with one subscriber behind it.
+    """A worker killed while the subscriber's write waits: the attempt times out, another
+    worker runs it again, and the person who typed the code gets the answer (no error), with
+    one subscriber behind it.
 
     PostgreSQL only: the test holds the subscribers table so that the write waits, and sees
     the worker's INSERT waiting for it (pg_stat_activity) before killing the worker."""
