@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.common import SearchAttributeKey
 
 ENROLLMENT_STATUS = SearchAttributeKey.for_keyword("EnrollmentStatus")
 ACTIVATION_DEADLINE = SearchAttributeKey.for_datetime("ActivationDeadline")
@@ -25,12 +23,3 @@ def dev_server_flags() -> list[str]:
     for key in ALL:
         flags += ["--search-attribute", f"{key.name}={key.indexed_value_type.name.title()}"]
     return flags
-
-
-def at_start(status: str, service_client: str | None = None) -> TypedSearchAttributes:
-    """An enrollment's search attributes given with its start: recorded with the start event,
-    so the workflow has no upsert to make until something changes."""
-    pairs: list[SearchAttributePair[Any]] = [SearchAttributePair(ENROLLMENT_STATUS, status)]
-    if service_client is not None:
-        pairs.append(SearchAttributePair(SERVICE_CLIENT, service_client))
-    return TypedSearchAttributes(pairs)

@@ -18,7 +18,6 @@ from domain.codes import is_code_shaped
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from domain.problems import ProblemCode
 from domain.rules import check_details, check_identifiers, normalise_email
-from orchestration.search_attributes import at_start
 from security.keyed_hash import (
     WORKFLOW_ID_PREFIX,
     KeyedHasher,
@@ -128,11 +127,7 @@ class EnrollmentService:
         draft_key = new_draft_key()
         workflow_id = self._keyed.workflow_id(email)
         start = start_or_join(
-            EnrollmentWorkflow.run,
-            enrollment_params(self._settings),
-            workflow_id,
-            self._settings,
-            search_attributes=at_start(EnrollmentStatus.IDENTIFIERS_SET.value),
+            EnrollmentWorkflow.run, enrollment_params(self._settings), workflow_id, self._settings
         )
         request = SetIdentifiers(
             draft_key_digest=draft_key_digest(draft_key),

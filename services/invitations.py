@@ -31,7 +31,6 @@ from domain.models import (
 from domain.problems import ProblemCode
 from domain.rules import MESSAGES, check_acceptance, check_contact, check_invitation
 from domain.rules import normalise_email as normalise
-from orchestration.search_attributes import at_start
 from security.keyed_hash import (
     KeyedHasher,
     draft_key_digest,
@@ -193,7 +192,6 @@ class InvitationService:
             enrollment_params(self._settings, invited=True),
             workflow_id,
             self._settings,
-            search_attributes=at_start(EnrollmentStatus.INVITED.value, caller.client_id),
         )
         request = Invite(
             invitation_id=row.id,

@@ -78,22 +78,6 @@ def _in_clear_by_design(event: HistoryEvent) -> bool:
     )
 
 
-def _checked_part(event: HistoryEvent) -> Message:
-    """What of an event must be encrypted. A local activity's marker holds its result (the
-    activity's output, through the codec) beside the SDK core's own record of the call, written
-    in clear: sequence number, attempt, activity type and times."""
-    if (
-        event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
-        and event.marker_recorded_event_attributes.marker_name == "core_local_activity"
-    ):
-        details = event.marker_recorded_event_attributes.details
-        assert set(details) <= {"data", "result"}, event
-        if "result" in details:
-            return details["result"]
-        return event.marker_recorded_event_attributes.failure
-    return event
-
-
 def encrypted_payloads(history: WorkflowHistory) -> int:
     """Checks that every payload of the history is encrypted, but for what is in clear by
     design; returns how many were checked."""
@@ -101,7 +85,7 @@ def encrypted_payloads(history: WorkflowHistory) -> int:
     for event in history.events:
         if _in_clear_by_design(event):
             continue
-        for payload in payloads_in(_checked_part(event)):
+        for payload in payloads_in(event):
             assert payload.metadata["encoding"] == ENCODING, event
             checked += 1
     return checked

@@ -8,13 +8,11 @@ clear, and it does no I/O itself: every side effect is an activity.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.company import CompanyActivities
@@ -76,15 +74,6 @@ RECAP_AFTER_ANSWER = "recap-after-activation-answer"
 # takes this path; the marker is still written for runs that replay next to ones that recorded
 # it, until the call goes too (docs/workflows.md, « Retiring a patch »).
 CODE_CHALLENGE = "code-challenge"
-# Lighter histories (docs/workflows.md, « What an enrollment records »): one idle timer per idle
-# period rather than one per message; no search-attribute upsert that changes nothing (the API
-# starts the workflow with its first status) and one upsert per transition; an invitation's
-# record and its webhook events written by local activities, which the worker runs within the
-# workflow task instead of sending each through the server as an activity task (the subscriber
-# and the recap stay activity tasks: see _create_subscriber and _render_recap). A run that
-# records it renders the recap after the answer as well, so it never asks for
-# RECAP_AFTER_ANSWER (nor deprecates CODE_CHALLENGE): one marker, not three.
-LEAN_HISTORY = "lean-history"
 # How long confirm waits for the e-mail to go out before answering "pending".
 CONFIRM_WAIT = timedelta(seconds=1)
 
@@ -119,7 +108,6 @@ _RECORD_RETRY = RetryPolicy(
 _LOOKUP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=3)
 _LOOKUP_HEARTBEAT = timedelta(seconds=3)
 _DB_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=500), maximum_attempts=10)
-_SHORT_WRITE_TIMEOUT = timedelta(seconds=30)
 
 # The transitions ops count (observability.enrollment_metrics): entering each of these statuses.
 _COUNTED = {
@@ -165,10 +153,8 @@ class EnrollmentWorkflow:
         self._activation: ActivationResult | None = None
         self._subscriber_id: int | None = None
         self._activated_at: datetime | None = None
-        # Bumped by every message that touches the draft: restarts the idle clock (the count
-        # for runs without LEAN_HISTORY, the time for the others).
+        # Bumped by every message that touches the draft: restarts the idle clock.
         self._touches = 0
-        self._last_touch = workflow.now()
         # True while an update runs activities (sending the code, creating the subscriber):
         # the clocks wait for it, and concurrent updates are refused.
         self._busy = False
@@ -179,18 +165,13 @@ class EnrollmentWorkflow:
     @workflow.run
     async def run(self, params: EnrollmentParams) -> EnrollmentOutcome:
         _count(EnrollmentEvent.STARTED)
-        # Decided in the first workflow task (a run recorded before the patch replays it without
-        # the marker), whichever of this and the first update asks first.
-        self._lean()
         await self._wait_for_confirmation()
         if self._status is EnrollmentStatus.INVITED:
             # Only an `invite` leads here: no run recorded before invitations takes this path.
             await self._wait_for_acceptance()
         else:
             await self._wait_for_activation()
-        if self._subscriber_id is not None and (
-            self._lean() or workflow.patched(RECAP_AFTER_ANSWER)
-        ):
+        if self._subscriber_id is not None and workflow.patched(RECAP_AFTER_ANSWER):
             await self._render_recap(self._subscriber_id)
         await workflow.wait_condition(lambda: not self._busy and workflow.all_handlers_finished())
         if self._status is not EnrollmentStatus.ACTIVATED:
@@ -200,29 +181,6 @@ class EnrollmentWorkflow:
         return EnrollmentOutcome(status=self._status, subscriber_id=self._subscriber_id)
 
     async def _wait_for_confirmation(self) -> None:
-        if not self._lean():
-            await self._wait_for_confirmation_per_message()
-            return
-        # One timer per idle period: a message only moves the time it ends at, read when the
-        # timer fires.
-        while self._status in DRAFTING:
-            remaining = self._last_touch + self._params.idle_timeout - workflow.now()
-            try:
-                if remaining <= timedelta(0):
-                    raise TimeoutError
-                await workflow.wait_condition(
-                    lambda: self._status not in DRAFTING, timeout=remaining
-                )
-            except TimeoutError:
-                if self._busy:
-                    await workflow.wait_condition(lambda: not self._busy)
-                elif self._status in DRAFTING and self._idle_over():
-                    self._set_status(EnrollmentStatus.ABANDONED)
-
-    def _idle_over(self) -> bool:
-        return workflow.now() >= self._last_touch + self._params.idle_timeout
-
-    async def _wait_for_confirmation_per_message(self) -> None:
         while self._status in DRAFTING:
             touches = self._touches
 
@@ -265,14 +223,13 @@ class EnrollmentWorkflow:
             self._set_status(EnrollmentStatus.EXPIRED)
 
     def _code_sent(self, deadline: datetime) -> None:
-        self._upsert([ACTIVATION_DEADLINE.value_set(deadline)])
+        workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
 
     # -- step 1: identifiers ------------------------------------------------------------------
 
     @workflow.update
     def set_identifiers(self, request: SetIdentifiers) -> Recap:
         """Create the draft, or replace an unconfirmed draft of the same identifier."""
-        self._lean()  # the first message of a run: see run()
         keep = request.keep_details_of is not None and digests_equal(
             request.keep_details_of, self._draft_key_digest
         )
@@ -285,7 +242,7 @@ class EnrollmentWorkflow:
             if self._details
             else EnrollmentStatus.IDENTIFIERS_SET
         )
-        self._touch()
+        self._touches += 1
         return self._recap()
 
     @set_identifiers.validator
@@ -301,7 +258,7 @@ class EnrollmentWorkflow:
 
     @workflow.update
     async def submit_details(self, request: SubmitDetails) -> Recap:
-        self._touch()
+        self._touches += 1
         company = request.details.company
         found = await workflow.execute_activity_method(
             CompanyActivities.lookup_company,
@@ -321,7 +278,7 @@ class EnrollmentWorkflow:
             details=request.details, trust_answer_hash=answer_hash, company_name=found.name
         )
         self._set_status(EnrollmentStatus.AWAITING_CONFIRMATION)
-        self._touch()
+        self._touches += 1
         return self._recap()
 
     @submit_details.validator
@@ -338,12 +295,11 @@ class EnrollmentWorkflow:
         retried) gets the first answer's deadline."""
         if not self._confirm_requested:
             self._confirm_requested = True
-            self._deprecated_code_challenge()
-            self._touch()
+            workflow.deprecate_patch(CODE_CHALLENGE)
+            self._touches += 1
             deadline = self._code.issue()
-            self._set_status(
-                EnrollmentStatus.AWAITING_ACTIVATION, ACTIVATION_DEADLINE.value_set(deadline)
-            )
+            workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
+            self._set_status(EnrollmentStatus.AWAITING_ACTIVATION)
         await self._code.settled(CONFIRM_WAIT)
         if self._confirmed is None:
             # The first confirm to get here fixes the answer; the others repeat it.
@@ -373,8 +329,8 @@ class EnrollmentWorkflow:
         more: the code on its way is the one to use."""
         if not self._code.can_resend or not await self._code.settled(CONFIRM_WAIT):
             return ResendResult(sent=False, activation_deadline=self._code.expires_at)
-        self._deprecated_code_challenge()
-        self._touch()
+        workflow.deprecate_patch(CODE_CHALLENGE)
+        self._touches += 1
         new_deadline = self._code.resend()
         return ResendResult(sent=new_deadline is not None, activation_deadline=new_deadline)
 
@@ -433,13 +389,10 @@ class EnrollmentWorkflow:
         self._busy = True
         self._accepted_digest = accepted_digest
         try:
-            # An activity task, not a local activity: the workflow task that accepts the
-            # activation ends at once, so that a retry of the same code sent meanwhile (a double
-            # click) is seen while the activation runs and gets its answer.
             created = await workflow.execute_activity_method(
                 SubscriberActivities.create_subscriber,
                 subscriber,
-                start_to_close_timeout=_SHORT_WRITE_TIMEOUT,
+                start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=_DB_RETRY,
             )
         except ActivityError as error:
@@ -465,7 +418,7 @@ class EnrollmentWorkflow:
             subscriber_id=created.subscriber_id,
             subscriber_number=created.subscriber_number,
         )
-        if not self._lean() and not workflow.patched(RECAP_AFTER_ANSWER):
+        if not workflow.patched(RECAP_AFTER_ANSWER):
             # Histories from before the patch rendered the recap before answering.
             await self._render_recap(created.subscriber_id)
         return self._activation
@@ -481,8 +434,6 @@ class EnrollmentWorkflow:
 
     async def _render_recap(self, subscriber_id: int) -> None:
         try:
-            # An activity task, not a local activity: the workflow task that answers the
-            # activation does not wait for the rendering.
             await workflow.execute_activity_method(
                 SubscriberActivities.render_recap,
                 RenderRecap(subscriber_id=subscriber_id),
@@ -500,20 +451,17 @@ class EnrollmentWorkflow:
         """A service's invitation, sent with update-with-start: the enrollment begins invited
         with the details the service knows, the code goes out at once (the run loop delivers
         it), and the answer waits a second for the e-mail as a confirmation does."""
-        lean = self._lean()  # the first message of a run: see run()
         self._invitation = request
         self._details = DraftDetails(details=request.details, trust_answer_hash="")
-        self._touch()
+        self._touches += 1
         self._code.issue()
-        invited_by: list[SearchAttributeUpdate[Any]] = [
-            SERVICE_CLIENT.value_set(request.invited_by.client_id),
-            ACTIVATION_DEADLINE.value_set(self._issued_deadline()),
-        ]
-        if lean:
-            self._set_status(EnrollmentStatus.INVITED, *invited_by)
-        else:
-            workflow.upsert_search_attributes(invited_by)
-            self._set_status(EnrollmentStatus.INVITED)
+        workflow.upsert_search_attributes(
+            [
+                SERVICE_CLIENT.value_set(request.invited_by.client_id),
+                ACTIVATION_DEADLINE.value_set(self._issued_deadline()),
+            ]
+        )
+        self._set_status(EnrollmentStatus.INVITED)
         company = request.details.company
         try:
             found = await workflow.execute_activity_method(
@@ -562,7 +510,7 @@ class EnrollmentWorkflow:
         if self._status is not EnrollmentStatus.INVITED:
             return OpenOutcome.INVALID_CODE
         self._draft_key_digest = request.draft_key_digest
-        self._touch()
+        self._touches += 1
         return OpenOutcome.OPENED
 
     @open_invitation.validator
@@ -573,7 +521,7 @@ class EnrollmentWorkflow:
     def fill_invitation(self, request: FillInvitation) -> InvitationView:
         """The pages keep each screen's answers here, as a draft keeps its details."""
         self._answers = _merged(self._answers, request.answers)
-        self._touch()
+        self._touches += 1
         return self._invitation_view()
 
     @fill_invitation.validator
@@ -731,8 +679,13 @@ class EnrollmentWorkflow:
             subscriber_number=self._activation.subscriber_number if self._activation else None,
             activated_at=self._activated_at,
         )
-        await self._short_write(InvitationActivities.record_invitation, record, _RECORD_RETRY)
-        await self._short_write(
+        await workflow.execute_activity_method(
+            InvitationActivities.record_invitation,
+            record,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_RECORD_RETRY,
+        )
+        await workflow.execute_activity_method(
             WebhookActivities.publish_service_event,
             ServiceEventInput(
                 client_id=record.client_id,
@@ -741,7 +694,8 @@ class EnrollmentWorkflow:
                 data=_event_data(record),
                 occurred_at=now,
             ),
-            _RECORD_RETRY,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=_RECORD_RETRY,
         )
 
     # -- « Quitter » --------------------------------------------------------------------------
@@ -812,73 +766,11 @@ class EnrollmentWorkflow:
             email_delivery=self._email_delivery() if awaiting else None,
         )
 
-    def _set_status(self, status: EnrollmentStatus, *also: SearchAttributeUpdate[Any]) -> None:
-        """The new status, and the other search attributes that change with it, in one upsert
-        (two, in runs recorded before LEAN_HISTORY)."""
+    def _set_status(self, status: EnrollmentStatus) -> None:
         if status is not self._status and status in _COUNTED:
             _count(_COUNTED[status])
         self._status = status
-        if self._lean():
-            self._upsert([ENROLLMENT_STATUS.value_set(status.value), *also])
-            return
-        if also:
-            workflow.upsert_search_attributes(list(also))
         workflow.upsert_search_attributes([ENROLLMENT_STATUS.value_set(status.value)])
-
-    def _upsert(self, updates: list[SearchAttributeUpdate[Any]]) -> None:
-        """Upsert what changes; an upsert that changes nothing is a history event and a
-        visibility write for nothing (LEAN_HISTORY)."""
-        if self._lean():
-            current = workflow.info().typed_search_attributes
-            updates = [u for u in updates if current.get(u.key) != u.value]
-            if not updates:
-                return
-        workflow.upsert_search_attributes(updates)
-
-    def _lean(self) -> bool:
-        return workflow.patched(LEAN_HISTORY)
-
-    def _deprecated_code_challenge(self) -> None:
-        # Runs from before LEAN_HISTORY recorded this marker; the others never need it.
-        if not self._lean():
-            workflow.deprecate_patch(CODE_CHALLENGE)
-
-    def _touch(self) -> None:
-        self._touches += 1
-        self._last_touch = workflow.now()
-
-    async def _short_write(
-        self, activity: Callable[..., Any], arg: Any, retry_policy: RetryPolicy
-    ) -> Any:
-        """A short database write: a local activity (LEAN_HISTORY), an activity task before."""
-        if self._lean():
-            try:
-                return await workflow.execute_local_activity_method(
-                    activity,
-                    arg,
-                    start_to_close_timeout=_SHORT_WRITE_TIMEOUT,
-                    retry_policy=retry_policy,
-                )
-            except FailureError as failure:
-                if isinstance(failure, ActivityError):
-                    raise  # a timeout or a cancellation: already an activity's failure
-                # A local activity's own failure comes unwrapped: wrapped as an activity task's
-                # is, so that every caller reads `error.cause` the same way.
-                raise ActivityError(
-                    "local activity failed",
-                    scheduled_event_id=0,
-                    started_event_id=0,
-                    identity="",
-                    activity_type=getattr(activity, "__name__", ""),
-                    activity_id="",
-                    retry_state=None,
-                ) from failure
-        return await workflow.execute_activity_method(
-            activity,
-            arg,
-            start_to_close_timeout=_SHORT_WRITE_TIMEOUT,
-            retry_policy=retry_policy,
-        )
 
     def _forget_draft(self) -> None:
         """Expired or abandoned: drop everything the pre-registration held."""
