@@ -346,20 +346,11 @@ class EnrollmentWorkflow:
 
     @workflow.update
     async def activate(self, request: Activate) -> ActivationResult:
-        if self._busy and self._is_accepted_code(request.code_digest):
-            # The same code while its activation runs (a client retrying after a timeout, a
-            # double click): the answer of that activation, once it is known. Once it is over
-            # the code is spent (single use) and a retry is refused like any used code.
-            await workflow.wait_condition(lambda: not self._busy)
-            if self._activation is not None:
-                return self._activation
-        match await self._code.judge(request.code_digest):
-            case Verdict.VOID:
-                return ActivationResult(outcome=EnrollmentActivationOutcome.CODE_VOID)
-            case Verdict.WRONG | Verdict.NONE:
-                return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
-            case Verdict.EXPIRED:
-                raise _reject(ProblemCode.NOT_FOUND, "the activation window is over")
+        if (answer := await self._answer_in_progress(request.code_digest)) is not None:
+            return answer
+        refused = await self._refused_code(request.code_digest, "the activation window")
+        if refused is not None:
+            return refused
         if self._busy or self._status is not EnrollmentStatus.AWAITING_ACTIVATION:
             # Another activation won while this one waited for the code's delivery record.
             return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
@@ -422,6 +413,27 @@ class EnrollmentWorkflow:
             # Histories from before the patch rendered the recap before answering.
             await self._render_recap(created.subscriber_id)
         return self._activation
+
+    async def _answer_in_progress(self, presented: str) -> ActivationResult | None:
+        """The same code (or key) while its activation runs — a client retrying after a
+        timeout, a double click: the answer of that activation, once it is known. Once it is
+        over the code is spent (single use) and a retry is judged, and refused, like any used
+        code."""
+        if self._busy and self._is_accepted_code(presented):
+            await workflow.wait_condition(lambda: not self._busy)
+            return self._activation
+        return None
+
+    async def _refused_code(self, code_digest: str, window: str) -> ActivationResult | None:
+        """The answer to a code that does not activate; None for the right one (used up)."""
+        match await self._code.judge(code_digest):
+            case Verdict.VOID:
+                return ActivationResult(outcome=EnrollmentActivationOutcome.CODE_VOID)
+            case Verdict.WRONG | Verdict.NONE:
+                return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
+            case Verdict.EXPIRED:
+                raise _reject(ProblemCode.NOT_FOUND, f"{window} is over")
+        return None
 
     @activate.validator
     def _validate_activate(self, request: Activate) -> None:
@@ -534,19 +546,13 @@ class EnrollmentWorkflow:
         """The person's last step: the code (or the opened invitation's key) is judged, then
         the same activation path as a public enrollment's creates the subscriber."""
         presented = request.code_digest or request.draft_key_digest or ""
-        if self._busy and self._is_accepted_code(presented):
-            await workflow.wait_condition(lambda: not self._busy)
-            if self._activation is not None:
-                return self._activation
+        if (answer := await self._answer_in_progress(presented)) is not None:
+            return answer
         by_code = request.code_digest is not None
         if by_code:
-            match await self._code.judge(presented):
-                case Verdict.VOID:
-                    return ActivationResult(outcome=EnrollmentActivationOutcome.CODE_VOID)
-                case Verdict.WRONG | Verdict.NONE:
-                    return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
-                case Verdict.EXPIRED:
-                    raise _reject(ProblemCode.NOT_FOUND, "the invitation's window is over")
+            refused = await self._refused_code(presented, "the invitation's window")
+            if refused is not None:
+                return refused
         if self._busy or self._status is not EnrollmentStatus.INVITED:
             return ActivationResult(outcome=EnrollmentActivationOutcome.INVALID_CODE)
         answers = _merged(self._answers, request.answers)

@@ -1,7 +1,8 @@
 """A worker process killed (SIGKILL) in the middle of a code's delivery — the activation code,
 a password reset's code, an adhésion's letter: the retry on another worker delivers the same
 code once more (same Message-ID) or not at all (the letter already posted), exactly one code is
-ever valid, and it works."""
+ever valid, and it works. And killed in the middle of an activation: one subscriber, and the
+answer reaches the person who typed the code."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ import signal
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy import Connection, text
 from temporalio.testing import WorkflowEnvironment
 
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from settings import Settings
 from storage.code_deliveries import CodeDeliveryRepository
+from storage.subscribers import SubscriberRepository
 from tests.accounts import NEW_PASSWORD, make_subscriber, reset_form, services_over
+from tests.databases import POSTGRES_ENV, postgres_base_url, postgres_schema
 from tests.integration.worker_process import (
     HoldingSink,
     WorkerProcess,
@@ -201,3 +206,70 @@ async def test_a_worker_killed_mid_send_of_a_reset_code_leaves_one_valid_code(
         await stop(first)
         await stop(second)
         own.engine.dispose()
+
+
+mail = sink_fixture(HoldingSink)
+
+
+async def test_a_worker_killed_mid_activation_creates_one_subscriber_and_answers(
+    dev_env: WorkflowEnvironment, settings: Settings, mail: HoldingSink, tmp_path: Path
+) -> None:
+    """A worker killed while the subscriber's write waits: the attempt times out, another
+    worker runs it again, and the person who typed the code gets the answer (no error), with
+    one subscriber behind it.
+
+    PostgreSQL only: the test holds the subscribers table so that the write waits, and sees
+    the worker's INSERT waiting for it (pg_stat_activity) before killing the worker."""
+    base = postgres_base_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL: {POSTGRES_ENV} is not set")
+    with postgres_schema(base) as url:
+        own = isolated(dev_env, settings, tmp_path, mail.port, database_url=url)
+        first = await start_worker(own.environment(), POLLING)
+        second: WorkerProcess | None = None
+        holder = own.engine.connect()
+        # Its own connection, out of any transaction: each read of pg_stat_activity is fresh.
+        watcher = own.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            async with asyncio.timeout(STARTS_WITHIN):
+                await first.seen.wait()
+            email = unique_email()
+            await own.service.confirm(await own.awaiting_confirmation(email))
+            code = code_from(await mail.message_to(email, within=RETRIED_WITHIN))
+
+            holder.execute(text("LOCK TABLE subscribers IN EXCLUSIVE MODE"))  # reads go on
+            activation = asyncio.create_task(own.service.activate(email, code))
+            async with asyncio.timeout(RETRIED_WITHIN):
+                await _insert_waiting(watcher)
+                second = await start_worker(own.environment(), POLLING)
+                await second.seen.wait()
+            first.process.send_signal(signal.SIGKILL)
+            await first.process.wait()
+            holder.commit()  # the lock goes; the killed worker's transaction never committed
+
+            async with asyncio.timeout(RETRIED_WITHIN):
+                activated = await activation
+            assert activated.email == email
+            created = SubscriberRepository(own.engine).by_email(email)
+            assert created is not None
+            assert created.subscriber_number == activated.subscriber_number
+        finally:
+            holder.close()
+            watcher.close()
+            await stop(first)
+            await stop(second)
+            own.engine.dispose()
+
+
+async def _insert_waiting(connection: Connection) -> None:
+    """Until another session's INSERT into subscribers waits for a lock (the worker's)."""
+    while True:
+        waiting = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                " AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO subscribers%'"
+            )
+        ).scalar_one()
+        if waiting:
+            return
+        await asyncio.sleep(0.05)

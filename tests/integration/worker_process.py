@@ -71,11 +71,19 @@ class Isolated:
 
 
 def isolated(
-    env: WorkflowEnvironment, settings: Settings, folder: Path, smtp_port: int
+    env: WorkflowEnvironment,
+    settings: Settings,
+    folder: Path,
+    smtp_port: int,
+    database_url: str | None = None,
 ) -> Isolated:
-    """The worker process opens the database by its URL: a file in `folder`, migrated here."""
+    """The worker process opens the database by its URL: a file in `folder` unless another
+    database is given, migrated here."""
     own = settings.model_copy(
-        update={"database_url": f"sqlite:///{folder / 'db.sqlite'}", "smtp_port": smtp_port}
+        update={
+            "database_url": database_url or f"sqlite:///{folder / 'db.sqlite'}",
+            "smtp_port": smtp_port,
+        }
     )
     upgrade(own.resolved_database_url)
     engine = make_engine(own.resolved_database_url)
