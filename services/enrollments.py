@@ -284,8 +284,7 @@ class EnrollmentService:
         hash, never the address): both counts in one thread hop."""
         if self._throttle is not None:
             self._throttle.count(Action.CONFIRM, "", client_address)
-            digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
-            self._throttle.count_digest(Action.CODE_EMAIL, digest)
+            self._throttle.count_digest(Action.CODE_EMAIL, _recipient_digest(workflow_id))
 
     def _parse(self, enrollment_id: str) -> tuple[str, DraftRef]:
         return parse_draft(enrollment_id, NOT_FOUND)
@@ -307,8 +306,13 @@ async def count_code_email(throttle: Throttle | None, workflow_id: str) -> None:
     """One more code e-mail to an enrollment's (or invitation's) recipient, known by the digest
     its workflow ID holds: the per-recipient limit holds whoever asks (it guards the inbox)."""
     if throttle is not None:
-        digest = workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
+        digest = _recipient_digest(workflow_id)
         await asyncio.to_thread(throttle.count_digest, Action.CODE_EMAIL, digest)
+
+
+def _recipient_digest(workflow_id: str) -> str:
+    """The keyed hash of the recipient's identifier an enrollment's workflow ID holds."""
+    return workflow_id.removeprefix(WORKFLOW_ID_PREFIX)
 
 
 def activated_by(result: ActivationResult, email: str, wrong_code: str) -> Activated:
