@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from bench.persistence import difference, persistence_requests
 from bench.procstat import RssSampler, snapshot
 from devstack.secrets_file import load_or_create
 from devstack.stack import ROOT, Stack
@@ -57,6 +58,7 @@ class Harness:
     floor_worker: asyncio.subprocess.Process
     data_dir: Path
     webhook_port: int = 0
+    temporal_metrics_port: int = 0
     log: list[str] = field(default_factory=list)
 
     @property
@@ -104,8 +106,13 @@ class Harness:
         )  # fmt: skip
         return str(json.loads(made)["key"])
 
+    async def _persisted(self) -> dict[str, float]:
+        url = f"http://127.0.0.1:{self.temporal_metrics_port}/metrics"
+        return await persistence_requests(url) if self.temporal_metrics_port else {}
+
     async def phase(self, command: dict[str, Any]) -> dict[str, Any]:
-        """Run one driver command; add each process's CPU seconds and peak RSS in its window."""
+        """Run one driver command; add each process's CPU seconds and peak RSS in its window,
+        and the Temporal server's persistence requests (bench/persistence.py)."""
         assert self.driver.stdin and self.driver.stdout
         self.driver.stdin.write((json.dumps(command) + "\n").encode())
         await self.driver.stdin.drain()
@@ -113,6 +120,8 @@ class Harness:
         before: dict[str, float] = {}
         cpu: dict[str, float] = {}
         rss: dict[str, int] = {}
+        persisted: dict[str, float] = {}
+        persisted_before: dict[str, float] = {}
         while True:
             line = await self.driver.stdout.readline()
             if not line:
@@ -121,13 +130,15 @@ class Harness:
             if message.get("event") == "window_start":
                 before = snapshot(self.pids)
                 sampler.start()
+                persisted_before = await self._persisted()
             elif message.get("event") == "window_end":
                 after = snapshot(self.pids)
+                persisted = difference(persisted_before, await self._persisted())
                 cpu = {name: after[name] - before[name] for name in after}
                 rss = await sampler.stop()
             elif "result" in message:
                 result: dict[str, Any] = message["result"]
-                return result | {"cpu_s": cpu, "peak_rss_kib": rss}
+                return result | {"cpu_s": cpu, "peak_rss_kib": rss, "persistence": persisted}
 
 
 def production_like_settings(data_dir: Path, smtp_port: int) -> Settings:
@@ -165,11 +176,12 @@ async def running(
         ports = json.loads(await driver.stdout.readline())
         smtp_port = int(ports["smtp_port"])
         settings = production_like_settings(data_dir, smtp_port)
+        metrics_port = free_port()  # the server's own metrics: its persistence requests
         stack = Stack(
             settings,
             extra_env=ONE_ADDRESS_FOR_ALL_USERS | LOOPBACK_WEBHOOKS | extra_env,
             quiet=True,
-            temporal_args=temporal_args,
+            temporal_args=[*temporal_args, "--metrics-port", str(metrics_port)],
             api_processes=api_processes,
         )
         await stack.start()
@@ -180,7 +192,9 @@ async def running(
         floor_worker = await asyncio.create_subprocess_exec(
             python, "-m", "bench.floor_worker", settings.temporal_address, cwd=ROOT
         )
-        yield Harness(stack, driver, floor_worker, data_dir, int(ports["webhook_port"]))
+        yield Harness(
+            stack, driver, floor_worker, data_dir, int(ports["webhook_port"]), metrics_port
+        )
     finally:
         for process in (floor_worker, driver):
             if process and process.returncode is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.history import ordered_kinds
+from bench.persistence import is_write
 from devstack.stack import ROOT
 
 PAGE = ROOT / "docs" / "benchmarks.md"
@@ -275,6 +276,49 @@ def history_table(histories: dict[str, Any]) -> list[str]:
     return lines
 
 
+PERSISTENCE_COLUMNS = (
+    ("product", "product, per enrollment"),
+    ("floor", "floor, per workflow"),
+    ("invite", "invitation, per enrollment"),
+)
+
+
+def persistence_per(phase: dict[str, Any]) -> dict[str, float]:
+    """The server's persistence requests in the phase's window per workflow completed in it."""
+    done = phase.get("completed") or 0
+    found: dict[str, float] = phase.get("persistence") or {}
+    return {op: count / done for op, count in found.items()} if done else {}
+
+
+def persistence_table(phases: dict[str, dict[str, Any]]) -> list[str]:
+    """Writes by operation (what a cluster's database must absorb), then reads, each with its
+    total; an operation under 0.05 per workflow in every column is counted in the total only."""
+    columns = [
+        (label, persistence_per(phases[name]))
+        for name, label in PERSISTENCE_COLUMNS
+        if name in phases and persistence_per(phases[name])
+    ]
+    if not columns:
+        return ["The server's metrics could not be read."]
+    tables = [table for _, table in columns]
+    lines = [
+        "| operation | " + " | ".join(label for label, _ in columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for label, wanted in (("writes", True), ("reads", False)):
+        ops = sorted(
+            {op for table in tables for op in table if is_write(op) == wanted},
+            key=lambda op: -tables[0].get(op, 0.0),
+        )
+        for op in ops:
+            if max(table.get(op, 0.0) for table in tables) >= 0.05:
+                cells = " | ".join(f"{t.get(op, 0.0):.1f}" for t in tables)
+                lines.append(f"| {op} | {cells} |")
+        totals = " | ".join(f"**{sum(t[op] for op in ops if op in t):.1f}**" for t in tables)
+        lines.append(f"| **all {label}** | {totals} |")
+    return lines
+
+
 FLOWS = {
     "second_step": ("sign-in with the e-mailed second step", ("password", "mail", "code", "whole")),
     "invite": ("invitation from a service key to the webhook received",
@@ -373,6 +417,12 @@ def main_report(run: dict[str, Any]) -> str:
         " no event).",
         "",
         *history_table(run.get("histories", {})),
+        "",
+        "Requests to the Temporal server's database in the measured window, per workflow"
+        " completed in it (the server's `persistence_requests` metric: the shard's upkeep and"
+        " the task queues' polls included, as a cluster would see them); writes by operation:",
+        "",
+        *persistence_table(run["phases"]),
         "",
         "### Latency of each step (ms)",
         "",
