@@ -211,6 +211,8 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
+    # How many hashes a process runs at once; unset: one per core it may run on.
+    argon2_concurrency: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Settings:

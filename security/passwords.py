@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 from concurrent.futures import Executor
 
 from argon2 import PasswordHasher
@@ -11,10 +13,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from settings import Settings
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its affinity), as the hashing's default width."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class SecretHasher:
     """Hashes and verifies low-entropy secrets; every call runs in an executor thread.
 
-    argon2-cffi releases the GIL while hashing, so threads give real parallelism.
+    argon2-cffi releases the GIL while hashing, so threads give real parallelism — up to one
+    hash per core: more at once only take turns on the cores, and each switch costs the other
+    its 19 MiB working set (8 verifications at once on 2 cores cost ~30 % more CPU each than 2
+    at once, docs/benchmarks.md). Calls beyond that wait for a slot, holding no memory.
     """
 
     def __init__(self, settings: Settings, executor: Executor | None = None) -> None:
@@ -24,15 +34,19 @@ class SecretHasher:
             parallelism=settings.argon2_parallelism,
         )
         self._executor = executor
+        self._slots = threading.BoundedSemaphore(settings.argon2_concurrency or available_cores())
         # Verified against when the identifier is unknown, so both paths cost the same.
         self._dummy_hash = self._hasher.hash("dummy-password-for-timing")
 
     def hash_sync(self, secret: str) -> str:
-        return self._hasher.hash(secret)
+        with self._slots:
+            return self._hasher.hash(secret)
 
     def verify_sync(self, hashed: str | None, secret: str) -> bool:
         try:
-            return self._hasher.verify(hashed or self._dummy_hash, secret) and hashed is not None
+            with self._slots:
+                verified = self._hasher.verify(hashed or self._dummy_hash, secret)
+            return verified and hashed is not None
         except (VerificationError, InvalidHashError):
             return False
 
