@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Harness, running
-from bench.machine import cores, describe
+from bench.machine import describe
 from bench.procstat import memory_kib
 from bench.report import (
     PAGE,
@@ -30,6 +30,7 @@ from bench.report import (
     write_section,
 )
 from devstack.stack import TEMPORAL_SQLITE_PRAGMAS
+from security.passwords import available_cores
 
 
 def _env(name: str, default: float) -> Any:
@@ -135,7 +136,7 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
         "histories": histories,
         "not_run": not_run,
         "scale_runs": recorded_scale_runs(),
-        "cores": cores(),
+        "cores": available_cores(),
         "machine": describe(),
         "settings": {
             "users": args.users,

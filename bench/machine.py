@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from security.passwords import available_cores
+
 
 def _cpu_model() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -35,14 +37,10 @@ def _temporal_cli() -> str:
     return out.stdout.strip().removeprefix("temporal version ")
 
 
-def cores() -> int:
-    return len(os.sched_getaffinity(0))
-
-
 def describe() -> dict[str, str]:
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": f"{cores()} cores, {_cpu_model()}",
+        "cpu": f"{available_cores()} cores, {_cpu_model()}",
         "memory": f"{_memory_gib():.1f} GiB",
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),

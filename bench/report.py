@@ -420,7 +420,8 @@ def main_report(run: dict[str, Any]) -> str:
         "",
         "Requests to the Temporal server's database in the measured window, per workflow"
         " completed in it (the server's `persistence_requests` metric: the shard's upkeep and"
-        " the task queues' polls included, as a cluster would see them); writes by operation:",
+        " the task queues' polls included, as a cluster would see them): writes by operation, then"
+        " reads:",
         "",
         *persistence_table(run["phases"]),
         "",
