@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Harness, running
+from bench.harness import CLUSTER_LIKE_TEMPORAL, Harness, running
 from bench.machine import describe
 from bench.procstat import memory_kib
 from bench.report import (
@@ -149,6 +149,9 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "API processes": args.api_processes,
             "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
             "per-address rate limits": "lifted (one driver address stands for every user)",
+            "Temporal dynamic config": " ".join(
+                f"{key}={value}" for key, value in CLUSTER_LIKE_TEMPORAL.items()
+            ),
             "extra temporal args": " ".join(args.temporal_arg) or "none",
         },
     }

@@ -39,7 +39,7 @@ from services.throttle import Action, Throttle, count_in_thread
 from services.workflow_calls import calls_by_code, start_or_join
 from settings import Settings
 from storage.subscribers import SubscriberRepository
-from workflows.enrollment import EnrollmentWorkflow
+from workflows.enrollment import EnrollmentWorkflow, starting_search_attributes
 from workflows.enrollment_messages import (
     Activate,
     ActivationResult,
@@ -126,9 +126,6 @@ class EnrollmentService:
         password_hash = await self._hasher.hash(form.password)
         draft_key = new_draft_key()
         workflow_id = self._keyed.workflow_id(email)
-        start = start_or_join(
-            EnrollmentWorkflow.run, enrollment_params(self._settings), workflow_id, self._settings
-        )
         request = SetIdentifiers(
             draft_key_digest=draft_key_digest(draft_key),
             email=email,
@@ -145,6 +142,13 @@ class EnrollmentService:
                 request.keep_details_of = previous_ref.draft_key_digest
             else:
                 request.carried = await self._draft_details(previous_workflow_id, previous_ref)
+        start = start_or_join(
+            EnrollmentWorkflow.run,
+            enrollment_params(self._settings),
+            workflow_id,
+            self._settings,
+            search_attributes=starting_search_attributes(request),
+        )
         recap = await self._call(
             self._client.execute_update_with_start_workflow(
                 EnrollmentWorkflow.set_identifiers, request, start_workflow_operation=start

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.types import MethodAsyncSingleParam, ParamType, ReturnType, SelfType
@@ -73,14 +73,17 @@ def start_or_join(
     params: ParamType,
     workflow_id: str,
     settings: Settings,
+    search_attributes: TypedSearchAttributes | None = None,
 ) -> WithStartWorkflowOperation[SelfType, ReturnType]:
     """The start half of an update-with-start: the process under `workflow_id` is started on the
     app's task queue unless one already runs there, which then receives the update (one process
-    per key, never two)."""
+    per key, never two). `search_attributes` are indexed with the start (a process joined keeps
+    its own)."""
     return WithStartWorkflowOperation(
         workflow,
         params,
         id=workflow_id,
         task_queue=settings.temporal_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=search_attributes,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -122,6 +122,18 @@ _COUNTED = {
 _RECORDED_ALREADY_SUBSCRIBED = "AlreadySubscribed"
 
 
+def _drafting_status(details: DraftDetails | None) -> EnrollmentStatus:
+    return EnrollmentStatus.AWAITING_CONFIRMATION if details else EnrollmentStatus.IDENTIFIERS_SET
+
+
+def starting_search_attributes(request: SetIdentifiers) -> TypedSearchAttributes:
+    """What a new enrollment is started with, when `request` starts it: the status its first
+    `set_identifiers` gives it, indexed with the start instead of by an upsert of its own (a
+    workflow task that upserts costs the server a visibility write)."""
+    status = _drafting_status(request.carried)
+    return TypedSearchAttributes([SearchAttributePair(ENROLLMENT_STATUS, status.value)])
+
+
 def _reject(reason: ProblemCode, message: str) -> ApplicationError:
     return ApplicationError(message, type=reason.value, non_retryable=True)
 
@@ -161,6 +173,10 @@ class EnrollmentWorkflow:
         # The invited path (SPEC §8): who invited, and what the person added so far.
         self._invitation: Invite | None = None
         self._answers = InvitationAnswers()
+        # The status the run was started with (starting_search_attributes), until another is
+        # set: setting it again upserts nothing. None for a run started without one (an
+        # invitation, or before the API gave it), which upserts every status it sets.
+        self._status_from_start = workflow.info().typed_search_attributes.get(ENROLLMENT_STATUS)
 
     @workflow.run
     async def run(self, params: EnrollmentParams) -> EnrollmentOutcome:
@@ -237,11 +253,7 @@ class EnrollmentWorkflow:
             self._details = request.carried
         self._draft_key_digest = request.draft_key_digest
         self._identifiers = request.model_copy(update={"carried": None, "keep_details_of": None})
-        self._set_status(
-            EnrollmentStatus.AWAITING_CONFIRMATION
-            if self._details
-            else EnrollmentStatus.IDENTIFIERS_SET
-        )
+        self._set_status(_drafting_status(self._details))
         self._touches += 1
         return self._recap()
 
@@ -776,6 +788,9 @@ class EnrollmentWorkflow:
         if status is not self._status and status in _COUNTED:
             _count(_COUNTED[status])
         self._status = status
+        if status.value == self._status_from_start:
+            return  # indexed with the start already
+        self._status_from_start = None
         workflow.upsert_search_attributes([ENROLLMENT_STATUS.value_set(status.value)])
 
     def _forget_draft(self) -> None:
