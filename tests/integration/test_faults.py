@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from chaos.parts import temporal_command
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from orchestration.client import codec_from_settings, data_converter
+from orchestration.search_attributes import ACTIVATION_DEADLINE
 from security.keyed_hash import KeyedHasher
 from services.errors import ServiceError
 from settings import Settings
@@ -78,6 +80,12 @@ async def test_smtp_down_then_back_the_mail_arrives_and_nothing_fails(
                     break
                 await asyncio.sleep(0.1)
             assert final["email_delivery"] == "sent"
+            # Sent long after the confirmation: the search shows the deadline it now runs to.
+            workflow_id = KeyedHasher(settings.identifier_hash_key).workflow_id(email)
+            described = await dev_env.client.get_workflow_handle(workflow_id).describe()
+            indexed = described.typed_search_attributes.get(ACTIVATION_DEADLINE)
+            sent_deadline = datetime.fromisoformat(final["activation_deadline"])
+            assert indexed is not None and abs(indexed - sent_deadline) < timedelta(milliseconds=1)
             # The window runs from the sending: never earlier than the first answer said.
             assert final["activation_deadline"] >= confirmed.json()["activation_deadline"]
             again = await app.http.post(f"{url}/confirm")
