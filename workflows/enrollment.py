@@ -9,9 +9,15 @@ clear, and it does no I/O itself: every side effect is an activity.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.common import (
+    RetryPolicy,
+    SearchAttributePair,
+    SearchAttributeUpdate,
+    TypedSearchAttributes,
+)
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -249,13 +255,18 @@ class EnrollmentWorkflow:
 
     def _code_sent(self, deadline: datetime) -> None:
         indexed = self._indexed_deadline
-        if self._deadline_indexed_once and indexed and deadline - indexed < CONFIRM_WAIT:
+        if (
+            self._deadline_indexed_once
+            and indexed is not None
+            and deadline - indexed < CONFIRM_WAIT
+        ):
             return
         self._index_deadline(deadline)
 
-    def _index_deadline(self, deadline: datetime) -> None:
+    def _index_deadline(self, deadline: datetime, *also: SearchAttributeUpdate[Any]) -> None:
+        """Upsert the deadline (with `also`, in the same command) and remember it."""
         self._indexed_deadline = deadline
-        workflow.upsert_search_attributes([ACTIVATION_DEADLINE.value_set(deadline)])
+        workflow.upsert_search_attributes([*also, ACTIVATION_DEADLINE.value_set(deadline)])
 
     # -- step 1: identifiers ------------------------------------------------------------------
 
@@ -499,12 +510,8 @@ class EnrollmentWorkflow:
         self._touches += 1
         self._code.issue()
         self._deadline_indexed_once = workflow.patched(DEADLINE_INDEXED_ONCE)
-        self._indexed_deadline = self._issued_deadline()
-        workflow.upsert_search_attributes(
-            [
-                SERVICE_CLIENT.value_set(request.invited_by.client_id),
-                ACTIVATION_DEADLINE.value_set(self._indexed_deadline),
-            ]
+        self._index_deadline(
+            self._issued_deadline(), SERVICE_CLIENT.value_set(request.invited_by.client_id)
         )
         self._set_status(EnrollmentStatus.INVITED)
         company = request.details.company
