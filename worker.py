@@ -24,6 +24,7 @@ from activities.webhooks import WebhookActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
+from documents.typeface import common_faces
 from domain.codes import ChannelKind
 from domain.support import SupportChannel
 from domain.webhooks import UrlPolicy
@@ -31,6 +32,7 @@ from letters.outbox import FolderOutbox
 from mail.sender import MailSender
 from observability.logs import configure_logging
 from orchestration.client import connect, metrics_runtime
+from orchestration.heap import settle_heap
 from security.keyed_hash import KeyedHasher
 from security.secret_box import SecretBox
 from services.retention_schedule import ensure_retention_schedule
@@ -136,6 +138,9 @@ async def main() -> None:
     worker = build_worker(client, settings)
     # The daily purge of spent rows (SPEC §9): created once, left alone when already there.
     await ensure_retention_schedule(client, settings)
+    # The print-outs' fonts are parsed before the heap is settled, so that they are frozen too.
+    common_faces()
+    settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -11,6 +11,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from bench.floor import FLOOR_TASK_QUEUE, FloorWorkflow, nothing
+from orchestration.heap import settle_heap
 
 
 async def main(address: str) -> None:
@@ -22,6 +23,9 @@ async def main(address: str) -> None:
     worker = Worker(
         client, task_queue=FLOOR_TASK_QUEUE, workflows=[FloorWorkflow], activities=[nothing]
     )
+    # The product's worker settles its heap after start-up (orchestration/heap.py): the floor's
+    # worker does the same, so that the two differ only by what their workflows do.
+    settle_heap()
     async with worker:
         await stop.wait()
 
