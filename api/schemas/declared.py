@@ -90,7 +90,11 @@ def path_id(pattern: str, description: str) -> Any:
 # other value is answered 422 `invalid_type` (rules.md), like any value of the wrong JSON type.
 Flag = StrictBool
 
-_NOT_BLANK = r"\S"  # unanchored: at least one character that is not a space
+# Unanchored: at least one character the rules do not trim. Python trims what `str.isspace`
+# calls a space, which is JSON Schema's `\s` and five more: the information separators
+# U+001C-U+001F and U+0085 (a city of only U+001F passed the document and the rules said
+# `required`).
+NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
 
 
 def _any_case(word: str) -> str:
@@ -120,7 +124,7 @@ Password = Annotated[
 ]
 # A secret the subscriber already holds (current password, trust answer): only its presence is
 # the document's to state; whether it is the right one is the API's (403 or 422).
-Secret = Annotated[str, Field(repr=False), declared(required=True, minLength=1, pattern=_NOT_BLANK)]
+Secret = Annotated[str, Field(repr=False), declared(required=True, minLength=1, pattern=NOT_BLANK)]
 Code = Annotated[
     str,
     Field(repr=False),
@@ -163,7 +167,7 @@ Phone = Annotated[
 StreetNumber = Annotated[str, declared(pattern=r"^(?:[0-9]{1,5}(?: ?[A-Za-z]{1,6})?)?$")]
 StreetType = Annotated[str, declared(enum=["", *STREET_TYPES])]
 Text = Annotated[str, declared(maxLength=TEXT_MAX)]
-City = Annotated[str, declared(required=True, minLength=1, maxLength=CITY_MAX, pattern=_NOT_BLANK)]
+City = Annotated[str, declared(required=True, minLength=1, maxLength=CITY_MAX, pattern=NOT_BLANK)]
 FRENCH_POSTAL_CODE_PATTERN = r"^(?:0[1-9]|[1-9][0-9])[0-9]{3}$"  # a department first: not 00
 _FOREIGN_POSTAL_CODE = r"[A-Za-z0-9][A-Za-z0-9 -]{0,10}[A-Za-z0-9-]"
 PostalCode = Annotated[str, declared(pattern=f"^(?:{_FOREIGN_POSTAL_CODE})?$", maxLength=12)]

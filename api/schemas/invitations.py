@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.declared import NOT_BLANK
 from domain.models import (
     AcceptanceForm,
     CompanyForm,
@@ -77,7 +78,7 @@ class InvitationContactIn(ContactForm):
     street_name: str = _schema(maxLength=TEXT_MAX)
     address_complement: str = _schema(maxLength=TEXT_MAX)
     postal_code: str = _schema(maxLength=12, pattern=r"^(?:[A-Za-z0-9][A-Za-z0-9 -]{1,11})?$")
-    city: str = _schema(minLength=1, maxLength=CITY_MAX, pattern=r"\S")
+    city: str = _schema(minLength=1, maxLength=CITY_MAX, pattern=NOT_BLANK)
     country: str = Field(default="FR", json_schema_extra=_extra(enum=sorted(country_codes())))
 
 
@@ -114,7 +115,7 @@ class AcceptanceTrustIn(TrustForm):
     answer: str = Field(
         default="",
         repr=False,
-        json_schema_extra={"minLength": 1, "maxLength": TRUST_ANSWER_MAX, "pattern": r"\S"},
+        json_schema_extra={"minLength": 1, "maxLength": TRUST_ANSWER_MAX, "pattern": NOT_BLANK},
     )
 
 

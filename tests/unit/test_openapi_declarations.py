@@ -232,3 +232,29 @@ def _luhn_valid(digits: str) -> bool:
     for position, digit in enumerate(int(d) for d in reversed(digits)):
         total += sum(divmod(2 * digit, 10)) if position % 2 else digit
     return total % 10 == 0
+
+
+# JSON Schema's `\s` (ECMA-262: WhiteSpace and LineTerminator), spelt out, since Python's own
+# `\s` also takes the five characters `str.isspace` adds.
+_ECMA_SPACES = "\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def _as_json_schema_reads_it(pattern: str) -> str:
+    return (
+        pattern.replace(r"\S", f"[^{_ECMA_SPACES}]")
+        .replace(r"[^\s", f"[^{_ECMA_SPACES}")
+        .replace(r"\s", f"[{_ECMA_SPACES}]")
+    )
+
+
+def test_a_value_the_rules_trim_to_nothing_fails_the_documents_pattern() -> None:
+    """A city (or an answer, a password) of nothing but characters Python trims — U+001F among
+    them, which JSON Schema's `\\s` does not cover — is `required` for the rules, so the document
+    refuses it too."""
+    city = _schema("ContactIn")["properties"]["city"]
+    pattern = _as_json_schema_reads_it(city["pattern"])
+    trimmed = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    assert {"\x1f", "\x85", " "} <= set(trimmed)
+    passing = [c for c in trimmed if _matches(pattern, c * 3)]
+    assert not passing, [hex(ord(c)) for c in passing]
+    assert _matches(pattern, " Évry ")
