@@ -1,6 +1,6 @@
 """The garbage collector's settings for the worker, whose heap is mostly built at start-up.
 
-Measured under `make bench` (docs/benchmarks.md, run U1): with Python's defaults the worker
+Measured by the bench (docs/benchmarks.md, run U3): with Python's defaults the worker
 spent ~6 % of its CPU collecting, ~9 ms per enrollment. A full collection walked the ~200,000
 objects start-up leaves for good (modules, the SDK's protobuf descriptors, the print-outs'
 fonts), and the young generation was collected every 700 allocations while a workflow task or
