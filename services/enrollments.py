@@ -11,13 +11,18 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from domain.codes import is_code_shaped
 from domain.models import DetailsForm, EnrollmentStatus, IdentifiersForm
 from domain.problems import ProblemCode
-from domain.rules import check_details, check_identifiers, normalise_email
+from domain.rules import (
+    check_details,
+    check_identifiers,
+    normalise_email,
+    normalise_trust_answer,
+)
 from security.keyed_hash import (
     WORKFLOW_ID_PREFIX,
     KeyedHasher,
@@ -167,8 +172,15 @@ class EnrollmentService:
 
     async def submit_details(self, enrollment_id: str, form: DetailsForm) -> Recap:
         workflow_id, ref = self._parse(enrollment_id)
-        current = await self.view(enrollment_id)  # 404 before 422, and before the slow hash
-        previous_question = current.details.trust_question if current.details else None
+        # 404 before 422, and before the slow hash. A new answer needs nothing of the draft: a
+        # look at the run (the server alone answers it) does. A blank one may keep the answer
+        # given before, to the same question: the draft's holder asks the draft for it.
+        previous_question = None
+        if normalise_trust_answer(form.trust.answer):
+            await self._running(workflow_id)
+        else:
+            current = await self.view(enrollment_id)
+            previous_question = current.details.trust_question if current.details else None
         checked = check_details(form, previous_question)
         answer_hash = (
             await self._hasher.hash(checked.trust_answer) if checked.trust_answer else None
@@ -180,6 +192,13 @@ class EnrollmentService:
         )
         handle = self._client.get_workflow_handle_for(EnrollmentWorkflow.run, workflow_id)
         return await self._call(handle.execute_update(EnrollmentWorkflow.submit_details, request))
+
+    async def _running(self, workflow_id: str) -> None:
+        """An enrollment runs under this ID (the draft key is checked by the update itself)."""
+        handle = self._client.get_workflow_handle(workflow_id)
+        description = await self._call(handle.describe())
+        if description.status is not WorkflowExecutionStatus.RUNNING:
+            raise NotFound(NOT_FOUND)
 
     async def view(self, enrollment_id: str) -> Recap:
         workflow_id, ref = self._parse(enrollment_id)
