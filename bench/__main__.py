@@ -114,7 +114,12 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
     say(f"  {phases['floor']['per_second']:.2f} workflows/s")
     say(f"the limit's parts alone: {args.limit_repetitions} calls of each")
     limit = await harness.limit(args.limit_repetitions)
-    say("  " + ", ".join(f"{k} {limit[k]['mean_ms']:.1f} ms" for k in ("hash", "verify", "pdf")))
+    say(
+        "  "
+        + ", ".join(
+            f"{k} {limit[k]['mean_ms']:.1f} ms" for k in ("hash", "verify", "verify_pair", "pdf")
+        )
+    )
     rate = max(0.1, phases["product"]["per_second"] / 2)
     say(f"product at half the maximum: {rate:.2f} arrivals/s")
     phases["half_load"] = await harness.phase(
