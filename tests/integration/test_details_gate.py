@@ -44,6 +44,13 @@ async def service(
         yield EnrollmentService(dev_env.client, settings, repository, hasher, keyed), hasher
 
 
+async def _with_details(enrollments: EnrollmentService) -> str:
+    """A new enrollment's ID, its details given."""
+    started = await enrollments.start(IdentifiersForm(**identifiers(unique_email())))
+    await enrollments.submit_details(started.enrollment_id, DetailsForm(**details()))
+    return started.enrollment_id
+
+
 def _with_key(enrollment_id: str, draft_key: str) -> str:
     """The same enrollment's ID with another draft key."""
     assert parse_enrollment_id(enrollment_id) is not None
@@ -70,14 +77,13 @@ async def test_a_wrong_draft_key_is_refused_and_the_draft_keeps_its_details(
     service: tuple[EnrollmentService, CountingHasher],
 ) -> None:
     enrollments, _ = service
-    started = await enrollments.start(IdentifiersForm(**identifiers(unique_email())))
-    await enrollments.submit_details(started.enrollment_id, DetailsForm(**details()))
+    enrollment_id = await _with_details(enrollments)
 
-    forged = _with_key(started.enrollment_id, new_draft_key())
+    forged = _with_key(enrollment_id, new_draft_key())
     with pytest.raises(NotFound):
         await enrollments.submit_details(forged, DetailsForm(**details(last_name="Autre")))
 
-    recap = await enrollments.view(started.enrollment_id)
+    recap = await enrollments.view(enrollment_id)
     assert recap.details is not None and recap.details.last_name == details()["last_name"]
 
 
@@ -85,19 +91,18 @@ async def test_a_blank_answer_keeps_the_previous_one_only_for_the_same_question(
     service: tuple[EnrollmentService, CountingHasher],
 ) -> None:
     enrollments, hasher = service
-    started = await enrollments.start(IdentifiersForm(**identifiers(unique_email())))
-    await enrollments.submit_details(started.enrollment_id, DetailsForm(**details()))
+    enrollment_id = await _with_details(enrollments)
     hashes = hasher.hashes
     same_question = details()
     same_question["trust"] = {**same_question["trust"], "answer": ""}
 
     recap = await enrollments.submit_details(
-        started.enrollment_id, DetailsForm(**same_question | {"last_name": "Autre"})
+        enrollment_id, DetailsForm(**same_question | {"last_name": "Autre"})
     )
 
     assert recap.details is not None and recap.details.last_name == "Autre"
     assert hasher.hashes == hashes  # the answer given before is kept, not hashed again
     other = details(trust={"question": "first_pet", "answer": ""})
     with pytest.raises(InvalidFields) as refused:
-        await enrollments.submit_details(started.enrollment_id, DetailsForm(**other))
+        await enrollments.submit_details(enrollment_id, DetailsForm(**other))
     assert [(e.field, e.code) for e in refused.value.errors] == [("trust.answer", "required")]
