@@ -1,6 +1,7 @@
 """The worker's heap, settled after start-up: what is alive then is left out of every later
-collection, and the young generation is collected less often. Run in a process of its own:
-freezing the test process's heap would keep every test's garbage to the end."""
+collection, and the collector's thresholds stay Python's (a rarer young collection let evicted
+workflows' cycles pile up). Run in a process of its own: freezing the test process's heap would
+keep every test's garbage to the end."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-
-from orchestration.heap import YOUNG_GENERATION_THRESHOLD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,11 +37,11 @@ def _probe() -> dict[str, Any]:
     return result
 
 
-def test_start_up_objects_are_frozen_and_the_young_generation_grows() -> None:
+def test_start_up_objects_are_frozen_and_the_thresholds_kept() -> None:
     result = _probe()
     before = result["before"]
     assert before["frozen"] == 0
     # Every object alive at start-up (the 1,000 lists among them) is out of the collector's walk.
     assert result["frozen"] > 1000
     assert result["tracked"] < 100
-    assert result["threshold"] == [YOUNG_GENERATION_THRESHOLD, *before["threshold"][1:]]
+    assert result["threshold"] == before["threshold"]
