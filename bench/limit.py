@@ -60,18 +60,15 @@ def cpu_ms(call: Callable[[], Any], repetitions: int) -> list[float]:
 
 
 def cpu_ms_two_at_once(call: Callable[[], Any], repetitions: int) -> list[float]:
-    """Process CPU milliseconds per call of two threads making `repetitions` calls each at once
-    (one figure per round of two calls: the process's CPU over the round, halved)."""
-    for _ in range(WARM_UP_CALLS):
-        call()
-    spent = []
+    """Process CPU milliseconds per call when two threads make it at once: `cpu_ms` of each
+    round of two calls, halved."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for _ in range(repetitions):
-            started = time.process_time()
+
+        def both() -> None:
             for done in [pool.submit(call), pool.submit(call)]:
                 done.result()
-            spent.append(1000 * (time.process_time() - started) / 2)
-    return spent
+
+        return [spent / 2 for spent in cpu_ms(both, repetitions)]
 
 
 def summary(values: list[float]) -> dict[str, float]:
