@@ -11,14 +11,31 @@ from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import Engine
+from temporalio.client import (
+    Client,
+    Interceptor,
+    OutboundInterceptor,
+    StartWorkflowInput,
+    WorkflowHandle,
+)
+from temporalio.service import RPCError, RPCStatusCode
 
+from companies.registry import EmbeddedRegistry
 from devstack.mail_sink import MailSink, text_of
 from domain.models import AdhesionStatus
 from services.adhesions import AdhesionService
-from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts
+from services.errors import (
+    Conflict,
+    Expired,
+    InvalidCode,
+    NotFound,
+    TooManyAttempts,
+    Unavailable,
+)
 from settings import Settings
+from storage.adhesions import AdhesionRepository
 from storage.tables import Subscriber
-from tests.accounts import PASSWORD
+from tests.accounts import PASSWORD, AccountServices
 from tests.letters import code_in, new_subscriber
 from tests.live import live_app
 from tests.quiet import quiet
@@ -26,6 +43,41 @@ from tests.workflow_env import Backstage
 from workflows.adhesion import AdhesionWorkflow
 
 SIREN = "732829320"
+
+
+class RefusedStarts(Interceptor):
+    """The server's answer to the next `failures` workflow starts is this error, before it
+    starts anything; later starts reach it."""
+
+    def __init__(self, status: RPCStatusCode, failures: int) -> None:
+        self.status, self.failures, self.refused = status, failures, 0
+
+    def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
+        return _RefusedStarts(next, self)
+
+
+class _RefusedStarts(OutboundInterceptor):
+    def __init__(self, next: OutboundInterceptor, plan: RefusedStarts) -> None:
+        super().__init__(next)
+        self._plan = plan
+
+    async def start_workflow(self, input: StartWorkflowInput) -> WorkflowHandle[object, object]:
+        if self._plan.refused < self._plan.failures:
+            self._plan.refused += 1
+            raise RPCError("refused by the test", self._plan.status, b"")
+        return await super().start_workflow(input)
+
+
+def refusing(
+    services: AccountServices, settings: Settings, engine: Engine, plan: RefusedStarts
+) -> AdhesionService:
+    """The adhésion service the API builds, over a client whose starts follow `plan`."""
+    config = services.env.client.config()
+    config["interceptors"] = [plan]
+    client = Client(**config)
+    return AdhesionService(
+        client, settings, AdhesionRepository(engine), EmbeddedRegistry(), services.keyed
+    )
 
 
 async def test_a_request_expires_after_60_days(
@@ -187,6 +239,42 @@ async def test_withdraw_and_revoke(
     with pytest.raises(Conflict):
         await adhesions.end(subscriber, active.id)
     assert [a.status for a in await adhesions.listed(subscriber)] == ["revoked"]
+
+
+async def test_a_closing_run_gone_before_its_termination_is_started_again(
+    services: AccountServices,
+    settings: Settings,
+    engine: Engine,
+    subscriber: Subscriber,
+    backstage: Backstage,
+) -> None:
+    """A request right after a withdrawal: the withdrawn run may close between the server's
+    look and its termination, which then finds nothing (NOT_FOUND). The start is made again and
+    the subscriber sees no error."""
+    plan = RefusedStarts(RPCStatusCode.NOT_FOUND, failures=1)
+    adhesion = await refusing(services, settings, engine, plan).request(subscriber, SIREN)
+    assert plan.refused == 1
+    assert backstage.row(adhesion.id).run_id == adhesion.run_id is not None
+    assert await backstage.code(adhesion)  # its letter went out
+
+
+async def test_a_start_the_server_refuses_leaves_nothing(
+    services: AccountServices,
+    settings: Settings,
+    engine: Engine,
+    adhesions: AdhesionService,
+    subscriber: Subscriber,
+    backstage: Backstage,
+) -> None:
+    """Temporal down, or refusing twice: 503, no row left, and the same request works later."""
+    for status, failures in ((RPCStatusCode.UNAVAILABLE, 1), (RPCStatusCode.NOT_FOUND, 2)):
+        plan = RefusedStarts(status, failures)
+        with pytest.raises(Unavailable):
+            await refusing(services, settings, engine, plan).request(subscriber, SIREN)
+        assert plan.refused == failures
+        assert await adhesions.listed(subscriber) == []
+    later = await adhesions.request(subscriber, SIREN)
+    assert await backstage.code(later)
 
 
 async def test_only_the_owner_reaches_an_adhesion(
