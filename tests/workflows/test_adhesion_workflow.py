@@ -24,14 +24,7 @@ from companies.registry import EmbeddedRegistry
 from devstack.mail_sink import MailSink, text_of
 from domain.models import AdhesionStatus
 from services.adhesions import AdhesionService
-from services.errors import (
-    Conflict,
-    Expired,
-    InvalidCode,
-    NotFound,
-    TooManyAttempts,
-    Unavailable,
-)
+from services.errors import Conflict, Expired, InvalidCode, NotFound, TooManyAttempts, Unavailable
 from settings import Settings
 from storage.adhesions import AdhesionRepository
 from storage.tables import Subscriber
