@@ -30,7 +30,8 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.capture import CodeCapture
-from bench.floor import FLOOR_TASK_QUEUE, FloorWorkflow, Step
+from bench.floor import FloorWorkflow
+from bench.floor_parts import FLOOR_TASK_QUEUE, Step
 from bench.history import count_phase
 from bench.receiver import WebhookReceiver
 from bench.sample import DETAILS, invitation_body

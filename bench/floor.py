@@ -7,24 +7,15 @@ at the same concurrency on the same server, it measures what Temporal itself cos
 product's figures can be read as a ratio over it.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`, as in the product's workflow modules (workflows/).
 from datetime import timedelta
 
-from pydantic import BaseModel
-from temporalio import activity, workflow
+from temporalio import workflow
 
-FLOOR_TASK_QUEUE = "bench-floor"
+with workflow.unsafe.imports_passed_through():
+    from bench.floor_parts import Step, nothing
+
 _TIMEOUT = timedelta(seconds=30)
-
-
-class Step(BaseModel):
-    number: int
-
-
-@activity.defn
-async def nothing(step: Step) -> Step:
-    return step
 
 
 @workflow.defn

@@ -10,7 +10,8 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from bench.floor import FLOOR_TASK_QUEUE, FloorWorkflow, nothing
+from bench.floor import FloorWorkflow
+from bench.floor_parts import FLOOR_TASK_QUEUE, nothing
 from orchestration.heap import settle_heap
 
 

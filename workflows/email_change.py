@@ -8,8 +8,9 @@ another address. One per subscriber: the workflow ID is a keyed hash of the subs
 address.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: the sandbox runs this module again for every new run,
+# and the workflow's definition reads every handler's type hints, which strings would make it
+# compile each time (docs/benchmarks.md, run Y1).
 from datetime import datetime, timedelta
 
 from temporalio import workflow

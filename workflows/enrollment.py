@@ -6,8 +6,9 @@ the activation window after the e-mail. It never sees a password, a trust answer
 clear, and it does no I/O itself: every side effect is an activity.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: the sandbox runs this module again for every new run,
+# and the workflow's definition reads every handler's type hints, which strings would make it
+# compile each time (docs/benchmarks.md, run Y1).
 from datetime import UTC, datetime, timedelta
 from typing import Any
 

@@ -9,8 +9,9 @@ left to send, the process lingers a while for the subject's next event, then end
 starts it again.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: the sandbox runs this module again for every new run,
+# and the workflow's definition reads every handler's type hints, which strings would make it
+# compile each time (docs/benchmarks.md, run Y1).
 from datetime import timedelta
 
 from temporalio import workflow
