@@ -7,7 +7,8 @@ at the same concurrency on the same server, it measures what Temporal itself cos
 product's figures can be read as a ratio over it.
 """
 
-# No `from __future__ import annotations`, as in the product's workflow modules (workflows/).
+from __future__ import annotations
+
 from datetime import timedelta
 
 from temporalio import workflow

@@ -6,9 +6,8 @@ the activation window after the e-mail. It never sees a password, a trust answer
 clear, and it does no I/O itself: every side effect is an activity.
 """
 
-# No `from __future__ import annotations`: the sandbox runs this module again for every new run,
-# and the workflow's definition reads every handler's type hints, which strings would make it
-# compile each time (docs/benchmarks.md, run Y1).
+from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta
 from typing import Any
 

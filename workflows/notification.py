@@ -7,9 +7,8 @@ succeeds (or a week has passed). The password-reset and e-mail-change workflows 
 child they do not wait for (`start_notice`): they end at once, the notice follows.
 """
 
-# No `from __future__ import annotations`: the sandbox runs this module again for every new run,
-# and the workflow's definition reads every handler's type hints, which strings would make it
-# compile each time (docs/benchmarks.md, run Y1).
+from __future__ import annotations
+
 from datetime import timedelta
 
 from temporalio import workflow

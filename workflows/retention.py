@@ -4,9 +4,8 @@
 Nothing personal passes here: table names, durations, counts.
 """
 
-# No `from __future__ import annotations`: the sandbox runs this module again for every new run,
-# and the workflow's definition reads every handler's type hints, which strings would make it
-# compile each time (docs/benchmarks.md, run Y1).
+from __future__ import annotations
+
 from datetime import timedelta
 
 from temporalio import workflow
