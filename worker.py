@@ -125,6 +125,7 @@ def build_worker(
             webhooks.send_webhook,
             webhooks.give_up_deliveries,
         ],
+        max_cached_workflows=settings.worker_max_cached_workflows,
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),
     )
