@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     # The worker's Prometheus endpoint (SDK and business metrics); empty turns it off.
     worker_metrics_address: str = "127.0.0.1:9464"
     # The worker's sticky cache: runs kept in memory between their tasks (the SDK's default).
-    # Each costs ~0.2 MiB and lengthens every full collection of the heap; a run evicted
+    # Each costs ~0.3 MiB and lengthens every full collection of the heap; a run evicted
     # is replayed from its history at its next task (docs/capacity.md).
     worker_max_cached_workflows: int = Field(default=1000, ge=0)
 
