@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.account import AccountActivities
 from activities.adhesions import AdhesionActivities
@@ -126,9 +127,17 @@ def build_worker(
             webhooks.give_up_deliveries,
         ],
         max_cached_workflows=settings.worker_max_cached_workflows,
+        workflow_runner=workflow_runner(settings),
         activity_executor=executor or ThreadPoolExecutor(max_workers=8),
         graceful_shutdown_timeout=timedelta(seconds=20),
     )
+
+
+def workflow_runner(settings: Settings) -> WorkflowRunner:
+    """The SDK's sandbox (its default), or the same workflow code run as plain Python."""
+    if settings.worker_workflow_sandbox:
+        return SandboxedWorkflowRunner()
+    return UnsandboxedWorkflowRunner()
 
 
 async def main() -> None:
@@ -146,7 +155,12 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.info("worker polling task queue %s, metrics at %s", settings.temporal_task_queue, address)
+    log.info(
+        "worker polling task queue %s, workflow sandbox %s, metrics at %s",
+        settings.temporal_task_queue,
+        "on" if settings.worker_workflow_sandbox else "off",
+        address,
+    )
     async with worker:
         await stop.wait()
         log.info("worker stopping: finishing in-flight activities")

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.harness import CLUSTER_LIKE_TEMPORAL, Harness, running
+from bench.harness import CLUSTER_LIKE_TEMPORAL, PRODUCTION_WORKER, Harness, running
 from bench.machine import describe
 from bench.procstat import memory_kib
 from bench.report import (
@@ -154,6 +154,7 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "API processes": args.api_processes,
             "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
             "per-address rate limits": "lifted (one driver address stands for every user)",
+            "worker": " ".join(f"{key}={value}" for key, value in PRODUCTION_WORKER.items()),
             "Temporal dynamic config": " ".join(
                 f"{key}={value}" for key, value in CLUSTER_LIKE_TEMPORAL.items()
             ),

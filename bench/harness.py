@@ -41,6 +41,9 @@ ONE_ADDRESS_FOR_ALL_USERS = {
 }
 # The driver's webhook receiver listens on 127.0.0.1 over plain HTTP, which production refuses.
 LOOPBACK_WEBHOOKS = {"WEBHOOK_ALLOW_LOCAL_URLS": "true"}
+# The worker as docker-compose.yml runs it in production: workflow code out of the SDK's
+# sandbox, which the tests keep (docs/capacity.md, « The workflow sandbox »).
+PRODUCTION_WORKER = {"WORKER_WORKFLOW_SANDBOX": "false"}
 # A service client's requests per minute: far above what the bench sends, so never its limit.
 SERVICE_QUOTA = 10**9
 # The dev server reads its search attributes from the database on every use (so that one created
@@ -190,7 +193,7 @@ async def running(
         metrics_port = free_port()  # the server's own metrics: its persistence requests
         stack = Stack(
             settings,
-            extra_env=ONE_ADDRESS_FOR_ALL_USERS | LOOPBACK_WEBHOOKS | extra_env,
+            extra_env=ONE_ADDRESS_FOR_ALL_USERS | LOOPBACK_WEBHOOKS | PRODUCTION_WORKER | extra_env,
             quiet=True,
             temporal_args=[
                 *temporal_args,

@@ -64,6 +64,9 @@ def make_settings(data_dir: Path, smtp_port: int, **overrides: Any) -> Settings:
         # second_factor="new_device" or "always"): every other test signs in with the password
         # alone, as an API client recognised by its device token would.
         "second_factor": "off",
+        # Workflows run in the SDK's sandbox in every test, whatever the environment says: it
+        # is what refuses a non-deterministic call in workflow code (docs/capacity.md).
+        "worker_workflow_sandbox": True,
     }
     values.update(overrides)
     return Settings(**values)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from orchestration.client import data_converter
 from orchestration.codec import EncryptionCodec
@@ -73,9 +74,16 @@ def test_histories_are_recorded() -> None:
     assert set(RECORDED) >= {"webhook_delivered_after_retries", "webhook_endpoint_gone"}
 
 
+# In the sandbox, as every test runs workflows; and as plain Python, as a production worker may
+# (WORKER_WORKFLOW_SANDBOX=false): the same history takes the same path either way.
+RUNNERS = {"sandboxed": SandboxedWorkflowRunner, "unsandboxed": UnsandboxedWorkflowRunner}
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
 @pytest.mark.parametrize("name", RECORDED)
-async def test_recorded_history_replays(name: str) -> None:
+async def test_recorded_history_replays(name: str, runner: str) -> None:
     history = WorkflowHistory.from_json(name, RECORDED[name])
+    workflow_runner: WorkflowRunner = RUNNERS[runner]()
     replayer = Replayer(
         workflows=[
             EnrollmentWorkflow,
@@ -88,6 +96,7 @@ async def test_recorded_history_replays(name: str) -> None:
             WebhookDeliveryWorkflow,
         ],
         data_converter=data_converter(EncryptionCodec(parse_codec_keys(REPLAY_CODEC_KEYS))),
+        workflow_runner=workflow_runner,
     )
     result = await replayer.replay_workflow(history)
     assert result.replay_failure is None

@@ -1,9 +1,11 @@
 """A worker that keeps no run in memory (`WORKER_MAX_CACHED_WORKFLOWS=0`): every task of an
 enrollment replays it from its history, as a run evicted from a full sticky cache is replayed at
-its next task. Each step must find the run as the last one left it."""
+its next task. Each step must find the run as the last one left it, in the SDK's sandbox and out
+of it (`WORKER_WORKFLOW_SANDBOX=false`), where every run shares the workflow modules."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -31,10 +33,17 @@ async def test_the_worker_caches_as_many_runs_as_the_setting_says(
     assert settings.worker_max_cached_workflows == 1000  # the SDK's own default
 
 
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandboxed", "unsandboxed"])
 async def test_enrollments_interleaved_with_no_run_cached(
-    time_env: WorkflowEnvironment, settings: Settings, engine: Engine, mail_sink: MailSink
+    time_env: WorkflowEnvironment,
+    settings: Settings,
+    engine: Engine,
+    mail_sink: MailSink,
+    sandboxed: bool,
 ) -> None:
-    uncached = settings.model_copy(update={"worker_max_cached_workflows": 0})
+    uncached = settings.model_copy(
+        update={"worker_max_cached_workflows": 0, "worker_workflow_sandbox": sandboxed}
+    )
     async with enrollment_service(time_env, uncached, engine) as enrollments:
         emails = [unique_email(), unique_email()]
         # Each step of one between two steps of the other: no run's state outlives its task.
