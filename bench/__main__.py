@@ -2,6 +2,7 @@
 
     python -m bench [--users 8 --duration 60 --warmup 10 --sign-in-users 8]
     python -m bench --workers 2 --api-processes 2   # more processes per part
+    python -m bench --workflow-sandbox               # the worker in the SDK's sandbox
     python -m bench scale [--pending 10000 --fill-users 16 --probe-rate 2 --probe-duration 120]
 
 Every flag also reads an environment variable (BENCH_USERS, BENCH_DURATION, BENCH_PENDING, …).
@@ -68,9 +69,21 @@ def parse() -> argparse.Namespace:
         "--temporal-arg=synchronous=NORMAL",
     )  # fmt: skip
     parser.add_argument(
+        "--workflow-sandbox", action="store_true",
+        help="run the worker's workflows in the SDK's sandbox (the settings' default) rather "
+        "than as docker-compose.yml runs them",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-write", action="store_true", help=f"print only; leave {PAGE.name} alone"
     )
     return parser.parse_args()
+
+
+def worker_env(args: argparse.Namespace) -> dict[str, str]:
+    """The worker as production runs it, or in the sandbox when asked (to price it)."""
+    if args.workflow_sandbox:
+        return {"WORKER_WORKFLOW_SANDBOX": "true"}
+    return PRODUCTION_WORKER
 
 
 def say(text: str) -> None:
@@ -154,7 +167,7 @@ async def main_run(args: argparse.Namespace, harness: Harness) -> dict[str, Any]
             "API processes": args.api_processes,
             "Temporal SQLite pragmas": " ".join(TEMPORAL_SQLITE_PRAGMAS),
             "per-address rate limits": "lifted (one driver address stands for every user)",
-            "worker": " ".join(f"{key}={value}" for key, value in PRODUCTION_WORKER.items()),
+            "worker": " ".join(f"{key}={value}" for key, value in worker_env(args).items()),
             "Temporal dynamic config": " ".join(
                 f"{key}={value}" for key, value in CLUSTER_LIKE_TEMPORAL.items()
             ),
@@ -254,7 +267,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as data_dir:
         say(f"starting the stack in {data_dir}")
         async with running(
-            Path(data_dir), args.temporal_arg, {}, args.workers, args.api_processes
+            Path(data_dir), args.temporal_arg, worker_env(args), args.workers, args.api_processes
         ) as harness:
             if args.mode == "scale":
                 scale = await main_scale(args, harness)

@@ -193,7 +193,7 @@ async def running(
         metrics_port = free_port()  # the server's own metrics: its persistence requests
         stack = Stack(
             settings,
-            extra_env=ONE_ADDRESS_FOR_ALL_USERS | LOOPBACK_WEBHOOKS | PRODUCTION_WORKER | extra_env,
+            extra_env=ONE_ADDRESS_FOR_ALL_USERS | LOOPBACK_WEBHOOKS | extra_env,
             quiet=True,
             temporal_args=[
                 *temporal_args,
