@@ -83,14 +83,15 @@ class Settings(BaseSettings):
     # The worker's Prometheus endpoint (SDK and business metrics); empty turns it off.
     worker_metrics_address: str = "127.0.0.1:9464"
     # The worker's sticky cache: runs kept in memory between their tasks (the SDK's default).
-    # Each costs ~0.3 MiB and lengthens every full collection of the heap; a run evicted
-    # is replayed from its history at its next task (docs/capacity.md).
+    # Each costs ~0.14 MiB out of the sandbox (~0.3 in it) and lengthens every full
+    # collection of the heap; a run evicted is replayed from its history at its next task
+    # (docs/capacity.md).
     worker_max_cached_workflows: int = Field(default=1000, ge=0)
     # Workflow code in the SDK's sandbox: a non-deterministic call (the clock, randomness, I/O)
     # is refused the moment it runs, and each run gets its own copy of the workflow modules.
-    # The tests and the replay tests always run sandboxed; a production worker may run the
-    # same code without it, for an eighth less worker CPU and a fraction of the memory per
-    # cached run (docs/capacity.md, « The workflow sandbox »).
+    # The tests run sandboxed (the recorded histories replay both ways); a production worker
+    # may run the same code without it, for an eighth less worker CPU and a fraction of the
+    # memory per cached run (docs/capacity.md, « The workflow sandbox »).
     worker_workflow_sandbox: bool = True
 
     smtp_host: str = ""

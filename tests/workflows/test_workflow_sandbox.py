@@ -1,5 +1,5 @@
-"""Which runner the worker gives its workflows: the SDK's sandbox unless told otherwise, and
-always in the tests, which are what the sandbox's refusals are checked by."""
+"""Which runner the worker gives its workflows: the SDK's sandbox unless told otherwise, and in
+the tests' own settings, since the tests are where the sandbox's refusals are met."""
 
 from __future__ import annotations
 
