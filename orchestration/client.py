@@ -16,6 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from orchestration import search_attributes
 from orchestration.codec import EncryptionCodec
+from orchestration.payloads import SharedPydanticPayloadConverter
 from settings import Settings, parse_codec_keys
 
 
@@ -27,6 +28,7 @@ def data_converter(codec: EncryptionCodec | None) -> DataConverter:
     """Pydantic models as JSON, encrypted; failure messages and stack traces encrypted too."""
     return dataclasses.replace(
         pydantic_data_converter,
+        payload_converter_class=SharedPydanticPayloadConverter,
         payload_codec=codec,
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )
