@@ -4,7 +4,7 @@ The worker builds a payload converter for every workflow run it holds in its cac
 pydantic converter would bring each run its own JSON encoder: a serializer and a cache of
 pydantic `TypeAdapter`s, one per message type the run has decoded (six for an enrollment).
 With 1,000 runs cached that is ~6,000 adapters alike, all walked by every full collection of
-the garbage collector (docs/capacity.md, « The worker's collector »). The message types are
+the garbage collector (docs/capacity.md, « The worker's memory »). The message types are
 the same classes in every run (each workflow module imports them passed through the sandbox),
 so one encoder per process serves them all; its cache is thread-safe.
 """

@@ -152,11 +152,11 @@ def _run(**overrides: Any) -> dict[str, Any]:
 def test_the_targets_read_against_the_limit_and_the_floor() -> None:
     report = main_report(_run())
     assert (
-        "| CPU per completed enrollment ≤ 1.25 × the limit | 275 ms = 1.52 × the limit (181 ms)"
+        "| CPU per completed enrollment ≤ 1.25 × the limit | 275 ms = 1.519 × the limit (181 ms)"
         " | **not met** |" in report
     )
     assert (
-        "| Temporal server CPU per enrollment ≤ 1.25 × the floor's | 92 ms = 1.61 × the floor's"
+        "| Temporal server CPU per enrollment ≤ 1.25 × the floor's | 92 ms = 1.614 × the floor's"
         " (57 ms) | **not met** |" in report
     )
     assert "| worst step p99 250 ms | **met** |" in report
@@ -176,8 +176,16 @@ def test_a_product_within_a_quarter_of_the_limit_meets_it() -> None:
     # 22.6 s over 100 enrollments: 226 ms ≤ 1.25 × 181 = 226.25 ms.
     lean = PRODUCT | {"cpu_s": {"api": 6.0, "worker": 9.0, "temporal": 7.6}}
     report = main_report(_run(product=lean))
-    assert "226 ms = 1.25 × the limit (181 ms) | **met** |" in report
-    assert "76 ms = 1.33 × the floor's (57 ms) | **not met** |" in report
+    assert "226 ms = 1.249 × the limit (181 ms) | **met** |" in report
+    assert "76 ms = 1.333 × the floor's (57 ms) | **not met** |" in report
+
+
+def test_a_ratio_just_above_its_target_reads_above_it() -> None:
+    # 22.7 s over 100 enrollments: 227 ms > 1.25 × 181 = 226.25 ms, which two decimals would
+    # have printed as 1.25.
+    above = PRODUCT | {"cpu_s": {"api": 6.0, "worker": 9.1, "temporal": 7.6}}
+    report = main_report(_run(product=above))
+    assert "227 ms = 1.254 × the limit (181 ms) | **not met** |" in report
 
 
 def test_the_verification_two_at_once_splits_the_request_around_it() -> None:
