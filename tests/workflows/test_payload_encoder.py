@@ -17,18 +17,16 @@ from services.enrollments import EnrollmentService
 from settings import Settings
 from tests.live import enrollment_service
 from tests.support import unique_email
-from tests.workflow_env import confirmed_code, pre_register
+from tests.workflow_env import awaiting_activation
 from workflows.enrollment import EnrollmentWorkflow
 
 
 async def enroll(env: WorkflowEnvironment, enrollments: EnrollmentService, sink: MailSink) -> None:
     """One enrollment from step 1 to its run's end (the recap is rendered after activation)."""
-    email = unique_email()
-    enrollment_id = await pre_register(enrollments, email)
-    code = await confirmed_code(enrollments, sink, enrollment_id, email)
-    await enrollments.activate(email, code)
+    awaiting = await awaiting_activation(enrollments, sink, unique_email())
+    await enrollments.activate(awaiting.email, awaiting.code)
     run = env.client.get_workflow_handle_for(
-        EnrollmentWorkflow.run, enrollments._keyed.workflow_id(email)
+        EnrollmentWorkflow.run, enrollments._keyed.workflow_id(awaiting.email)
     )
     assert (await run.result()).status is EnrollmentStatus.ACTIVATED
 
