@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     # may run the same code without it, for an eighth less worker CPU and a fraction of the
     # memory per cached run (docs/capacity.md, « The workflow sandbox »).
     worker_workflow_sandbox: bool = True
+    # Processes of their own that render the recap PDFs beside the worker, so that the worker's
+    # largest allocation neither sets off nor waits through the collections of a heap that holds
+    # the sticky cache (documents/recap_process.py); 0 renders in the worker's own threads.
+    worker_recap_processes: int = Field(default=1, ge=0)
 
     smtp_host: str = ""
     smtp_port: int = 0

@@ -25,6 +25,8 @@ from activities.webhooks import WebhookActivities
 from channels.email import EmailCodeChannel
 from channels.letter import LetterCodeChannel
 from companies.registry import CompanyRegistry, registry_from_settings
+from documents.recap_pdf import RecapRender, render_recap_pdf
+from documents.recap_process import RecapRenderer
 from documents.typeface import common_faces
 from domain.codes import ChannelKind
 from domain.support import SupportChannel
@@ -66,8 +68,11 @@ def build_worker(
     registry: CompanyRegistry | None = None,
     repository: SubscriberRepository | None = None,
     executor: ThreadPoolExecutor | None = None,
+    render: RecapRender = render_recap_pdf,
 ) -> Worker:
-    """The worker with every activity wired to its dependencies (tests pass their own)."""
+    """The worker with every activity wired to its dependencies (tests pass their own).
+    Recaps are rendered by `render`: in the worker's threads unless told otherwise (`main`
+    hands in its recap processes)."""
     repository = repository or SubscriberRepository(make_engine(settings.resolved_database_url))
     sender = sender or MailSender.from_settings(settings)
     hasher = KeyedHasher(settings.identifier_hash_key)
@@ -86,9 +91,9 @@ def build_worker(
     )
     notifications = NotificationActivities(sender, settings.mail_from, support)
     companies = CompanyActivities(registry or registry_from_settings(settings))
-    subscribers = SubscriberActivities(repository)
+    subscribers = SubscriberActivities(repository, render)
     adhesion_records = AdhesionActivities(adhesions)
-    account = AccountActivities(repository)
+    account = AccountActivities(repository, render)
     retention = RetentionActivities(RetentionRepository(repository.engine))
     invitations = InvitationActivities(InvitationRepository(repository.engine))
     webhooks = WebhookActivities(
@@ -145,25 +150,37 @@ async def main() -> None:
     configure_logging()
     address = settings.worker_metrics_address
     client = await connect(settings, metrics_runtime(address) if address else None)
-    worker = build_worker(client, settings)
+    recaps = (
+        RecapRenderer(settings.worker_recap_processes) if settings.worker_recap_processes else None
+    )
+    worker = build_worker(client, settings, render=recaps.render if recaps else render_recap_pdf)
     # The daily purge of spent rows (SPEC §9): created once, left alone when already there.
     await ensure_retention_schedule(client, settings)
-    # The print-outs' fonts are parsed before the heap is settled, so that they are frozen too.
-    common_faces()
+    if recaps:
+        await asyncio.to_thread(recaps.start)
+    else:
+        # The print-outs' fonts are parsed before the heap is settled, so that they are frozen
+        # too.
+        common_faces()
     settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info(
-        "worker polling task queue %s, workflow sandbox %s, metrics at %s",
+        "worker polling task queue %s, workflow sandbox %s, recap processes %d, metrics at %s",
         settings.temporal_task_queue,
         "on" if settings.worker_workflow_sandbox else "off",
+        settings.worker_recap_processes,
         address,
     )
-    async with worker:
-        await stop.wait()
-        log.info("worker stopping: finishing in-flight activities")
+    try:
+        async with worker:
+            await stop.wait()
+            log.info("worker stopping: finishing in-flight activities")
+    finally:
+        if recaps:
+            recaps.close()
 
 
 if __name__ == "__main__":

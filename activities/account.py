@@ -13,7 +13,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.inputs import ApplyEmailChange, ApplyPasswordReset
-from documents.recap_pdf import render_recap_pdf
+from documents.recap_pdf import RecapRender, render_recap_pdf
 from domain.client_description import ClientDescription
 from domain.security_events import EventType
 from storage.security_events import NewEvent, new_event
@@ -26,8 +26,11 @@ EMAIL_TAKEN = "EmailTaken"
 class AccountActivities:
     """Synchronous (database and PDF work): the worker runs them in its thread pool."""
 
-    def __init__(self, repository: SubscriberRepository) -> None:
+    def __init__(
+        self, repository: SubscriberRepository, render: RecapRender = render_recap_pdf
+    ) -> None:
         self._repository = repository
+        self._render = render
 
     @activity.defn
     def apply_password_reset(self, request: ApplyPasswordReset) -> None:
@@ -72,7 +75,7 @@ class AccountActivities:
             raise ApplicationError(
                 "the new address is another subscriber's", type=EMAIL_TAKEN, non_retryable=True
             ) from None
-        pdf = render_recap_pdf(updated.view(), printed_at=datetime.now(UTC))
+        pdf = self._render(updated.view(), datetime.now(UTC))
         self._repository.save_recap(request.subscriber_id, pdf)
         activity.logger.info("e-mail change applied")
 

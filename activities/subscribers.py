@@ -8,7 +8,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.inputs import CreateSubscriber, RenderRecap, SubscriberCreated
-from documents.recap_pdf import render_recap_pdf
+from documents.recap_pdf import RecapRender, render_recap_pdf
 from domain.problems import ProblemCode
 from storage.subscribers import EmailTaken, SubscriberRepository
 
@@ -16,8 +16,11 @@ from storage.subscribers import EmailTaken, SubscriberRepository
 class SubscriberActivities:
     """Synchronous (database and PDF work): the worker runs them in a thread pool."""
 
-    def __init__(self, repository: SubscriberRepository) -> None:
+    def __init__(
+        self, repository: SubscriberRepository, render: RecapRender = render_recap_pdf
+    ) -> None:
         self._repository = repository
+        self._render = render
 
     @activity.defn
     def create_subscriber(self, request: CreateSubscriber) -> SubscriberCreated:
@@ -39,5 +42,5 @@ class SubscriberActivities:
         subscriber = self._repository.get(request.subscriber_id)
         if subscriber is None:
             raise ApplicationError("subscriber not found", non_retryable=True)
-        pdf = render_recap_pdf(subscriber.view(), printed_at=datetime.now(UTC))
+        pdf = self._render(subscriber.view(), datetime.now(UTC))
         self._repository.save_recap(request.subscriber_id, pdf)

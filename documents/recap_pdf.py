@@ -7,6 +7,7 @@ character renders (documents.typeface).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from fpdf import FPDF
@@ -18,6 +19,10 @@ from domain.formatting import french_datetime
 from domain.subscriber_view import Section, SubscriberView
 
 LABEL_WIDTH = 70
+
+# How the worker renders a recap: `render_recap_pdf` in its own threads, or a
+# `documents.recap_process.RecapRenderer`'s `render` in processes of their own.
+RecapRender = Callable[[SubscriberView, datetime], bytes]
 
 
 def _value(pdf: FPDF, value: str) -> None:
