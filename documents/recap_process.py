@@ -24,6 +24,7 @@ import os
 import pickle
 import queue
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -208,6 +209,11 @@ def _read_exactly(fd: int, size: int, deadline: float, child: _Child) -> bytes:
 
 
 def _serve() -> None:
+    # One way to end: the worker closes its stdin (or dies). A Ctrl-C in a terminal, or a
+    # SIGTERM to the worker's process group, would otherwise end it before the worker's
+    # graceful shutdown had finished the renders in flight.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # The answers get a descriptor of their own; whatever else writes to stdout (a library's
     # print) goes to stderr, the worker's log, instead of into a frame.
     answers = os.dup(1)

@@ -146,3 +146,15 @@ def test_a_child_ends_when_its_worker_is_killed() -> None:
         parent.kill()
         parent.wait()
     assert _gone(child)
+
+
+def test_a_child_outlives_the_signals_that_stop_its_worker(renderer: RecapRenderer) -> None:
+    """Ctrl-C or SIGTERM to the worker's process group: the worker finishes its renders in
+    flight before it closes the child's stdin, so the child does not stop on them."""
+    renderer.start()
+    [child] = renderer.pids()
+    os.kill(child, signal.SIGINT)
+    os.kill(child, signal.SIGTERM)
+
+    assert renderer.render(VIEW, PRINTED_AT).startswith(b"%PDF")
+    assert renderer.pids() == [child]
