@@ -153,6 +153,14 @@ async def main() -> None:
     recaps = (
         RecapRenderer(settings.worker_recap_processes) if settings.worker_recap_processes else None
     )
+    try:
+        await _serve(client, settings, recaps)
+    finally:
+        if recaps:
+            recaps.close()
+
+
+async def _serve(client: Client, settings: Settings, recaps: RecapRenderer | None) -> None:
     worker = build_worker(client, settings, render=recaps.render if recaps else render_recap_pdf)
     # The daily purge of spent rows (SPEC §9): created once, left alone when already there.
     await ensure_retention_schedule(client, settings)
@@ -172,15 +180,11 @@ async def main() -> None:
         settings.temporal_task_queue,
         "on" if settings.worker_workflow_sandbox else "off",
         settings.worker_recap_processes,
-        address,
+        settings.worker_metrics_address,
     )
-    try:
-        async with worker:
-            await stop.wait()
-            log.info("worker stopping: finishing in-flight activities")
-    finally:
-        if recaps:
-            recaps.close()
+    async with worker:
+        await stop.wait()
+        log.info("worker stopping: finishing in-flight activities")
 
 
 if __name__ == "__main__":
