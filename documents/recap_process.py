@@ -8,9 +8,10 @@ pending, the PDF's p99 rose by +161 % where every other step stayed within +27 %
 docs/benchmarks.md). In a process of its own, the render's allocations count towards a heap of
 fonts and nothing else, and the render no longer waits for the worker's GIL.
 
-Why not `multiprocessing`: each of its children imports the parent's main module again, here
-the whole worker with the SDK. This child imports the renderer alone, and it ends when its
-stdin closes, which a worker killed outright does too.
+Why not `multiprocessing`: started by spawn or forkserver, each of its children imports the
+parent's main module again, here the whole worker with the SDK; forking the worker, whose
+threads (the SDK's among them) hold locks, is not safe. This child imports the renderer alone,
+and it ends when its stdin closes, which a worker killed outright does too.
 
 The protocol: one request at a time per child, each way a 4-byte length, then the request
 pickled (the worker is the only writer of its child's stdin), or the answer: one byte, then the
