@@ -133,7 +133,7 @@ class _Child:
         self._answers = self._process.stdout.fileno()
         # Ready once its fonts are parsed: the first render then costs no more than the next.
         try:
-            _read_frame(self._answers, self._deadline(), self)
+            self._answer()
         except RenderProcessLost:
             self.kill()
             raise
@@ -143,7 +143,7 @@ class _Child:
             _write_frame(self._requests, pickle.dumps((view, printed_at)))
         except OSError as error:
             raise RenderProcessLost(f"the recap process is gone: {error}") from None
-        answer = _read_frame(self._answers, self._deadline(), self)
+        answer = self._answer()
         if answer[:1] != _RENDERED:
             raise RecapRenderError(answer[1:].decode())
         return answer[1:]
@@ -176,9 +176,14 @@ class _Child:
         code = self._process.poll()
         return f"pid {self._process.pid}" + ("" if code is None else f", exit code {code}")
 
-    @staticmethod
-    def _deadline() -> float:
-        return time.monotonic() + ANSWER_TIMEOUT
+    def _answer(self) -> bytes:
+        try:
+            return _read_frame(self._answers, time.monotonic() + ANSWER_TIMEOUT)
+        except TimeoutError:
+            lost = f"the recap process did not answer ({self.describe()})"
+        except EOFError:
+            lost = f"the recap process is gone ({self.describe()})"
+        raise RenderProcessLost(lost)
 
 
 def _write_frame(fd: int, payload: bytes) -> None:
@@ -187,20 +192,22 @@ def _write_frame(fd: int, payload: bytes) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _read_frame(fd: int, deadline: float, child: _Child) -> bytes:
-    size = int.from_bytes(_read_exactly(fd, _HEADER, deadline, child), "big")
-    return _read_exactly(fd, size, deadline, child)
+def _read_frame(fd: int, deadline: float | None = None) -> bytes:
+    size = int.from_bytes(_read_exactly(fd, _HEADER, deadline), "big")
+    return _read_exactly(fd, size, deadline)
 
 
-def _read_exactly(fd: int, size: int, deadline: float, child: _Child) -> bytes:
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    """`size` bytes; EOFError at the end of the pipe, TimeoutError past `deadline` (if any)."""
     chunks: list[bytes] = []
     while size:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            raise RenderProcessLost(f"the recap process did not answer ({child.describe()})")
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
         chunk = os.read(fd, size)
         if not chunk:
-            raise RenderProcessLost(f"the recap process is gone ({child.describe()})")
+            raise EOFError
         chunks.append(chunk)
         size -= len(chunk)
     return b"".join(chunks)
@@ -230,9 +237,8 @@ def _serve() -> None:
     _write_frame(answers, b"")
     while True:
         try:
-            size = int.from_bytes(_read_all(0, _HEADER), "big")
             # Written by the worker that started this process, and by nothing else.
-            view, printed_at = pickle.loads(_read_all(0, size))  # noqa: S301
+            view, printed_at = pickle.loads(_read_frame(0))  # noqa: S301
         except EOFError:
             return  # the worker closed the pipe, or is gone
         try:
@@ -240,17 +246,6 @@ def _serve() -> None:
         except Exception as error:  # told to the worker, whose activity is retried
             answer = _FAILED + f"{type(error).__name__}: {error}".encode()
         _write_frame(answers, answer)
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    chunks: list[bytes] = []
-    while size:
-        chunk = os.read(fd, size)
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 import string
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -203,3 +204,19 @@ def process_environment(settings: Settings, **variables: str) -> dict[str, str]:
         "SESSION_SECRET": settings.session_secret.get_secret_value(),
         **variables,
     }
+
+
+def exited(pid: int, within: float = 0.0) -> bool:
+    """Whether the process has ended (gone, or a zombie its parent has not reaped yet), looked
+    at until it has or `within` seconds have passed."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state == "Z":
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import time
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
+from bench.procstat import tree
 from settings import Settings
 from storage.subscribers import SubscriberRepository
 from tests.integration.worker_process import HoldingSink, isolated, sink_fixture, start_worker, stop
-from tests.support import code_from, unique_email
+from tests.support import code_from, exited, unique_email
 from tests.unit.test_recap_pdf import text_of
 
 POLLING = b"worker polling"
@@ -24,35 +24,11 @@ RECAP_PROCESS = b"documents.recap_process"
 mail = sink_fixture(HoldingSink)
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found.extend(int(child) for child in task.read_text().split())
-    return found
-
-
 def _is_recap_process(pid: int) -> bool:
     try:
         return RECAP_PROCESS in Path(f"/proc/{pid}/cmdline").read_bytes()
     except FileNotFoundError:
         return False
-
-
-def _ends(pid: int) -> bool:
-    deadline = time.monotonic() + WITHIN
-    while _running(pid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
 
 
 async def test_the_recap_is_rendered_beside_the_worker_and_its_process_ends_with_it(
@@ -64,7 +40,7 @@ async def test_the_recap_is_rendered_beside_the_worker_and_its_process_ends_with
         async with asyncio.timeout(WITHIN):
             await worker.seen.wait()
         # Started with the worker, before it polls: the first recap waits for no start-up.
-        [renderer] = [pid for pid in _children(worker.process.pid) if _is_recap_process(pid)]
+        [renderer] = [pid for pid in tree(worker.process.pid) if _is_recap_process(pid)]
 
         email = unique_email()
         await own.service.confirm(await own.awaiting_confirmation(email))
@@ -79,11 +55,11 @@ async def test_the_recap_is_rendered_beside_the_worker_and_its_process_ends_with
         pdf = repository.recap(subscriber.id)
         assert pdf is not None
         assert activated.subscriber_number.replace(" ", "") in text_of(pdf).replace(" ", "")
-        assert _running(renderer)
+        assert not exited(renderer)
 
         worker.process.send_signal(signal.SIGKILL)
         await worker.process.wait()
-        assert await asyncio.to_thread(_ends, renderer)
+        assert await asyncio.to_thread(exited, renderer, WITHIN)
     finally:
         await stop(worker)
         own.engine.dispose()

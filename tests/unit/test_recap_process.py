@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ import pytest
 from documents import recap_process
 from documents.recap_pdf import render_recap_pdf
 from documents.recap_process import RecapRenderer, RecapRenderError, RenderProcessLost
+from tests.support import exited
 from tests.unit.test_recap_pdf import subscriber, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,20 +34,6 @@ def renderer() -> Iterator[RecapRenderer]:
     made = RecapRenderer(1)
     yield made
     made.close()
-
-
-def _gone(pid: int, within: float = GONE_WITHIN) -> bool:
-    """True once the process has exited (reaped by its parent, or a zombie of a dead one)."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return True
-        if state == "Z":
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_child_renders_the_same_bytes_as_the_worker_would(renderer: RecapRenderer) -> None:
@@ -68,7 +54,7 @@ def test_children_start_when_asked_and_ready() -> None:
         assert renderer.pids() == started  # no child more for the render
     finally:
         renderer.close()
-    assert all(_gone(pid) for pid in started)
+    assert all(exited(pid, GONE_WITHIN) for pid in started)
 
 
 def test_threads_at_once_wait_for_a_free_child(renderer: RecapRenderer) -> None:
@@ -88,7 +74,7 @@ def test_a_child_killed_while_idle_is_replaced_without_losing_the_render(
     renderer.render(VIEW, PRINTED_AT)
     [killed] = renderer.pids()
     os.kill(killed, signal.SIGKILL)
-    assert _gone(killed)
+    assert exited(killed, GONE_WITHIN)
 
     assert renderer.render(VIEW, PRINTED_AT).startswith(b"%PDF")
     assert renderer.pids() not in ([], [killed])
@@ -106,7 +92,7 @@ def test_a_hung_child_fails_its_render_and_the_next_gets_a_new_one(
         renderer.render(VIEW, PRINTED_AT)
     monkeypatch.undo()  # the new child gets the time a start takes
 
-    assert _gone(hung)
+    assert exited(hung, GONE_WITHIN)
     assert renderer.render(VIEW, PRINTED_AT).startswith(b"%PDF")
 
 
@@ -141,11 +127,11 @@ def test_a_child_ends_when_its_worker_is_killed() -> None:
     try:
         assert parent.stdout is not None
         child = int(parent.stdout.readline())
-        assert not _gone(child, within=0.2)
+        assert not exited(child, within=0.2)
     finally:
         parent.kill()
         parent.wait()
-    assert _gone(child)
+    assert exited(child, GONE_WITHIN)
 
 
 def test_a_child_outlives_the_signals_that_stop_its_worker(renderer: RecapRenderer) -> None:
