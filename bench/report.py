@@ -179,12 +179,22 @@ def errors_of(phases: dict[str, dict[str, Any]]) -> list[str]:
     return found or ["None: every request answered as expected and every e-mail arrived."]
 
 
-def _targets(run: dict[str, Any], cpu: dict[str, float], limit_cpu: dict[str, float],
-             floor_cpu: dict[str, float]) -> list[str]:  # fmt: skip
+def _targets(
+    run: dict[str, Any],
+    cpu: dict[str, float],
+    limit_cpu: dict[str, float],
+    floor_cpu: dict[str, float],
+    floor_max_cpu: dict[str, float],
+) -> list[str]:
+    """`floor_cpu` is the floor at the product's pace, which the targets read against;
+    `floor_max_cpu` the floor at its own maximum, given beside it."""
     half, sign_in, limit = run["half_load"], run["sign_in"], run["limit"]
     # Printed to three decimals: a ratio just above its target would read as the target itself.
     over_limit = _ratio(cpu["total"], limit_cpu["total"])
     temporal = _ratio(cpu["temporal"], floor_cpu["temporal"])
+    limit_max = limit_per_process(floor_max_cpu, limit)["total"]
+    floor_max = run["floor"]["per_second"]
+    temporal_max = floor_max_cpu["temporal"]
     worst_p99 = max((half["latency"].get(s, {}).get("p99_ms", 0.0) for s in STEPS), default=0.0)
     per_cpu_second = sign_ins_per_api_cpu_second(sign_in)
     of_verify = _ratio(per_cpu_second, verify_rate(limit))
@@ -194,11 +204,15 @@ def _targets(run: dict[str, Any], cpu: dict[str, float], limit_cpu: dict[str, fl
         "| target | measured | |",
         "|---|---|---|",
         f"| CPU per completed enrollment ≤ {CPU_OVER_LIMIT} × the limit | {cpu['total']:.0f} ms"
-        f" = {over_limit:.3f} × the limit ({limit_cpu['total']:.0f} ms)"
+        f" = {over_limit:.3f} × the limit ({limit_cpu['total']:.0f} ms, the floor at the"
+        f" product's pace; with the floor at its own maximum, {floor_max:.2f}/s:"
+        f" {limit_max:.0f} ms, {_ratio(cpu['total'], limit_max):.3f} ×)"
         f" | {_met(0 < over_limit <= CPU_OVER_LIMIT)} |",
-        f"| Temporal server CPU per enrollment ≤ {TEMPORAL_OVER_FLOOR} × the floor's"
-        f" | {cpu['temporal']:.0f} ms = {temporal:.3f} × the floor's"
-        f" ({floor_cpu['temporal']:.0f} ms) | {_met(0 < temporal <= TEMPORAL_OVER_FLOOR)} |",
+        f"| Temporal server CPU per enrollment ≤ {TEMPORAL_OVER_FLOOR} × the floor's at the"
+        f" product's pace | {cpu['temporal']:.0f} ms = {temporal:.3f} × the floor's"
+        f" ({floor_cpu['temporal']:.0f} ms; at its own maximum, {floor_max:.2f}/s:"
+        f" {temporal_max:.0f} ms, {_ratio(cpu['temporal'], temporal_max):.3f} ×)"
+        f" | {_met(0 < temporal <= TEMPORAL_OVER_FLOOR)} |",
         f"| p99 < {P99_TARGET_MS:.0f} ms for every step, mail included, at half the maximum load"
         f" ({half['offered_rate']:.2f}/s offered) | worst step p99 {_ms(worst_p99)} ms"
         f" | {_met(worst_p99 < P99_TARGET_MS)} |",
@@ -216,6 +230,7 @@ def _targets(run: dict[str, Any], cpu: dict[str, float], limit_cpu: dict[str, fl
 def limit_tables(
     run: dict[str, Any], cpu: dict[str, float], floor_cpu: dict[str, float]
 ) -> list[str]:
+    """`floor_cpu`: the floor at the product's pace."""
     limit = run["limit"]
     limit_cpu = limit_per_process(floor_cpu, limit)
     hash_ms, pdf_ms = limit["hash"]["mean_ms"], limit["pdf"]["mean_ms"]
@@ -239,7 +254,8 @@ def limit_tables(
         "",
         "| part | CPU ms (mean) | median | calls |",
         "|---|---|---|---|",
-        f"| the floor (its Temporal server, worker and client) | {floor_cpu['total']:.1f} | | |",
+        "| the floor (its Temporal server, worker and client), offered the product's"
+        f" {run['floor_paced']['offered_rate']:.2f} workflows/s | {floor_cpu['total']:.1f} | | |",
         f"| 2 argon2id hashes (password, trust answer) | {2 * hash_ms:.1f} |"
         f" 2 × {limit['hash']['median_ms']:.1f} | {limit['hash']['n']} |",
         f"| 1 recap PDF (the sample subscriber) | {pdf_ms:.1f} | {limit['pdf']['median_ms']:.1f}"
@@ -390,13 +406,13 @@ def flow_rows(run: dict[str, Any]) -> list[str]:
 
 
 def main_report(run: dict[str, Any]) -> str:
-    product, floor = run["product"], run["floor"]
+    product, floor, paced = run["product"], run["floor"], run["floor_paced"]
     sign_in = run["sign_in"]
     product_cpu = cpu_ms_per(product, PRODUCT_PROCESSES)
-    floor_cpu = cpu_ms_per(floor, FLOOR_PROCESSES)
+    floor_cpu = cpu_ms_per(paced, FLOOR_PROCESSES)
+    floor_max_cpu = cpu_ms_per(floor, FLOOR_PROCESSES)
     limit_cpu = limit_per_process(floor_cpu, run["limit"])
     ratio = _ratio(product["per_second"], floor["per_second"])
-    cpu_ratio = _ratio(product_cpu["total"], floor_cpu["total"])
     lines = [
         f"Measured {run['machine']['date']}.",
         "",
@@ -408,22 +424,30 @@ def main_report(run: dict[str, Any]) -> str:
         "",
         "### Targets",
         "",
-        *_targets(run, product_cpu, limit_cpu, floor_cpu),
+        *_targets(run, product_cpu, limit_cpu, floor_cpu, floor_max_cpu),
         "",
         *limit_tables(run, product_cpu, floor_cpu),
         "",
         "### Throughput and cost per completed enrollment",
         "",
-        "| | product | floor | product / floor |",
+        "The floor runs twice: closed loop like the product (its own maximum), then offered the"
+        " product's completed rate (its pace), which the limit reads.",
+        "",
+        "| | product | floor, its maximum | floor, the product's pace |",
         "|---|---|---|---|",
-        f"| completed per second ({run['settings']['users']} users, closed loop) |"
-        f" {product['per_second']:.2f} | {floor['per_second']:.2f} | {ratio:.2f} |",
-        f"| CPU ms per enrollment, total | {product_cpu['total']:.0f} |"
-        f" {floor_cpu['total']:.0f} | {cpu_ratio:.2f} |",
-        f"| — Temporal server | {product_cpu['temporal']:.0f} | {floor_cpu['temporal']:.0f} | |",
-        f"| — worker | {product_cpu['worker']:.0f} | {floor_cpu['floor_worker']:.0f} | |",
-        f"| — API (floor: its Temporal client) | {product_cpu['api']:.0f} |"
-        f" {floor_cpu['driver']:.0f} | |",
+        f"| completed per second ({run['settings']['users']} users, closed loop; the pace: open"
+        f" loop) | {product['per_second']:.2f} | {floor['per_second']:.2f} (product / floor"
+        f" {ratio:.2f}) | {paced['per_second']:.2f} |",
+        *(
+            f"| {label} | {product_cpu[mine]:.0f} | {floor_max_cpu[theirs]:.0f} |"
+            f" {floor_cpu[theirs]:.0f} |"
+            for label, mine, theirs in (
+                ("CPU ms per enrollment, total", "total", "total"),
+                ("— Temporal server", "temporal", "temporal"),
+                ("— worker", "worker", "floor_worker"),
+                ("— API (floor: its Temporal client)", "api", "driver"),
+            )
+        ),
         "",
         "Peak RSS during the phase (MiB): "
         + ", ".join(
