@@ -155,9 +155,7 @@ def _run(**overrides: Any) -> dict[str, Any]:
         "settings": {"users": 8, "sign_in_users": 8, "worker processes": 1},
     }
     run |= overrides
-    run["phases"] = {
-        k: run[k] for k in ("product", "floor", "floor_paced", "half_load", "sign_in")
-    }
+    run["phases"] = {k: run[k] for k in ("product", "floor", "floor_paced", "half_load", "sign_in")}
     return run
 
 
