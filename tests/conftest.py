@@ -16,8 +16,6 @@ from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from devstack.mail_sink import MailSink
-from orchestration.client import codec_from_settings, data_converter
-from orchestration.search_attributes import dev_server_flags
 from settings import Settings
 from storage.engine import make_engine
 from storage.migrate import upgrade
@@ -28,8 +26,8 @@ from tests.databases import (
     empty_database,
     postgres_base_url,
 )
-from tests.support import binary, make_settings
-from tests.workflow_env import time_skipping
+from tests.support import make_settings
+from tests.workflow_env import dev_server, time_skipping
 
 # Several test runs share two cores: time per example varies too much for a deadline to mean
 # anything, and a flaky deadline would hide real failures.
@@ -110,11 +108,7 @@ async def time_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment
 
 @pytest.fixture(scope="session")
 async def dev_env(base_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        data_converter=data_converter(codec_from_settings(base_settings)),
-        dev_server_extra_args=dev_server_flags(),
-    )
+    env = await dev_server(base_settings)
     yield env
     await env.shutdown()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from devstack.mail_sink import MailSink
 from domain.models import DetailsForm, IdentifiersForm
 from orchestration.client import codec_from_settings, data_converter, register_search_attributes
+from orchestration.search_attributes import dev_server_flags
 from services.enrollments import EnrollmentService
 from settings import Settings
 from storage.adhesions import AdhesionRepository
@@ -26,6 +28,27 @@ from tests.letters import code_in, delivered, letter
 from tests.support import binary, code_from, details, identifiers
 from workflows.adhesion import AdhesionWorkflow
 from workflows.adhesion_messages import AdhesionOutcome, AdhesionState
+
+# The SDK gives a server 5 s to answer. On a loaded 2-core machine (a browser and other servers
+# starting beside it) the dev server has been seen to need more; waiting longer costs nothing
+# when it is quick.
+SERVER_STARTUP = timedelta(seconds=60)
+
+
+async def dev_server(settings: Settings, *, ui_port: int | None = None) -> WorkflowEnvironment:
+    """A dev server whose client encrypts with the settings' codec keys, with the search
+    attributes registered at start-up; its web UI on `ui_port` if given."""
+    extra = dev_server_flags()
+    if ui_port is not None:
+        extra = [*extra, "--ui-disable-news-fetch"]
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=data_converter(codec_from_settings(settings)),
+        dev_server_extra_args=extra,
+        dev_server_startup_timeout=SERVER_STARTUP,
+        ui=ui_port is not None,
+        ui_port=ui_port,
+    )
 
 
 @asynccontextmanager
@@ -38,6 +61,7 @@ async def time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=data_converter(codec_from_settings(settings)),
         runtime=runtime,
+        test_server_startup_timeout=SERVER_STARTUP,
     )
     try:
         await register_search_attributes(env.client)

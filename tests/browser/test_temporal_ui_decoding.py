@@ -10,12 +10,11 @@ from playwright.async_api import Browser, Page, expect
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from orchestration.client import codec_from_settings, data_converter
-from orchestration.search_attributes import dev_server_flags
 from settings import Settings
 from tests.live import live_app
-from tests.support import binary, details, free_port, identifiers, unique_email
+from tests.support import details, free_port, identifiers, unique_email
 from tests.web import field, shot
+from tests.workflow_env import dev_server
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +23,7 @@ pytestmark = pytest.mark.browser
 async def ui_env(settings: Settings) -> AsyncIterator[tuple[WorkflowEnvironment, int]]:
     """A dev server of its own, with its web UI on a free port."""
     ui_port = free_port()
-    path = binary("temporal")
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=path,
-        data_converter=data_converter(codec_from_settings(settings)),
-        dev_server_extra_args=[*dev_server_flags(), "--ui-disable-news-fetch"],
-        ui=True,
-        ui_port=ui_port,
-    )
+    env = await dev_server(settings, ui_port=ui_port)
     yield env, ui_port
     await env.shutdown()
 
