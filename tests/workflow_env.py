@@ -1,6 +1,6 @@
-"""What the workflow tests and the history recorders share: Temporal's time-skipping test server
-set up as production sets up its server, the enrollment's first steps through its service, and
-what the adhésion tests watch behind the service."""
+"""What the workflow tests and the history recorders share: Temporal's servers (the time-skipping
+test server, the dev server) set up as production sets up its server, the enrollment's first
+steps through its service, and what the adhésion tests watch behind the service."""
 
 from __future__ import annotations
 
