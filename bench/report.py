@@ -65,6 +65,16 @@ def verify_rate(limit: dict[str, Any]) -> float:
     return 1000 / mean if mean else 0.0
 
 
+def verify_rate_on_every_core(limit: dict[str, Any]) -> float:
+    """Raw argon2id verifications per CPU-second with every core verifying, as the sign-in
+    phase keeps all of the API's verification slots busy; one thread's rate for a run that did
+    not time them at once."""
+    at_once: dict[str, Any] | None = limit.get("verify_at_once")
+    if at_once is None or not at_once.get("mean_ms"):
+        return verify_rate(limit)
+    return 1000 / float(at_once["mean_ms"])
+
+
 def sign_ins_per_api_cpu_second(sign_in: dict[str, Any]) -> float:
     api_cpu: float = sign_in.get("cpu_s", {}).get("api", 0.0)
     return sign_in.get("completed", 0) / api_cpu if api_cpu else 0.0
@@ -81,25 +91,28 @@ def sign_in_work(sign_in: dict[str, Any], limit: dict[str, Any]) -> str:
         f"{each:.1f} ms of API CPU each, {verify:.1f} ms the argon2id verification alone,"
         f" {each - verify:.1f} ms the request around it"
     )
-    pair: float | None = limit.get("verify_pair", {}).get("mean_ms")
-    if pair is None:
+    at_once: dict[str, Any] | None = limit.get("verify_at_once")
+    if at_once is None:
         return work
-    # Under load the API verifies two at once only part of the time: the sign-in may cost less
-    # than a verification two at once, which bounds the slowing from above.
+    # Through the sign-in phase the API's slots are busy all the time, but the event loop and
+    # the load's client take turns with them on the cores: each verification runs somewhere
+    # between alone and all at once, so the request's own work lies between the two readings.
+    count, mean = at_once["at_once"], at_once["mean_ms"]
     return (
-        f"{work} (one verification costs {pair:.1f} ms when two run at once, one per core, as"
-        f" under load: the sign-in {each - pair:+.1f} ms against that)"
+        f"{work} (one verification costs {mean:.1f} ms when {count} run at once, one per core,"
+        f" as under load: the sign-in {each - mean:+.1f} ms against that)"
     )
 
 
-def _pair_row(limit: dict[str, Any]) -> list[str]:
-    """The verification two at once, one per core (runs before it did not time it)."""
-    pair = limit.get("verify_pair")
-    if pair is None:
+def _at_once_row(limit: dict[str, Any]) -> list[str]:
+    """The verification on every core at once (runs before it did not time it)."""
+    at_once = limit.get("verify_at_once")
+    if at_once is None:
         return []
+    count = at_once["at_once"]
     return [
-        f"| *the same, two at once (one per core), each* | {pair['mean_ms']:.1f} |"
-        f" {pair['median_ms']:.1f} | 2 × {pair['n']} |"
+        f"| *the same, {count} at once (one per core), each* | {at_once['mean_ms']:.1f} |"
+        f" {at_once['median_ms']:.1f} | {count} × {at_once['n']} |"
     ]
 
 
@@ -134,7 +147,18 @@ def scale_run_line(run: dict[str, Any]) -> str:
     """One `make bench-scale` run's verdict, as the page keeps it between runs."""
     worst = worst_scale_change(run)
     verdict = "met" if worst <= SCALE_CHANGE else "not met"
-    return f"- {run['machine']['date']}: largest p99 change {_change(worst)}, {verdict}"
+    return (
+        f"- {run['machine']['date']}{_probe_length(run)}: largest p99 change {_change(worst)},"
+        f" {verdict}"
+    )
+
+
+def _probe_length(run: dict[str, Any]) -> str:
+    """How many new enrollments each probe asked for; runs before it said nothing (240)."""
+    settings = run.get("settings", {})
+    if "probe_duration" not in settings:
+        return ""
+    return f", {settings['probe_rate'] * settings['probe_duration']:.0f} requests a step"
 
 
 def recorded_scale_runs(page: Path = PAGE) -> list[str]:
@@ -197,7 +221,13 @@ def _targets(
     temporal_max = floor_max_cpu["temporal"]
     worst_p99 = max((half["latency"].get(s, {}).get("p99_ms", 0.0) for s in STEPS), default=0.0)
     per_cpu_second = sign_ins_per_api_cpu_second(sign_in)
-    of_verify = _ratio(per_cpu_second, verify_rate(limit))
+    # Against the raw rate at the sign-in phase's own concurrency, both cores verifying: timed
+    # one thread alone, the verification runs faster than the API can ever run it while both
+    # of its slots are busy, and the slowing of the two 19 MiB passes sharing the memory bus
+    # would be read as the request's work (docs/benchmarks.md, « Reading the sign-ins »).
+    raw_rate = verify_rate_on_every_core(limit)
+    of_verify = _ratio(per_cpu_second, raw_rate)
+    of_one_thread = _ratio(per_cpu_second, verify_rate(limit))
     scale_met, recorded, scale_ok = scale_target(run.get("scale_runs", []))
     last = min(recorded, SCALE_RUNS)
     return [
@@ -217,8 +247,9 @@ def _targets(
         f" ({half['offered_rate']:.2f}/s offered) | worst step p99 {_ms(worst_p99)} ms"
         f" | {_met(worst_p99 < P99_TARGET_MS)} |",
         f"| sign-ins per API CPU-second ≥ {SIGN_INS_OF_VERIFY_RATE:.0%} of the raw argon2id"
-        f" verification rate | {per_cpu_second:.1f} = {of_verify:.0%} of"
-        f" {verify_rate(limit):.1f} verifications per CPU-second"
+        f" verification rate, both cores verifying | {per_cpu_second:.1f} = {of_verify:.0%} of"
+        f" {raw_rate:.1f} verifications per CPU-second (of one thread's"
+        f" {verify_rate(limit):.1f}: {of_one_thread:.0%})"
         f" | {_met(of_verify >= SIGN_INS_OF_VERIFY_RATE)} |",
         f"| with 10,000 enrollments pending, p99 within +{SCALE_CHANGE:.0%} of the empty"
         f" system's in {SCALE_RUNS} `make bench-scale` runs out of {SCALE_RUNS}"
@@ -263,7 +294,7 @@ def limit_tables(
         f"| **the limit** | **{limit_cpu['total']:.1f}** | | |",
         f"| *one argon2id verification (a sign-in's)* | {limit['verify']['mean_ms']:.1f} |"
         f" {limit['verify']['median_ms']:.1f} | {limit['verify']['n']} |",
-        *_pair_row(limit),
+        *_at_once_row(limit),
         "",
         "Product against the limit, CPU ms per completed enrollment:",
         "",
@@ -550,8 +581,8 @@ def scale_report(run: dict[str, Any]) -> str:
         f" {per_pending / 1024:.1f} KiB per pending enrollment"
         f" ({run['db_bytes'] / 2**20:.0f} MiB in all).",
         "",
-        f"New enrollments at {run['settings']['probe_rate']}/s, empty system vs."
-        f" {pending:,} pending (p50 / p99, ms):",
+        f"New enrollments at {run['settings']['probe_rate']}/s{_probe_length(run)}, empty"
+        f" system vs. {pending:,} pending (p50 / p99, ms):",
         "",
         "| step | empty | with pending | p99 change |",
         "|---|---|---|---|",

@@ -7,7 +7,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.limit import cpu_ms_in_rounds, two_at_once
+import pytest
+
+from bench.limit import at_once, cpu_ms_in_rounds
 
 
 def test_the_parts_are_timed_in_rounds_after_unmeasured_ones() -> None:
@@ -18,14 +20,15 @@ def test_the_parts_are_timed_in_rounds_after_unmeasured_ones() -> None:
     assert all(value >= 0 for values in spent.values() for value in values)
 
 
-def test_two_at_once_makes_the_call_on_two_threads_and_waits_for_both() -> None:
+@pytest.mark.parametrize("count", [2, 4])
+def test_at_once_makes_the_call_on_as_many_threads_and_waits_for_all(count: int) -> None:
     threads: list[int] = []
-    both_in = threading.Barrier(2, timeout=5)  # each call waits for the other: truly at once
+    all_in = threading.Barrier(count, timeout=5)  # each call waits for the others: truly at once
 
     def call() -> None:
-        both_in.wait()
+        all_in.wait()
         threads.append(threading.get_ident())
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        two_at_once(call, pool)()
-    assert len(set(threads)) == 2
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        at_once(call, pool, count)()
+    assert len(set(threads)) == count
