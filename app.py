@@ -39,6 +39,7 @@ from http_common.security_headers import SecurityHeaders
 from http_common.state import AppState
 from mail.sender import MailSender
 from observability.logs import configure_logging
+from observability.metrics import count_password_hashing
 from orchestration.client import codec_from_settings, connect
 from security.codec_pass import CodecPass
 from security.keyed_hash import KeyedHasher
@@ -86,7 +87,7 @@ def build_state(
     settings: Settings, client: Client, engine: Engine, clock: Clock = utc_now
 ) -> AppState:
     repository = SubscriberRepository(engine)
-    hasher = SecretHasher(settings)
+    hasher = SecretHasher(settings, observe=count_password_hashing)
     keyed = KeyedHasher(settings.identifier_hash_key)
     throttle = Throttle(settings, AttemptRepository(engine), keyed, clock)
     sessions = SessionRepository(engine)

@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from bench.hashing import hashing_spent
 from bench.persistence import difference, persistence_requests
 from bench.procstat import RssSampler, snapshot
 from devstack.secrets_file import load_or_create
@@ -120,16 +121,21 @@ class Harness:
 
     async def phase(self, command: dict[str, Any]) -> dict[str, Any]:
         """Run one driver command; add each process's CPU seconds and peak RSS in its window,
-        and the Temporal server's persistence requests (bench/persistence.py)."""
+        the Temporal server's persistence requests (bench/persistence.py) and the API's
+        argon2id calls and their CPU (bench/hashing.py)."""
         assert self.driver.stdin and self.driver.stdout
         self.driver.stdin.write((json.dumps(command) + "\n").encode())
         await self.driver.stdin.drain()
         sampler = RssSampler(self.pids)
+        # Each of several API processes counts its own calls: one reading would mix theirs.
+        api_metrics = self.base_url + "/metrics" if self.stack.api_processes == 1 else None
         before: dict[str, float] = {}
         cpu: dict[str, float] = {}
         rss: dict[str, int] = {}
         persisted: dict[str, float] = {}
         persisted_before: dict[str, float] = {}
+        hashing: dict[str, float] = {}
+        hashing_before: dict[str, float] = {}
         while True:
             line = await self.driver.stdout.readline()
             if not line:
@@ -139,14 +145,23 @@ class Harness:
                 before = snapshot(self.pids)
                 sampler.start()
                 persisted_before = await self._persisted()
+                if api_metrics:
+                    hashing_before = await hashing_spent(api_metrics)
             elif message.get("event") == "window_end":
                 after = snapshot(self.pids)
                 persisted = difference(persisted_before, await self._persisted())
+                if api_metrics:
+                    hashing = difference(hashing_before, await hashing_spent(api_metrics))
                 cpu = {name: after[name] - before[name] for name in after}
                 rss = await sampler.stop()
             elif "result" in message:
                 result: dict[str, Any] = message["result"]
-                return result | {"cpu_s": cpu, "peak_rss_kib": rss, "persistence": persisted}
+                return result | {
+                    "cpu_s": cpu,
+                    "peak_rss_kib": rss,
+                    "persistence": persisted,
+                    "hashing": hashing,
+                }
 
 
 def production_like_settings(data_dir: Path, smtp_port: int) -> Settings:

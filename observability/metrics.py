@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+# The process's own CPU and memory (`process_cpu_seconds_total`, …): what the hashing's share
+# below is read against.
+ProcessCollector(registry=REGISTRY)
 
 HTTP_REQUESTS = Counter(
     "http_requests_total",
@@ -32,3 +35,24 @@ SERVICE_KEYS_REFUSED = Counter(
     "Calls refused with invalid_client (missing, wrong, expired or revoked key).",
     registry=REGISTRY,
 )
+
+# argon2id's share of the API: the hashes (enrollment, new password) and the verifications
+# (sign-in, identity checks), with the CPU their threads spent, so that ops can tell the
+# hashing's cost from the requests' around it (docs/capacity.md sizes the API by both).
+PASSWORD_HASHING = Counter(
+    "password_hashing_total",
+    "argon2id calls, by operation (hash, verify).",
+    ["operation"],
+    registry=REGISTRY,
+)
+PASSWORD_HASHING_CPU = Counter(
+    "password_hashing_cpu_seconds_total",
+    "CPU seconds the API's threads spent in argon2id, by operation (hash, verify).",
+    ["operation"],
+    registry=REGISTRY,
+)
+
+
+def count_password_hashing(operation: str, cpu_seconds: float) -> None:
+    PASSWORD_HASHING.labels(operation).inc()
+    PASSWORD_HASHING_CPU.labels(operation).inc(cpu_seconds)

@@ -65,6 +65,30 @@ async def test_sign_in_and_logout(app: LiveApp, engine: Engine, settings: Settin
     assert (await app.http.delete("/api/v1/sessions/current")).status_code == 401
 
 
+def hashing_counted(metrics: str) -> tuple[float, float]:
+    """The API's argon2id verifications so far: how many, and their CPU seconds."""
+    counted = {"password_hashing_total": 0.0, "password_hashing_cpu_seconds_total": 0.0}
+    for line in metrics.splitlines():
+        name, _, value = line.partition('{operation="verify"} ')
+        if name in counted:
+            counted[name] = float(value)
+    return counted["password_hashing_total"], counted["password_hashing_cpu_seconds_total"]
+
+
+async def test_the_metrics_count_the_verifications_and_their_cpu(
+    app: LiveApp, engine: Engine, settings: Settings
+) -> None:
+    email = subscriber(engine, settings)
+    calls, cpu = hashing_counted((await app.http.get("/metrics")).text)
+    assert (await sign_in(app, email, PASSWORD)).status_code == 201
+    assert (await sign_in(app, email, "Wrong2026")).status_code == 401
+    metrics = (await app.http.get("/metrics")).text
+    calls_after, cpu_after = hashing_counted(metrics)
+    assert calls_after == calls + 2
+    assert cpu_after > cpu
+    assert "process_cpu_seconds_total " in metrics  # what the hashing's share is read against
+
+
 async def test_unknown_identifier_and_wrong_password_look_the_same(
     app: LiveApp, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

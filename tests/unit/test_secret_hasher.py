@@ -75,3 +75,17 @@ def test_one_per_core_by_default() -> None:
     with ThreadPoolExecutor(available_cores() + 4) as threads:
         list(threads.map(lambda _: hasher.hash_sync("Secret2026"), range(3 * available_cores())))
     assert watched.most <= available_cores()
+
+
+def test_each_call_is_observed_with_its_threads_cpu_not_its_wait() -> None:
+    observed: list[tuple[str, float]] = []
+    settings = Settings(argon2_memory_kib=64, argon2_time_cost=1, argon2_concurrency=1)
+    hasher = SecretHasher(settings, observe=lambda op, cpu: observed.append((op, cpu)))
+    hasher._hasher = Watched(memory_cost=64, time_cost=1, parallelism=1)  # sleeps 20 ms a call
+    stored = hasher.hash_sync("Secret2026")
+    with ThreadPoolExecutor(4) as threads:
+        results = list(threads.map(lambda p: hasher.verify_sync(stored, p), ["Secret2026", "x"]))
+    assert results == [True, False]  # a refusal is observed as well
+    assert [operation for operation, _ in observed] == ["hash", "verify", "verify"]
+    # The 20 ms each call sleeps in its slot, and the other call's turn, are not CPU.
+    assert all(0 <= cpu < 0.015 for _, cpu in observed)
