@@ -11,9 +11,9 @@ process, which does nothing else meanwhile):
 - `verify_at_once`: the same, as many at once as the hasher has slots (one per core: two on
   the 2-core node), on as many threads (argon2-cffi releases the GIL): what each costs when every
   core verifies, as the API's do through the sign-in phase; the 19 MiB passes then share the
-  memory bus and the last-level cache. Not part of the limit: it is the raw verification rate
-  the sign-in target reads against, and it tells how much of a sign-in's CPU above `verify` is
-  the verification itself, slowed, rather than the request's own work;
+  memory bus and the last-level cache. Not part of the limit: the report sets the sign-ins
+  against it and against `verify`, beside the API's own verifications that the sign-in target
+  reads against (bench/hashing.py);
 - `pdf`: one recap print-out (`documents.recap_pdf`) of the sample subscriber the load driver
   enrolls (`bench.sample`), after a warm-up that pays the fonts' once-per-process cut, as the
   worker has paid it.
