@@ -3,7 +3,7 @@
     python -m bench [--users 8 --duration 60 --warmup 10 --sign-in-users 8]
     python -m bench --workers 2 --api-processes 2   # more processes per part
     python -m bench --workflow-sandbox               # the worker in the SDK's sandbox
-    python -m bench scale [--pending 10000 --fill-users 16 --probe-rate 2 --probe-duration 120]
+    python -m bench scale [--pending 10000 --fill-users 16 --probe-rate 2 --probe-duration 240]
 
 Every flag also reads an environment variable (BENCH_USERS, BENCH_DURATION, BENCH_PENDING, …).
 The tables are printed and written to docs/benchmarks.md.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from bench.report import (
     scale_run_line,
     write_section,
 )
+from bench.stats import pooled
 from devstack.stack import TEMPORAL_SQLITE_PRAGMAS
 from security.passwords import available_cores
 
@@ -64,6 +66,7 @@ def parse() -> argparse.Namespace:
     # the third-slowest, identical runs read p99s a fifth apart, as much as the target allows.
     _flag(parser, "probe_rate", 2.0, "scale: new enrollments per second while probing latency")
     _flag(parser, "probe_duration", 240.0, "scale: measured seconds of each latency probe")
+    _flag(parser, "probe_slices", 4, "scale: slices each probe is taken in, in turn with the other")
     parser.add_argument(
         "--temporal-arg", action="append", default=[], metavar="ARG",
         help="extra `temporal server start-dev` argument, e.g. --temporal-arg=--sqlite-pragma "
@@ -243,36 +246,49 @@ def _fold_workers(phase: dict[str, Any]) -> None:
             figures["worker"] = figures.get("worker", 0) + figures.pop(name)
 
 
-async def main_scale(args: argparse.Namespace, harness: Harness) -> dict[str, Any]:
-    url = harness.base_url
-    probe = {"cmd": "enroll", "base_url": url, "rate": args.probe_rate,
-             "warmup": args.warmup, "duration": args.probe_duration}  # fmt: skip
-    say(f"latency on the empty system: {args.probe_rate}/s for {args.probe_duration:.0f} s")
-    empty = await harness.phase(probe)
-    db_before = harness.temporal_db_bytes()
+async def main_scale(args: argparse.Namespace, empty: Harness, loaded: Harness) -> dict[str, Any]:
+    """The empty system and the one holding the pending enrollments are two stacks side by
+    side, probed in turn: empty, loaded, loaded, empty, and so on. The machine's pace drifts
+    over minutes (AD6: every median 15 % apart between two probes twenty minutes apart); slices
+    taken in this order meet the same drift on both sides, and each side's p99 is read over
+    all of its slices together."""
+    slices = max(1, args.probe_slices)
+    db_before = loaded.temporal_db_bytes()
     say(f"filling {args.pending:,} enrollments awaiting activation ({args.fill_users} users)")
-    fill = await harness.phase(
-        {"cmd": "enroll", "base_url": url, "activate": False,
+    fill = await loaded.phase(
+        {"cmd": "enroll", "base_url": loaded.base_url, "activate": False,
          "users": args.fill_users, "count": args.pending}
     )  # fmt: skip
     say(f"  {fill['completed_total']:,} in {fill['window_s']:.0f} s")
-    say("latency with them pending")
-    full = await harness.phase(probe)
-    worker_pid = harness.pids["worker"]
+    seconds = args.probe_duration / slices
+    say(
+        f"latency, the empty system and the one with them pending in turn: {slices} slices"
+        f" of {seconds:.0f} s each at {args.probe_rate}/s"
+    )
+    taken: dict[str, list[dict[str, Any]]] = {"empty": [], "full": []}
+    for number in range(slices):
+        for side in ("empty", "full") if number % 2 == 0 else ("full", "empty"):
+            harness = empty if side == "empty" else loaded
+            probe = {"cmd": "enroll", "base_url": harness.base_url, "rate": args.probe_rate,
+                     "warmup": args.warmup if number == 0 else 0.0, "duration": seconds,
+                     "keep_values": True}  # fmt: skip
+            taken[side].append(await harness.phase(probe))
+    worker_pid = loaded.pids["worker"]
     return {
-        "empty": empty,
+        "empty": pooled(taken["empty"]),
         "fill": fill,
-        "full": full,
+        "full": pooled(taken["full"]),
         "pending": fill["completed_total"],
         "worker_rss_kib": memory_kib(worker_pid)["VmRSS"],
         "worker_peak_kib": memory_kib(worker_pid)["VmHWM"],
-        "db_bytes": harness.temporal_db_bytes(),
-        "db_growth_bytes": harness.temporal_db_bytes() - db_before,
+        "db_bytes": loaded.temporal_db_bytes(),
+        "db_growth_bytes": loaded.temporal_db_bytes() - db_before,
         "machine": describe(),
         "settings": {
             "fill_users": args.fill_users,
             "probe_rate": args.probe_rate,
             "probe_duration": args.probe_duration,
+            "probe_slices": slices,
         },
     }
 
@@ -280,16 +296,22 @@ async def main_scale(args: argparse.Namespace, harness: Harness) -> dict[str, An
 async def main() -> None:
     args = parse()
     verdict = ""  # a scale run's one line, kept on the page: the target asks for three runs
-    with tempfile.TemporaryDirectory(prefix="bench-") as data_dir:
-        say(f"starting the stack in {data_dir}")
-        async with running(
-            Path(data_dir), args.temporal_arg, worker_env(args), args.workers, args.api_processes
-        ) as harness:
-            if args.mode == "scale":
-                scale = await main_scale(args, harness)
-                report, verdict = scale_report(scale), scale_run_line(scale)
-            else:
-                report = main_report(await main_run(args, harness))
+    async with contextlib.AsyncExitStack() as stacks:
+
+        async def started() -> Harness:
+            data_dir = stacks.enter_context(tempfile.TemporaryDirectory(prefix="bench-"))
+            say(f"starting a stack in {data_dir}")
+            stack = running(
+                Path(data_dir), args.temporal_arg, worker_env(args), args.workers,
+                args.api_processes,
+            )  # fmt: skip
+            return await stacks.enter_async_context(stack)
+
+        if args.mode == "scale":  # two stacks: the empty system beside the loaded one
+            scale = await main_scale(args, await started(), await started())
+            report, verdict = scale_report(scale), scale_run_line(scale)
+        else:
+            report = main_report(await main_run(args, await started()))
     say("\n" + report + (f"\n\n{verdict}" if verdict else ""))
     if not args.no_write:
         write_section("scale" if args.mode == "scale" else "latest", report)

@@ -324,9 +324,11 @@ async def run_phase(
     count: int = 0,
     duration: float = 0.0,
     warmup: float = 0.0,
+    keep_values: bool = False,
 ) -> dict[str, Any]:
     """Closed loop (`users` each running `action` back to back), open loop (`rate` arrivals per
-    second) for warm-up + duration seconds, or exactly `count` actions by `users`."""
+    second) for warm-up + duration seconds, or exactly `count` actions by `users`; with
+    `keep_values`, the summary keeps every call's latency (for `stats.pooled`)."""
     rec = Recorder()
     begin = time.perf_counter()
     window_start, window_end = begin + warmup, begin + warmup + duration
@@ -371,11 +373,12 @@ async def run_phase(
         announcer = asyncio.create_task(announce())
         await asyncio.gather(*(closed_loop_user() for _ in range(users)))
         await announcer
-    return rec.summary(window_start, window_end)
+    return rec.summary(window_start, window_end, keep_values)
 
 
 async def run(command: dict[str, Any], driver: Driver) -> dict[str, Any]:
-    load = {k: command[k] for k in ("users", "rate", "count", "duration", "warmup") if k in command}
+    keys = ("users", "rate", "count", "duration", "warmup", "keep_values")
+    load = {k: command[k] for k in keys if k in command}
     kind = command["cmd"]
     if kind == "histories":
         client = await Client.connect(command["address"], namespace=command["namespace"])

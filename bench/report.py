@@ -139,7 +139,7 @@ def _ratio(part: float, whole: float) -> float:
 
 
 _SCALE_LINE = re.compile(
-    r"^- (?P<date>.+?)(?:, (?P<probe>\d+) requests a step)?:"
+    r"^- (?P<date>.+?)(?:, (?P<probe>\d+ requests a step[^:]*))?:"
     r" largest p99 change (?P<change>[+-]?\d+%|unknown .*), (?P<verdict>met|not met)$"
 )
 
@@ -172,11 +172,24 @@ def scale_run_line(run: dict[str, Any]) -> str:
 
 
 def _probe_length(run: dict[str, Any]) -> str:
-    """How many new enrollments each probe asked for; runs before it said nothing (240)."""
+    """How many new enrollments each probe asked for, and in how many slices taken in turn
+    with the other side's; runs before AD5 said nothing (240 in one probe each side)."""
     settings = run.get("settings", {})
     if "probe_duration" not in settings:
         return ""
-    return f", {settings['probe_rate'] * settings['probe_duration']:.0f} requests a step"
+    requests = f", {settings['probe_rate'] * settings['probe_duration']:.0f} requests a step"
+    slices = settings.get("probe_slices")
+    return requests + (f" in {slices} alternating slices" if slices else "")
+
+
+def _alternation(run: dict[str, Any]) -> str:
+    """How the two sides were probed, when in turn (since AE1) rather than one after the other."""
+    if not run.get("settings", {}).get("probe_slices"):
+        return ""
+    return (
+        "; the empty system is a second stack beside the loaded one, and the two were probed"
+        " in turn (empty, loaded, loaded, empty, …), each side's p99 read over all its slices"
+    )
 
 
 def recorded_scale_runs(page: Path = PAGE) -> list[str]:
@@ -188,7 +201,8 @@ def recorded_scale_runs(page: Path = PAGE) -> list[str]:
 
 
 def _probe(line: str) -> str | None:
-    """The new enrollments a step a recorded run's probe asked for (None: 240, unsaid)."""
+    """A recorded run's probe: its new enrollments a step and how it took them (None: 240 in
+    one probe, unsaid)."""
     match = _SCALE_LINE.match(line)
     return match.group("probe") if match else None
 
@@ -196,7 +210,8 @@ def _probe(line: str) -> str | None:
 def scale_target(lines: list[str]) -> tuple[int, int, bool]:
     """(runs met among the last three, the last runs counted, the target met): three out of
     three, among the runs whose probe is the latest run's. A run with another probe is not
-    judged with them (the runs before AD5 probed 240 new enrollments a step, not 480)."""
+    judged with them (the runs before AD5 probed 240 new enrollments a step, not 480; those
+    before AE1 probed the empty system twenty minutes before the loaded one, not in turn)."""
     latest = _probe(lines[-1]) if lines else None
     last = [line for line in lines if _probe(line) == latest][-SCALE_RUNS:]
     met = sum(line.endswith(", met") for line in last)
@@ -612,7 +627,7 @@ def scale_report(run: dict[str, Any]) -> str:
         f" ({run['db_bytes'] / 2**20:.0f} MiB in all).",
         "",
         f"New enrollments at {run['settings']['probe_rate']}/s{_probe_length(run)}, empty"
-        f" system vs. {pending:,} pending (p50 / p99, ms):",
+        f" system vs. {pending:,} pending (p50 / p99, ms){_alternation(run)}:",
         "",
         "| step | empty | with pending | p99 change |",
         "|---|---|---|---|",

@@ -21,6 +21,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
+def spread(seconds: list[float]) -> dict[str, Any]:
+    """How many calls, and their median, p95 and p99 in milliseconds."""
+    return {
+        "n": len(seconds),
+        "p50_ms": 1000 * percentile(seconds, 0.50),
+        "p95_ms": 1000 * percentile(seconds, 0.95),
+        "p99_ms": 1000 * percentile(seconds, 0.99),
+    }
+
+
 @dataclass
 class Recorder:
     """Latency samples per step (start time, seconds), completions, and errors per step."""
@@ -44,19 +54,17 @@ class Recorder:
         self.add(step, started, time.perf_counter() - started)
         return result
 
-    def summary(self, window_start: float, window_end: float) -> dict[str, Any]:
-        """Throughput over the window; latency of the calls that began in it; every error."""
+    def summary(
+        self, window_start: float, window_end: float, keep_values: bool = False
+    ) -> dict[str, Any]:
+        """Throughput over the window; latency of the calls that began in it (each one's
+        seconds too with `keep_values`, for `pooled`); every error."""
         seconds = window_end - window_start
         done = sum(window_start <= t < window_end for t in self.completions)
-        latency: dict[str, dict[str, float]] = {}
+        latency: dict[str, dict[str, Any]] = {}
         for step, samples in self.samples.items():
             values = [s for started, s in samples if window_start <= started < window_end]
-            latency[step] = {
-                "n": len(values),
-                "p50_ms": 1000 * percentile(values, 0.50),
-                "p95_ms": 1000 * percentile(values, 0.95),
-                "p99_ms": 1000 * percentile(values, 0.99),
-            }
+            latency[step] = spread(values) | ({"values_s": values} if keep_values else {})
         return {
             "window_s": seconds,
             "completed": done,
@@ -65,3 +73,24 @@ class Recorder:
             "latency": latency,
             "errors": dict(self.errors),
         }
+
+
+def pooled(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    """One summary of several windows run apart (`keep_values` summaries): their throughput
+    over their summed length, each step's percentiles over every call, their errors added."""
+    seconds = sum(s["window_s"] for s in summaries)
+    done = sum(s["completed"] for s in summaries)
+    values: dict[str, list[float]] = {}
+    errors: Counter[str] = Counter()
+    for summary in summaries:
+        for step, found in summary["latency"].items():
+            values.setdefault(step, []).extend(found["values_s"])
+        errors.update(summary["errors"])
+    return {
+        "window_s": seconds,
+        "completed": done,
+        "per_second": done / seconds if seconds > 0 else 0.0,
+        "completed_total": sum(s["completed_total"] for s in summaries),
+        "latency": {step: spread(found) for step, found in values.items()},
+        "errors": dict(errors),
+    }

@@ -22,7 +22,7 @@ from bench.report import (
     verify_rate,
     write_section,
 )
-from bench.stats import Recorder, percentile
+from bench.stats import Recorder, percentile, pooled
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -296,6 +296,56 @@ def test_a_scale_run_line_records_its_largest_change() -> None:
     # met before them are not three out of three.
     earlier = "- 2026-12-05 10:00 UTC: largest p99 change +12%, met"
     assert scale_target([earlier, line, line]) == (2, 2, False)
+
+
+def test_slices_taken_in_turn_are_read_as_one_probe() -> None:
+    """Each side's percentiles are over every call of its slices together: of 200 calls the p99
+    is the third-slowest, so the second slice's two slow calls, its own p99 alone, are not it."""
+    first, second = Recorder(), Recorder()
+    for number in range(100):
+        first.add("create", 10.0 + number / 1000, 0.050)
+        second.add("create", 20.0 + number / 1000, 0.900 if number < 2 else 0.060)
+    first.complete()
+    first.add("create", 12.0, 5.0)  # after its window: not read
+    second.fail("create", "HTTP 500")
+    slices = [first.summary(10.0, 11.0, keep_values=True), second.summary(20.0, 21.0, True)]
+    found = pooled(slices)
+    assert found["latency"]["create"] == {
+        "n": 200, "p50_ms": 50.0, "p95_ms": 60.0, "p99_ms": 60.0,
+    }  # fmt: skip
+    assert (found["window_s"], found["completed"], found["per_second"]) == (2.0, 0, 0.0)
+    assert found["completed_total"] == 1
+    assert found["errors"] == {"create: HTTP 500": 1}
+    assert slices[1]["latency"]["create"]["p99_ms"] == 900.0
+    assert "values_s" not in first.summary(10.0, 11.0)["latency"]["create"]
+
+
+def test_a_run_probed_in_turn_is_judged_only_with_runs_probed_so() -> None:
+    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    run = {
+        "empty": {"latency": {s: _latency(100.0) for s in steps}},
+        "full": {"latency": {s: _latency(121.0 if s == "pdf" else 90.0) for s in steps}},
+        "fill": {"window_s": 900.0, "per_second": 11.1, "completed_total": 10_000},
+        "pending": 10_000,
+        "worker_rss_kib": 400 * 1024,
+        "worker_peak_kib": 410 * 1024,
+        "db_bytes": 345 * 2**20,
+        "db_growth_bytes": 330 * 2**20,
+        "machine": {"date": "2026-12-08 02:00 UTC", "cpu": "2 cores", "memory": "23.5 GiB"},
+        "settings": {
+            "fill_users": 16, "probe_rate": 2.0, "probe_duration": 240.0, "probe_slices": 4,
+        },
+    }  # fmt: skip
+    line = scale_run_line(run)
+    assert line == (
+        "- 2026-12-08 02:00 UTC, 480 requests a step in 4 alternating slices:"
+        " largest p99 change +21%, not met"
+    )
+    assert "probed in turn (empty, loaded, loaded, empty, …)" in scale_report(run)
+    one_after_the_other = "- 2026-12-07 10:00 UTC, 480 requests a step: largest p99 change +4%, met"
+    met = line.replace("+21%, not met", "+5%, met")
+    assert scale_target([one_after_the_other, one_after_the_other, met, met]) == (2, 2, False)
+    assert scale_target([one_after_the_other, met, met, met]) == (3, 3, True)
 
 
 def test_a_scale_run_with_a_step_never_sampled_is_not_met() -> None:
