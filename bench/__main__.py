@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.harness import CLUSTER_LIKE_TEMPORAL, PRODUCTION_WORKER, Harness, running
 from bench.machine import describe
-from bench.procstat import memory_kib
+from bench.procstat import memory_kib, snapshot
 from bench.report import (
     PAGE,
     main_report,
@@ -246,6 +246,11 @@ def _fold_workers(phase: dict[str, Any]) -> None:
             figures["worker"] = figures.get("worker", 0) + figures.pop(name)
 
 
+def _cpu(phase: dict[str, Any]) -> float:
+    """Every process's CPU seconds in a phase's window, added."""
+    return float(sum(phase["cpu_s"].values()))
+
+
 async def main_scale(args: argparse.Namespace, empty: Harness, loaded: Harness) -> dict[str, Any]:
     """The empty system and the one holding the pending enrollments are two stacks side by
     side, probed in turn: empty, loaded, loaded, empty, and so on. The machine's pace drifts
@@ -266,18 +271,23 @@ async def main_scale(args: argparse.Namespace, empty: Harness, loaded: Harness) 
         f" of {seconds:.0f} s each at {args.probe_rate}/s"
     )
     taken: dict[str, list[dict[str, Any]]] = {"empty": [], "full": []}
+    beside = {"empty": 0.0, "full": 0.0}  # the other stack's CPU, idle, during a side's slices
     for number in range(slices):
         for side in ("empty", "full") if number % 2 == 0 else ("full", "empty"):
-            harness = empty if side == "empty" else loaded
+            harness, idle = (empty, loaded) if side == "empty" else (loaded, empty)
+            idle_before = sum(snapshot(idle.pids).values())
             probe = {"cmd": "enroll", "base_url": harness.base_url, "rate": args.probe_rate,
                      "warmup": args.warmup if number == 0 else 0.0, "duration": seconds,
                      "keep_values": True}  # fmt: skip
             taken[side].append(await harness.phase(probe))
+            beside[side] += sum(snapshot(idle.pids).values()) - idle_before
     worker_pid = loaded.pids["worker"]
     return {
         "empty": pooled(taken["empty"]),
         "fill": fill,
         "full": pooled(taken["full"]),
+        "beside_cpu_s": beside,
+        "probed_cpu_s": {side: sum(_cpu(t) for t in got) for side, got in taken.items()},
         "pending": fill["completed_total"],
         "worker_rss_kib": memory_kib(worker_pid)["VmRSS"],
         "worker_peak_kib": memory_kib(worker_pid)["VmHWM"],

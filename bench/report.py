@@ -192,6 +192,19 @@ def _alternation(run: dict[str, Any]) -> str:
     )
 
 
+def _neighbour(run: dict[str, Any]) -> list[str]:
+    """What the stack not being probed spent meanwhile: the idle neighbour each side had."""
+    beside, probed = run.get("beside_cpu_s"), run.get("probed_cpu_s")
+    if not (beside and probed):
+        return []
+    return [
+        "",
+        f"The other stack, idle beside, spent {beside['empty']:.1f} s of CPU while the empty"
+        f" system was probed ({probed['empty']:.0f} s in the probed stack's windows) and"
+        f" {beside['full']:.1f} s while the loaded one was ({probed['full']:.0f} s).",
+    ]
+
+
 def recorded_scale_runs(page: Path = PAGE) -> list[str]:
     """The verdicts of the `make bench-scale` runs kept on the page, oldest first."""
     text = page.read_text() if page.exists() else ""
@@ -632,6 +645,7 @@ def scale_report(run: dict[str, Any]) -> str:
         "| step | empty | with pending | p99 change |",
         "|---|---|---|---|",
         *rows,
+        *_neighbour(run),
         "",
         "Errors: "
         + (", ".join(f"{k} × {v}" for k, v in errors.items()) if errors else "none")

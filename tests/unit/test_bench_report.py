@@ -335,13 +335,21 @@ def test_a_run_probed_in_turn_is_judged_only_with_runs_probed_so() -> None:
         "settings": {
             "fill_users": 16, "probe_rate": 2.0, "probe_duration": 240.0, "probe_slices": 4,
         },
+        "beside_cpu_s": {"empty": 3.25, "full": 2.5},
+        "probed_cpu_s": {"empty": 180.4, "full": 190.6},
     }  # fmt: skip
     line = scale_run_line(run)
     assert line == (
         "- 2026-12-08 02:00 UTC, 480 requests a step in 4 alternating slices:"
         " largest p99 change +21%, not met"
     )
-    assert "probed in turn (empty, loaded, loaded, empty, …)" in scale_report(run)
+    report = scale_report(run)
+    assert "probed in turn (empty, loaded, loaded, empty, …)" in report
+    assert (
+        "The other stack, idle beside, spent 3.2 s of CPU while the empty system was probed"
+        " (180 s in the probed stack's windows) and 2.5 s while the loaded one was (191 s)."
+        in report
+    )
     one_after_the_other = "- 2026-12-07 10:00 UTC, 480 requests a step: largest p99 change +4%, met"
     met = line.replace("+21%, not met", "+5%, met")
     assert scale_target([one_after_the_other, one_after_the_other, met, met]) == (2, 2, False)
