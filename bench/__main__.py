@@ -256,7 +256,8 @@ async def main_scale(args: argparse.Namespace, empty: Harness, loaded: Harness) 
     side, probed in turn: empty, loaded, loaded, empty, and so on. The machine's pace drifts
     over minutes (AD6: every median 15 % apart between two probes twenty minutes apart); slices
     taken in this order meet the same drift on both sides, and each side's p99 is read over
-    all of its slices together."""
+    all of its slices together. Every slice has its warm-up: some follow a slice of their own
+    side, others the other side's, and not as often on both sides."""
     slices = max(1, args.probe_slices)
     db_before = loaded.temporal_db_bytes()
     say(f"filling {args.pending:,} enrollments awaiting activation ({args.fill_users} users)")
@@ -277,7 +278,7 @@ async def main_scale(args: argparse.Namespace, empty: Harness, loaded: Harness) 
             harness, idle = (empty, loaded) if side == "empty" else (loaded, empty)
             idle_before = sum(snapshot(idle.pids).values())
             probe = {"cmd": "enroll", "base_url": harness.base_url, "rate": args.probe_rate,
-                     "warmup": args.warmup if number == 0 else 0.0, "duration": seconds,
+                     "warmup": args.warmup, "duration": seconds,
                      "keep_values": True}  # fmt: skip
             taken[side].append(await harness.phase(probe))
             beside[side] += sum(snapshot(idle.pids).values()) - idle_before
