@@ -11,6 +11,7 @@ import pytest
 
 from bench.report import (
     FLOOR_PROCESSES,
+    STEPS,
     cpu_ms_per,
     limit_per_process,
     main_report,
@@ -62,24 +63,26 @@ def _latency(p99_ms: float) -> dict[str, float]:
     return {"n": 240, "p50_ms": p99_ms / 2, "p95_ms": p99_ms * 0.9, "p99_ms": p99_ms}
 
 
-def test_the_scale_target_judges_every_step_the_mail_included() -> None:
-    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
-    empty = {"latency": {step: _latency(100.0) for step in steps}}
-    slower_mail = {
-        "latency": {step: _latency(150.0 if step == "mail" else 100.0) for step in steps}
-    }
-    run = {
-        "empty": empty,
-        "full": slower_mail,
+def _scale_run(loaded_p99: dict[str, float], date: str, **extra: Any) -> dict[str, Any]:
+    """A `make bench-scale` run: every step's p99 100 ms on the empty system, `loaded_p99`
+    with 10,000 pending (90 ms for a step it leaves out)."""
+    return {
+        "empty": {"latency": {step: _latency(100.0) for step in STEPS}},
+        "full": {"latency": {s: _latency(loaded_p99.get(s, 90.0)) for s in STEPS}},
         "fill": {"window_s": 900.0, "per_second": 11.1, "completed_total": 10_000},
         "pending": 10_000,
         "worker_rss_kib": 400 * 1024,
         "worker_peak_kib": 410 * 1024,
         "db_bytes": 345 * 2**20,
         "db_growth_bytes": 330 * 2**20,
-        "machine": {"date": "2026-12-04 19:45 UTC", "cpu": "2 cores", "memory": "23.5 GiB"},
+        "machine": {"date": date, "cpu": "2 cores", "memory": "23.5 GiB"},
         "settings": {"fill_users": 16, "probe_rate": 2.0},
-    }
+    } | extra
+
+
+def test_the_scale_target_judges_every_step_the_mail_included() -> None:
+    unchanged = {step: 100.0 for step in STEPS}
+    run = _scale_run(unchanged | {"mail": 150.0}, "2026-12-04 19:45 UTC")
     report = scale_report(run)
     assert "| mail | 50.0 / 100 | 75.0 / 150 | +50% |" in report
     assert "largest change +50% | **not met** |" in report
@@ -137,7 +140,7 @@ def test_the_raw_verification_rate_is_per_cpu_second() -> None:
 
 
 def _run(**overrides: Any) -> dict[str, Any]:
-    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    steps = STEPS
     half = {"offered_rate": 3.0, "latency": {s: _latency(250.0) for s in steps}, "completed": 90}
     sign_in = {"completed": 1000, "per_second": 33.3, "cpu_s": {"api": 27.0}, "latency": {}}
     run: dict[str, Any] = {
@@ -281,7 +284,7 @@ def test_the_scale_target_needs_three_recorded_runs_out_of_three(tmp_path: Path)
 
 
 def test_a_scale_run_line_records_its_largest_change() -> None:
-    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    steps = STEPS
     run = {
         "empty": {"latency": {s: _latency(100.0) for s in steps}},
         "full": {"latency": {s: _latency(119.0 if s == "pdf" else 90.0) for s in steps}},
@@ -321,23 +324,15 @@ def test_slices_taken_in_turn_are_read_as_one_probe() -> None:
 
 
 def test_a_run_probed_in_turn_is_judged_only_with_runs_probed_so() -> None:
-    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
-    run = {
-        "empty": {"latency": {s: _latency(100.0) for s in steps}},
-        "full": {"latency": {s: _latency(121.0 if s == "pdf" else 90.0) for s in steps}},
-        "fill": {"window_s": 900.0, "per_second": 11.1, "completed_total": 10_000},
-        "pending": 10_000,
-        "worker_rss_kib": 400 * 1024,
-        "worker_peak_kib": 410 * 1024,
-        "db_bytes": 345 * 2**20,
-        "db_growth_bytes": 330 * 2**20,
-        "machine": {"date": "2026-12-08 02:00 UTC", "cpu": "2 cores", "memory": "23.5 GiB"},
-        "settings": {
+    run = _scale_run(
+        {"pdf": 121.0},
+        "2026-12-08 02:00 UTC",
+        settings={
             "fill_users": 16, "probe_rate": 2.0, "probe_duration": 240.0, "probe_slices": 4,
         },
-        "beside_cpu_s": {"empty": 3.25, "full": 2.5},
-        "probed_cpu_s": {"empty": 180.4, "full": 190.6},
-    }  # fmt: skip
+        beside_cpu_s={"empty": 3.25, "full": 2.5},
+        probed_cpu_s={"empty": 180.4, "full": 190.6},
+    )  # fmt: skip
     line = scale_run_line(run)
     assert line == (
         "- 2026-12-08 02:00 UTC, 480 requests a step in 4 alternating slices:"
@@ -357,7 +352,7 @@ def test_a_run_probed_in_turn_is_judged_only_with_runs_probed_so() -> None:
 
 
 def test_a_scale_run_with_a_step_never_sampled_is_not_met() -> None:
-    steps = ("create", "details", "confirm", "mail", "activate", "pdf")
+    steps = STEPS
     empty = {"latency": {s: _latency(100.0) for s in steps}}
     empty["latency"]["pdf"] = {"n": 0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
     run = {
