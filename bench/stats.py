@@ -65,14 +65,7 @@ class Recorder:
         for step, samples in self.samples.items():
             values = [s for started, s in samples if window_start <= started < window_end]
             latency[step] = spread(values) | ({"values_s": values} if keep_values else {})
-        return {
-            "window_s": seconds,
-            "completed": done,
-            "per_second": done / seconds if seconds > 0 else 0.0,
-            "completed_total": len(self.completions),
-            "latency": latency,
-            "errors": dict(self.errors),
-        }
+        return _summary(seconds, done, len(self.completions), latency, self.errors)
 
 
 def pooled(summaries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -86,11 +79,24 @@ def pooled(summaries: list[dict[str, Any]]) -> dict[str, Any]:
         for step, found in summary["latency"].items():
             values.setdefault(step, []).extend(found["values_s"])
         errors.update(summary["errors"])
+    total = sum(s["completed_total"] for s in summaries)
+    latency = {step: spread(found) for step, found in values.items()}
+    return _summary(seconds, done, total, latency, errors)
+
+
+def _summary(
+    seconds: float,
+    done: int,
+    total: int,
+    latency: dict[str, dict[str, Any]],
+    errors: Counter[str],
+) -> dict[str, Any]:
+    """A phase's result: `done` completed in the measured `seconds`, `total` in the phase."""
     return {
         "window_s": seconds,
         "completed": done,
         "per_second": done / seconds if seconds > 0 else 0.0,
-        "completed_total": sum(s["completed_total"] for s in summaries),
-        "latency": {step: spread(found) for step, found in values.items()},
+        "completed_total": total,
+        "latency": latency,
         "errors": dict(errors),
     }

@@ -140,8 +140,7 @@ def test_the_raw_verification_rate_is_per_cpu_second() -> None:
 
 
 def _run(**overrides: Any) -> dict[str, Any]:
-    steps = STEPS
-    half = {"offered_rate": 3.0, "latency": {s: _latency(250.0) for s in steps}, "completed": 90}
+    half = {"offered_rate": 3.0, "latency": {s: _latency(250.0) for s in STEPS}, "completed": 90}
     sign_in = {"completed": 1000, "per_second": 33.3, "cpu_s": {"api": 27.0}, "latency": {}}
     run: dict[str, Any] = {
         "product": PRODUCT,
@@ -284,10 +283,9 @@ def test_the_scale_target_needs_three_recorded_runs_out_of_three(tmp_path: Path)
 
 
 def test_a_scale_run_line_records_its_largest_change() -> None:
-    steps = STEPS
     run = {
-        "empty": {"latency": {s: _latency(100.0) for s in steps}},
-        "full": {"latency": {s: _latency(119.0 if s == "pdf" else 90.0) for s in steps}},
+        "empty": {"latency": {s: _latency(100.0) for s in STEPS}},
+        "full": {"latency": {s: _latency(119.0 if s == "pdf" else 90.0) for s in STEPS}},
         "machine": {"date": "2026-12-06 11:00 UTC"},
     }
     assert scale_run_line(run) == "- 2026-12-06 11:00 UTC: largest p99 change +19%, met"
@@ -352,12 +350,11 @@ def test_a_run_probed_in_turn_is_judged_only_with_runs_probed_so() -> None:
 
 
 def test_a_scale_run_with_a_step_never_sampled_is_not_met() -> None:
-    steps = STEPS
-    empty = {"latency": {s: _latency(100.0) for s in steps}}
+    empty = {"latency": {s: _latency(100.0) for s in STEPS}}
     empty["latency"]["pdf"] = {"n": 0, "p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
     run = {
         "empty": empty,
-        "full": {"latency": {s: _latency(90.0) for s in steps}},
+        "full": {"latency": {s: _latency(90.0) for s in STEPS}},
         "machine": {"date": "2026-12-06 11:00 UTC"},
     }
     line = scale_run_line(run)
